@@ -1,0 +1,133 @@
+"""The ``spendcalc`` command line: parse, call, print. No arithmetic here.
+
+Heavy libraries (numpy, pandas, pydantic, matplotlib) are imported inside the commands that
+need them, so ``spendcalc --help`` starts instantly.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from spendcalc import __version__
+from spendcalc.errors import SpendcalcError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+app = typer.Typer(
+    name="spendcalc",
+    help="NATO defence-spending scenarios: the Hague 5% target, country by country, "
+         "year by year, against the old 2% baseline.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ScenarioArg = Annotated[
+    str,
+    typer.Argument(help="A ready scenario's name (see 'spendcalc scenarios') or a .toml file."),
+]
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console()
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def guarded(fn: F) -> F:
+    """Turn user errors into one line on stderr and exit code 2; show warnings as one line."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        warnings.showwarning = _show_warning
+        try:
+            return fn(*args, **kwargs)
+        except SpendcalcError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"spendcalc {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """spendcalc: NATO defence-spending scenario calculator."""
+
+
+@app.command()
+@guarded
+def run(
+    scenario: ScenarioArg = "hague-2035",
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="Write the full projection table: .csv (with a .meta.json "
+                               "sidecar) or .json.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing output files.")]
+    = False,
+) -> None:
+    """Project a scenario and print the per-member and aggregate summary."""
+    from spendcalc import api, outputs, terminal
+
+    result = api.compute(api.load_scenario(scenario))
+    terminal.run_summary(result, _console())
+    if output is not None:
+        for path in outputs.write_result(result, output, force=force):
+            print(f"wrote {path}")
+
+
+@app.command()
+@guarded
+def members(
+    years: Annotated[int, typer.Option(min=1, max=12, help="How many recent years to show.")]
+    = 4,
+) -> None:
+    """The bundled data: each member's defence share of GDP, GDP, source and vintage."""
+    from spendcalc import terminal
+    from spendcalc.data import load_dataset
+
+    _console().print(terminal.members_table(load_dataset(), years))
+
+
+@app.command()
+@guarded
+def scenarios() -> None:
+    """The ready scenarios with their one-line descriptions."""
+    from spendcalc import terminal
+    from spendcalc.scenarios import ready_scenarios
+
+    _console().print(terminal.scenarios_table(ready_scenarios()))
+
+
+@app.command()
+@guarded
+def validate(
+    file: Annotated[Path, typer.Argument(help="The scenario file to check.")],
+) -> None:
+    """Check a scenario file: prints 'ok' or exactly what is wrong (exit code 2)."""
+    from spendcalc.scenarios import load_scenario
+
+    scenario = load_scenario(file)
+    print(f"ok: {file} ({scenario.name})")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,227 @@
+"""The projection engine: pure NumPy, no files, no pandas, no plotting.
+
+Every array is shaped ``(draws, members, years)`` (or broadcastable to it). A deterministic
+run has one draw; sweeps and Monte Carlo put their variants on the draws axis and go through
+exactly the same code.
+
+Units: shares in percent of GDP; money in billions of current US dollars unless the name
+ends in ``_const`` (constant base-year US dollars); growth as fractions per year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+SHAPES = ("linear", "front-loaded", "back-loaded", "step", "constant-growth")
+
+
+@dataclass(frozen=True)
+class EngineInputs:
+    """Arrays describing one scenario (or a batch of variants along the draws axis)."""
+
+    years: IntArray
+    """(Y,) calendar years, base year first, consecutive."""
+    gdp0_usd_bn: FloatArray
+    """(M,) GDP in the base year, USD bn current."""
+    growth: FloatArray
+    """(D|1, M, Y) nominal USD GDP growth into each year, fraction; index 0 is ignored."""
+    deflator_growth: FloatArray
+    """(Y,) US-dollar inflation into each year, fraction; index 0 is ignored."""
+    core_knot_years: FloatArray
+    """(D|1, M, K) years of the core-share anchors, base year first, non-decreasing."""
+    core_knot_pct: FloatArray
+    """(D|1, M, K) core share at each anchor, percent of GDP."""
+    related_knot_years: FloatArray
+    """(D|1, M, K2) as above, for defence-related spending."""
+    related_knot_pct: FloatArray
+    target_total_pct: FloatArray
+    """(D|1, M) final core + related target, percent of GDP; NaN where there is none."""
+    covered: BoolArray
+    """(M,) members with defence spending; the others (Iceland) yield NaN money and shares."""
+    baseline_pct: float = 2.0
+    shape: str = "linear"
+    curvature: float = 2.0
+    step_year: float | None = None
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Engine output. Member arrays are (D, M, Y); ``deflator`` is (Y,)."""
+
+    years: IntArray
+    deflator: FloatArray
+    """US price level relative to the base year (1.0 in the base year)."""
+    gdp_usd_bn: FloatArray
+    core_pct: FloatArray
+    related_pct: FloatArray
+    total_pct: FloatArray
+    core_usd_bn: FloatArray
+    related_usd_bn: FloatArray
+    total_usd_bn: FloatArray
+    baseline_usd_bn: FloatArray
+    extra_over_baseline_usd_bn: FloatArray
+    """total - baseline (negative when below the baseline)."""
+    cum_extra_over_baseline_usd_bn: FloatArray
+    """Running sum of the above over projection years (base year excluded, so 0 there)."""
+    increase_over_base_share_usd_bn: FloatArray
+    """total - (base-year total share x this year's GDP): the cost of moving off the base share."""
+    cum_increase_over_base_share_usd_bn: FloatArray
+    shortfall_to_target_usd_bn: FloatArray
+    """max(0, final target share - this year's share) x GDP; NaN without a target."""
+    share_of_total_pct: FloatArray
+    """This member's share of the summed spending of all members in the run, percent."""
+    total_usd_bn_const: FloatArray
+    """total_usd_bn in constant base-year US dollars."""
+
+    def truncate(self, n_years: int) -> Projection:
+        """The first ``n_years`` years (the engine may run past the horizon to reach anchors)."""
+        return replace(self, **{
+            f.name: getattr(self, f.name)[..., :n_years] for f in fields(self)
+        })
+
+
+def _gdp_paths(gdp0: FloatArray, growth: FloatArray) -> FloatArray:
+    factors = 1.0 + growth
+    factors[..., 0] = 1.0
+    out: FloatArray = gdp0[None, :, None] * np.cumprod(factors, axis=-1)
+    return out
+
+
+def _progress(f: FloatArray, t: FloatArray, y0: FloatArray, y1: FloatArray, shape: str,
+              curvature: float, step_year: float | None) -> FloatArray:
+    """Fraction of a segment's change done by year t, given the linear fraction f."""
+    if shape in ("linear", "constant-growth"):
+        return f
+    if shape == "front-loaded":
+        return 1.0 - (1.0 - f) ** curvature
+    if shape == "back-loaded":
+        return f**curvature
+    if shape == "step":
+        # The jump lands in step_year when it falls inside the segment, else at its end,
+        # so milestones are still met in their own year.
+        at = y1 if step_year is None else np.clip(step_year, np.minimum(y0 + 1, y1), y1)
+        return np.where(t >= at, 1.0, 0.0)
+    raise ValueError(f"unknown path shape {shape!r}; allowed: {', '.join(SHAPES)}")
+
+
+def share_paths(years: IntArray, knot_years: FloatArray, knot_pct: FloatArray, gdp: FloatArray,
+                shape: str = "linear", curvature: float = 2.0,
+                step_year: float | None = None) -> FloatArray:
+    """Shares (percent of GDP) for every year, moving between anchors by ``shape``.
+
+    Each anchor is met exactly in its year; after the last anchor the share holds.
+    ``constant-growth`` makes the money amount grow at a constant rate between anchors.
+    """
+    if knot_years.shape[-1] == 1:
+        knot_years = np.concatenate([knot_years, knot_years], axis=-1)
+        knot_pct = np.concatenate([knot_pct, knot_pct], axis=-1)
+    n_knots = knot_years.shape[-1]
+    t = years.astype(np.float64)
+    seg = (knot_years[..., None, :] <= t[:, None]).sum(axis=-1) - 1
+    seg = np.clip(seg, 0, n_knots - 2)
+    y0 = np.take_along_axis(knot_years, seg, axis=-1)
+    y1 = np.take_along_axis(knot_years, seg + 1, axis=-1)
+    v0 = np.take_along_axis(knot_pct, seg, axis=-1)
+    v1 = np.take_along_axis(knot_pct, seg + 1, axis=-1)
+    span = y1 - y0
+    f = np.clip(np.divide(t - y0, span, out=np.ones_like(span), where=span > 0), 0.0, 1.0)
+    g = _progress(f, t, y0, y1, shape, curvature, step_year)
+    linear: FloatArray = v0 + g * (v1 - v0)
+    if shape != "constant-growth":
+        return linear
+    # Money grows geometrically from anchor to anchor: m(t) = m0 * (m1/m0) ** f.
+    gdp = np.broadcast_to(gdp, np.broadcast_shapes(gdp.shape, linear.shape))
+    col = lambda y: np.clip((y - t[0]).astype(np.int64), 0, len(t) - 1)  # noqa: E731
+    m0 = v0 * np.take_along_axis(gdp, col(y0), axis=-1)
+    m1 = v1 * np.take_along_axis(gdp, col(y1), axis=-1)
+    ok = (m0 > 0) & (m1 > 0)
+    ratio = np.divide(m1, m0, out=np.ones_like(m0), where=ok)
+    money = m0 * ratio**f
+    geometric: FloatArray = np.divide(money, gdp, out=np.zeros_like(money), where=gdp > 0)
+    return np.where(ok, geometric, linear)
+
+
+def _running_sum_after_base(x: FloatArray) -> FloatArray:
+    out = np.cumsum(x, axis=-1)
+    return out - x[..., :1]
+
+
+def project(inp: EngineInputs) -> Projection:
+    """Project GDP, shares and spending for every draw, member and year."""
+    gdp = _gdp_paths(inp.gdp0_usd_bn, inp.growth)
+    kwargs = {"shape": inp.shape, "curvature": inp.curvature, "step_year": inp.step_year}
+    core = share_paths(inp.years, inp.core_knot_years, inp.core_knot_pct, gdp, **kwargs)
+    related = share_paths(inp.years, inp.related_knot_years, inp.related_knot_pct, gdp, **kwargs)
+    core, related = np.broadcast_arrays(core, related)
+    mask = inp.covered[None, :, None]
+    core = np.where(mask, core, np.nan)
+    related = np.where(mask, related, np.nan)
+    total = core + related
+
+    core_usd = core / 100.0 * gdp
+    related_usd = related / 100.0 * gdp
+    total_usd = core_usd + related_usd
+    baseline_usd = np.where(mask, inp.baseline_pct / 100.0 * gdp, np.nan)
+    extra = total_usd - baseline_usd
+    increase = total_usd - total[..., :1] / 100.0 * gdp
+    gap_pct = np.maximum(inp.target_total_pct[..., None] - total, 0.0)
+    shortfall = gap_pct / 100.0 * gdp
+
+    deflator_factors = 1.0 + inp.deflator_growth.astype(np.float64)
+    deflator_factors[0] = 1.0
+    deflator = np.cumprod(deflator_factors)
+    alliance_total = np.nansum(total_usd, axis=1, keepdims=True)
+    share_of_total = np.divide(100.0 * total_usd, alliance_total)
+
+    return Projection(
+        years=inp.years, deflator=deflator, gdp_usd_bn=gdp,
+        core_pct=core, related_pct=related, total_pct=total,
+        core_usd_bn=core_usd, related_usd_bn=related_usd, total_usd_bn=total_usd,
+        baseline_usd_bn=baseline_usd,
+        extra_over_baseline_usd_bn=extra,
+        cum_extra_over_baseline_usd_bn=_running_sum_after_base(extra),
+        increase_over_base_share_usd_bn=increase,
+        cum_increase_over_base_share_usd_bn=_running_sum_after_base(increase),
+        shortfall_to_target_usd_bn=shortfall,
+        share_of_total_pct=share_of_total,
+        total_usd_bn_const=total_usd / deflator,
+    )
+
+
+MONEY_FIELDS = (
+    "gdp_usd_bn", "core_usd_bn", "related_usd_bn", "total_usd_bn", "baseline_usd_bn",
+    "extra_over_baseline_usd_bn", "cum_extra_over_baseline_usd_bn",
+    "increase_over_base_share_usd_bn", "cum_increase_over_base_share_usd_bn",
+    "shortfall_to_target_usd_bn", "total_usd_bn_const",
+)
+
+
+def aggregate(proj: Projection, masks: BoolArray, covered: BoolArray) -> dict[str, FloatArray]:
+    """Sum members into groups. ``masks`` is (G, M); results are (D, G, Y).
+
+    Money columns are plain sums (members without defence spending add nothing); GDP sums
+    only members with defence spending, so that group shares of GDP compare like with like.
+    ``core_pct``/``total_pct`` are the group's spending over the group's GDP, in percent, and
+    ``share_of_total_pct`` the group's share of all members' spending.
+    """
+    weights = masks.astype(np.float64)
+    out: dict[str, FloatArray] = {}
+    for name in MONEY_FIELDS:
+        values = getattr(proj, name)
+        if name == "gdp_usd_bn":
+            values = np.where(covered[None, :, None], values, 0.0)
+        out[name] = np.einsum("gm,dmy->dgy", weights, np.nan_to_num(values))
+    gdp = out["gdp_usd_bn"]
+    out["core_pct"] = np.divide(100.0 * out["core_usd_bn"], gdp)
+    out["related_pct"] = np.divide(100.0 * out["related_usd_bn"], gdp)
+    out["total_pct"] = np.divide(100.0 * out["total_usd_bn"], gdp)
+    alliance = np.nansum(proj.total_usd_bn, axis=1)[:, None, :]
+    out["share_of_total_pct"] = np.divide(100.0 * out["total_usd_bn"], alliance)
+    return out

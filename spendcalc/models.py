@@ -1,0 +1,231 @@
+"""Validated models of the calculator's inputs: members, sources and scenarios.
+
+Units, once for the whole module:
+- every ``*_pct`` field of a share is in **percent of GDP** (3.5 means 3.5 %), never a fraction;
+- growth rates (``Growth``) are in **percent per year** of nominal GDP in current US dollars;
+- years are calendar years (NATO assigns fiscal years to the calendar year holding most of
+  their months).
+
+Unknown keys are errors everywhere, so that a typo in a scenario file cannot pass silently.
+Checks that need the data (is ``GER`` a member?) live in ``spendcalc.scenarios``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+MAX_YEAR = 2100
+SHAPES = ("linear", "front-loaded", "back-loaded", "step", "constant-growth", "points")
+
+
+def _upper(value: object) -> object:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+Iso3 = Annotated[str, BeforeValidator(_upper), Field(pattern=r"^[A-Z]{3}$")]
+"""An ISO 3166-1 alpha-3 member code such as ``DEU``; lower case is accepted."""
+
+Percent = Annotated[float, Field(ge=0.0, le=100.0)]
+"""A share of GDP in percent, 0 to 100."""
+
+Year = Annotated[int, Field(ge=1949, le=MAX_YEAR)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Member(Strict):
+    """One NATO ally as described by ``data/members.csv``."""
+
+    iso3: Iso3
+    name: str
+    nato_since: int
+    eu_member: bool
+    region: Literal["europe", "north_america"]
+    armed_forces: bool
+    """False for Iceland, which has no armed forces and reports no defence spending."""
+
+
+class Source(Strict):
+    """One entry of the source register ``data/sources.csv``."""
+
+    source_id: str
+    title: str
+    published: str
+    confidence: str
+
+
+class Commitment(Strict):
+    """A row of ``data/commitments.csv``: an alliance-wide target or a national statement."""
+
+    iso3: str
+    """A member code, or ``NATO`` for alliance-wide commitments."""
+    kind: str
+    value_pct: float | None
+    by_year: int | None
+    source_id: str
+    note: str
+
+
+class Target(Strict):
+    """The common target every member moves to, unless exempted."""
+
+    core_pct: Percent = 3.5
+    """Core defence spending (NATO definition), percent of GDP."""
+    related_pct: Percent = 1.5
+    """Defence- and security-related spending, percent of GDP."""
+    year: Year = 2035
+    """The year by which the target is reached; shares hold after it."""
+
+
+class PathSpec(Strict):
+    """How a share moves from its base-year value to each anchor (milestone, target)."""
+
+    shape: Literal["linear", "front-loaded", "back-loaded", "step", "constant-growth", "points"] = (
+        "linear"
+    )
+    curvature: float = Field(default=2.0, ge=1.0, le=10.0)
+    """Front/back-loaded only: exponent of the progress curve (1 = linear)."""
+    step_year: Year | None = None
+    """Step only: the year the whole increase happens (default: the anchor's own year)."""
+    points: dict[Year, Percent] | None = None
+    """Points only: common core-share anchors, year -> percent of GDP, interpolated linearly."""
+
+    @model_validator(mode="after")
+    def _points_only_with_points(self) -> PathSpec:
+        if self.shape == "points" and not self.points:
+            raise ValueError("shape 'points' needs a non-empty 'points' table (year = percent)")
+        if self.shape != "points" and self.points:
+            raise ValueError("'points' is only allowed with shape = 'points'")
+        if self.step_year is not None and self.shape != "step":
+            raise ValueError("'step_year' is only allowed with shape = 'step'")
+        return self
+
+
+class Exemption(Strict):
+    """A member whose target replaces the common one (e.g. Spain at 2.1 % core)."""
+
+    member: Iso3
+    core_pct: Percent
+    related_pct: Percent = 0.0
+    year: Year | None = None
+    """When the exempted target is reached (default: the common target year)."""
+    reason: str = Field(min_length=1)
+    source: str | None = None
+
+
+class Milestone(Strict):
+    """A national commitment met exactly in its year: core share, percent of GDP."""
+
+    member: Iso3
+    year: Year
+    pct: Percent
+    source: str | None = None
+    note: str | None = None
+
+
+class Shock(Strict):
+    """A one-year change to every member's nominal growth, in percentage points."""
+
+    year: Year
+    pct: float = Field(ge=-100.0, le=100.0)
+
+
+class Growth(Strict):
+    """Nominal GDP growth in current US dollars, percent per year."""
+
+    source: Literal["imf-weo", "flat"] = "imf-weo"
+    """``imf-weo``: (1 + IMF real growth) x (1 + US CPI inflation), 2030 rates held after 2030;
+    ``flat``: ``flat_pct`` for every member and year."""
+    flat_pct: float | None = Field(default=None, ge=-50.0, le=100.0)
+    real_offset: float = Field(default=0.0, ge=-20.0, le=20.0)
+    """Percentage points added to every member's real growth each year (``imf-weo`` only)."""
+    overrides: dict[Iso3, Annotated[float, Field(ge=-50.0, le=100.0)]] = Field(default_factory=dict)
+    """Per member: nominal USD growth in percent per year, replacing the source for all years."""
+    shock: Shock | None = None
+
+    @model_validator(mode="after")
+    def _flat_needs_rate(self) -> Growth:
+        if self.source == "flat" and self.flat_pct is None:
+            raise ValueError("source 'flat' needs 'flat_pct' (nominal growth, percent per year)")
+        if self.source != "flat" and self.flat_pct is not None:
+            raise ValueError("'flat_pct' is only allowed with source = 'flat'")
+        return self
+
+
+class Related(Strict):
+    """The assumption behind the 1.5 % defence-related category, for which no data exist."""
+
+    base_pct: Percent = 0.0
+    """Related spending already counted in the base year, percent of GDP. The default 0 counts
+    the whole related target as new spending (an upper bound on its cost)."""
+
+
+class Scenario(Strict):
+    """A complete what-if: target, path, exemptions, milestones, growth and members."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    description: str = ""
+    base_year: Year = 2025
+    horizon: Year = 2035
+    baseline_pct: Percent = 2.0
+    """The old Wales guideline the gaps are measured against, percent of GDP."""
+    allow_cuts: bool = False
+    """If false, no member's share ever falls below its base-year share."""
+    members: list[Iso3] | Literal["all"] = "all"
+    exclude: list[Iso3] = Field(default_factory=list)
+    target: Target | None = None
+    """No target means every share holds its base-year value (status quo)."""
+    path: PathSpec = PathSpec()
+    related: Related = Related()
+    exemptions: list[Exemption] = Field(default_factory=list)
+    milestones: list[Milestone] = Field(default_factory=list)
+    growth: Growth = Growth()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        if self.horizon <= self.base_year:
+            raise ValueError(f"horizon ({self.horizon}) must be after base_year ({self.base_year})")
+        if self.target is not None and self.target.year <= self.base_year:
+            raise ValueError(
+                f"target.year ({self.target.year}) must be after base_year ({self.base_year})"
+            )
+        seen: set[str] = set()
+        for ex in self.exemptions:
+            if ex.member in seen:
+                raise ValueError(f"exemptions: {ex.member} is exempted twice (one entry per member)")
+            seen.add(ex.member)
+        pairs: set[tuple[str, int]] = set()
+        for ms in self.milestones:
+            if not self.base_year < ms.year <= self.horizon:
+                raise ValueError(
+                    f"milestones: {ms.member} {ms.year} must fall after base_year "
+                    f"({self.base_year}) and by the horizon ({self.horizon})"
+                )
+            if (ms.member, ms.year) in pairs:
+                raise ValueError(f"milestones: {ms.member} has two milestones in {ms.year}")
+            pairs.add((ms.member, ms.year))
+        for year in (self.path.points or {}):
+            if not self.base_year < year <= self.horizon:
+                raise ValueError(
+                    f"path.points: year {year} must fall after base_year and by the horizon"
+                )
+        if self.path.step_year is not None and not (
+            self.base_year < self.path.step_year <= self.horizon
+        ):
+            raise ValueError("path.step_year must fall after base_year and by the horizon")
+        if self.growth.shock is not None and not (
+            self.base_year < self.growth.shock.year <= self.horizon
+        ):
+            raise ValueError("growth.shock.year must fall after base_year and by the horizon")
+        if isinstance(self.members, list) and not self.members:
+            raise ValueError("members: the selection is empty (use \"all\" or list member codes)")
+        return self
+
+    @property
+    def years(self) -> range:
+        """Every year of the projection, base year and horizon included."""
+        return range(self.base_year, self.horizon + 1)

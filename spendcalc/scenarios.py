@@ -1,0 +1,239 @@
+"""Read scenario files (TOML) into validated Scenarios, with one-line errors.
+
+A scenario is named either by a ready scenario's name (``hague-2035``, from the bundled
+``scenarios/`` folder) or by the path of a TOML file. Every error names the file, the field
+and what is allowed; unknown keys are errors with the closest valid key suggested.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from spendcalc.data import Dataset, load_dataset
+from spendcalc.errors import ScenarioError, SpendcalcWarning
+from spendcalc.models import Scenario
+from spendcalc.resources import bundled_dir
+
+DEFAULT_SCENARIO = "hague-2035"
+HIGH_SHARE_PCT = 10.0
+
+
+@dataclass(frozen=True)
+class ReadyScenario:
+    name: str
+    description: str
+    path: Path
+
+
+def ready_scenarios() -> list[ReadyScenario]:
+    """The bundled scenarios, sorted by name."""
+    out = []
+    for path in sorted(bundled_dir("scenarios").glob("*.toml")):
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        out.append(ReadyScenario(path.stem, str(doc.get("description", "")), path))
+    return out
+
+
+def scenario_path(name_or_path: str | Path) -> Path:
+    """The file behind a ready scenario's name or a user's path."""
+    text = str(name_or_path)
+    path = Path(text)
+    if path.suffix == ".toml" or path.exists() or "/" in text:
+        if not path.is_file():
+            raise ScenarioError(f"{path}: file not found")
+        return path
+    ready = bundled_dir("scenarios") / f"{text}.toml"
+    if ready.is_file():
+        return ready
+    names = [r.name for r in ready_scenarios()]
+    close = difflib.get_close_matches(text, names, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise ScenarioError(
+        f"unknown scenario {text!r}: {hint}ready scenarios: {', '.join(names)} "
+        "(or give the path of a .toml file)"
+    )
+
+
+def load_scenario(name_or_path: str | Path = DEFAULT_SCENARIO,
+                  data: Dataset | None = None) -> Scenario:
+    """Read, validate and check a scenario against the data. Raises ScenarioError."""
+    path = scenario_path(name_or_path)
+    label = path.name if path.parent == bundled_dir("scenarios") else str(path)
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{label}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{label}: not a UTF-8 text file") from None
+    scenario = parse_scenario(doc, label)
+    check_against_data(scenario, data or load_dataset(), label)
+    return scenario
+
+
+def parse_scenario(doc: dict[str, Any], label: str) -> Scenario:
+    """Validate a parsed TOML document; errors name ``label`` and the field."""
+    try:
+        return Scenario.model_validate(doc)
+    except ValidationError as exc:
+        raise ScenarioError(f"{label}: {describe_validation_error(exc, Scenario)}") from None
+
+
+def describe_validation_error(exc: ValidationError, model: type[BaseModel]) -> str:
+    """One line for the first problem in a pydantic error, with valid keys suggested."""
+    errors = exc.errors()
+    err = errors[0]
+    loc = [str(p) for p in err["loc"]]
+    field = ".".join(loc) or "(top level)"
+    more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        valid = _valid_keys(model, err["loc"][:-1])
+        close = difflib.get_close_matches(loc[-1], valid, n=1, cutoff=0.5)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        return f"{field}: unknown key; {hint}allowed here: {', '.join(valid)}{more}"
+    ctx = err.get("ctx") or {}
+    got = err.get("input")
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        low, high = _bounds(model, err["loc"])
+        rng = f"from {low:g} to {high:g}" if low is not None and high is not None else err["msg"]
+        return f"{field}: {got!r} is out of range; allowed: {rng}{more}"
+    if kind == "literal_error":
+        return f"{field}: {got!r} is not allowed; allowed: {ctx.get('expected')}{more}"
+    if kind == "missing":
+        return f"{field}: required but missing{more}"
+    if kind == "value_error":
+        msg = str(ctx.get("error", err["msg"]))
+        return f"{msg}{more}" if not loc else f"{field}: {msg}{more}"
+    if kind == "string_pattern_mismatch" and loc[-1] in ("member", "members", "exclude") or (
+        kind == "string_pattern_mismatch" and "overrides" in loc
+    ):
+        return f"{field}: {got!r} is not a member code; allowed: three letters such as DEU{more}"
+    return f"{field}: {err['msg']}, got {got!r}{more}"
+
+
+def _submodel(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        info = current.model_fields.get(str(part))
+        if info is None:
+            return None
+        current = _model_in(info.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _model_in(annotation: Any) -> Any:
+    """The BaseModel class inside an annotation such as ``list[X]`` or ``X | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _valid_keys(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
+    sub = _submodel(model, loc)
+    return list(sub.model_fields) if sub else []
+
+
+def _bounds(model: type[BaseModel], loc: tuple[int | str, ...]) -> tuple[float | None, float | None]:
+    parent = _submodel(model, tuple(p for p in loc[:-1]))
+    name = loc[-1]
+    if parent is None or not isinstance(name, str) or name not in parent.model_fields:
+        parent, name = _submodel(model, loc[:-2]), loc[-2] if len(loc) > 1 else name
+        if parent is None or not isinstance(name, str) or name not in parent.model_fields:
+            return None, None
+    low = high = None
+    for meta in _metadata(parent.model_fields[name]):
+        low = getattr(meta, "ge", low) if getattr(meta, "ge", None) is not None else low
+        high = getattr(meta, "le", high) if getattr(meta, "le", None) is not None else high
+    return low, high
+
+
+def _metadata(info: Any) -> Iterator[Any]:
+    yield from info.metadata
+    for arg in getattr(info.annotation, "__args__", ()):
+        yield from getattr(arg, "__metadata__", ())
+        for inner in getattr(arg, "__args__", ()):
+            yield from getattr(inner, "__metadata__", ())
+
+
+def suggest_member(code: str, data: Dataset) -> str:
+    """' did you mean DEU (Germany)?' for a near miss such as GER, else ''."""
+    low = code.lower()
+    by_name = [m for m in data.members if m.name.lower().startswith(low)]
+    if by_name:
+        m = by_name[0]
+    else:
+        close = difflib.get_close_matches(code.upper(), data.codes, n=1, cutoff=0.6)
+        if not close:
+            names = {m.name.lower(): m for m in data.members}
+            near = difflib.get_close_matches(low, list(names), n=1, cutoff=0.6)
+            if not near:
+                return ""
+            m = names[near[0]]
+        else:
+            m = data.members[data.index(close[0])]
+    return f"; did you mean {m.iso3} ({m.name})?"
+
+
+def check_against_data(scenario: Scenario, data: Dataset, label: str) -> None:
+    """Member codes exist, the base year has data; warn on shares above 10 % of GDP."""
+    known = set(data.codes)
+    used: list[tuple[str, str]] = []
+    if scenario.members != "all":
+        used += [(f"members[{i}]", c) for i, c in enumerate(scenario.members)]
+    used += [(f"exclude[{i}]", c) for i, c in enumerate(scenario.exclude)]
+    used += [(f"exemptions[{i}].member", e.member) for i, e in enumerate(scenario.exemptions)]
+    used += [(f"milestones[{i}].member", m.member) for i, m in enumerate(scenario.milestones)]
+    used += [(f"growth.overrides.{c}", c) for c in scenario.growth.overrides]
+    for field, code in used:
+        if code not in known:
+            raise ScenarioError(
+                f"{label}: {field}: {code!r} is not a NATO member code{suggest_member(code, data)}"
+            )
+    first, last = data.gdp_years[-1], data.latest_share_year
+    if not first <= scenario.base_year <= last:
+        raise ScenarioError(
+            f"{label}: base_year: {scenario.base_year} is not allowed; allowed: {first} to "
+            f"{last} (years with both NATO shares and GDP or a GDP projection)"
+        )
+    chosen = scenario.members if scenario.members != "all" else list(data.codes)
+    if not set(chosen) - set(scenario.exclude):
+        raise ScenarioError(f"{label}: members: the selection is empty after 'exclude'")
+    for field, value in _shares(scenario):
+        if value > HIGH_SHARE_PCT:
+            warnings.warn(
+                f"{label}: {field} = {value:g} % of GDP is unusually high (above "
+                f"{HIGH_SHARE_PCT:g} %); check the unit is percent, not a fraction or money",
+                SpendcalcWarning, stacklevel=2,
+            )
+
+
+def _shares(s: Scenario) -> Iterator[tuple[str, float]]:
+    """Every share-of-GDP field in the scenario, with its dotted name."""
+    yield "baseline_pct", s.baseline_pct
+    yield "related.base_pct", s.related.base_pct
+    if s.target is not None:
+        yield "target.core_pct", s.target.core_pct
+        yield "target.related_pct", s.target.related_pct
+    for year, pct in (s.path.points or {}).items():
+        yield f"path.points.{year}", pct
+    for i, e in enumerate(s.exemptions):
+        yield f"exemptions[{i}].core_pct", e.core_pct
+        yield f"exemptions[{i}].related_pct", e.related_pct
+    for i, m in enumerate(s.milestones):
+        yield f"milestones[{i}].pct", m.pct

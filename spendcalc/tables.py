@@ -1,0 +1,83 @@
+"""Lay the engine's arrays out as tidy pandas tables; no numbers are computed here.
+
+``members``: one row per (scenario, member, year). ``aggregates``: one row per
+(scenario, group, year). The columns are documented in the README ("The projection table").
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from spendcalc.engine import MONEY_FIELDS, Projection
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from spendcalc.data import Group
+    from spendcalc.inputs import Setup
+
+MEMBER_COLUMNS = (
+    "scenario", "iso3", "member", "year", "projected", "armed_forces",
+    "gdp_usd_bn", "core_pct", "related_pct", "total_pct",
+    "core_usd_bn", "related_usd_bn", "total_usd_bn",
+    "baseline_pct", "baseline_usd_bn",
+    "target_core_pct", "target_related_pct", "target_total_pct", "target_year",
+    "extra_over_baseline_usd_bn", "cum_extra_over_baseline_usd_bn",
+    "increase_over_base_share_usd_bn", "cum_increase_over_base_share_usd_bn",
+    "shortfall_to_target_usd_bn", "share_of_total_pct",
+    "deflator", "total_usd_bn_const", "base_share_source",
+)
+
+AGGREGATE_COLUMNS = (
+    "scenario", "group", "label", "year", "n_members", *MONEY_FIELDS,
+    "core_pct", "related_pct", "total_pct", "share_of_total_pct",
+)
+
+
+def member_table(name: str, setup: Setup, proj: Projection, baseline_pct: float) -> pd.DataFrame:
+    """The projection table for draw 0 of ``proj``."""
+    import pandas as pd
+
+    n_m, n_y = len(setup.members), len(proj.years)
+    per_member = lambda values: np.repeat(np.asarray(values), n_y)  # noqa: E731
+    cols: dict[str, object] = {
+        "scenario": name,
+        "iso3": per_member([m.iso3 for m in setup.members]),
+        "member": per_member([m.name for m in setup.members]),
+        "year": np.tile(proj.years, n_m),
+        "projected": np.tile(proj.years > proj.years[0], n_m),
+        "armed_forces": per_member([m.armed_forces for m in setup.members]),
+        "baseline_pct": np.where(per_member([m.armed_forces for m in setup.members]),
+                                 baseline_pct, np.nan),
+        "target_core_pct": per_member(setup.target_core_pct),
+        "target_related_pct": per_member(setup.target_related_pct),
+        "target_total_pct": per_member(setup.inputs.target_total_pct[0]),
+        "target_year": pd.array(per_member(setup.target_year), dtype="Int64"),
+        "deflator": np.tile(proj.deflator, n_m),
+        "base_share_source": per_member(setup.base_sources),
+    }
+    for col in MEMBER_COLUMNS:
+        if col not in cols:
+            cols[col] = getattr(proj, col)[0].reshape(-1)
+    return pd.DataFrame({c: cols[c] for c in MEMBER_COLUMNS})
+
+
+def aggregate_table(name: str, groups: list[Group], values: dict[str, np.ndarray],
+                    years: np.ndarray, sizes: list[int]) -> pd.DataFrame:
+    """One row per (group, year) for draw 0 of the engine's aggregates."""
+    import pandas as pd
+
+    n_g, n_y = len(groups), len(years)
+    cols: dict[str, object] = {
+        "scenario": name,
+        "group": np.repeat([g.key for g in groups], n_y),
+        "label": np.repeat([g.label for g in groups], n_y),
+        "year": np.tile(years, n_g),
+        "n_members": np.repeat(sizes, n_y),
+    }
+    for col in AGGREGATE_COLUMNS:
+        if col not in cols:
+            cols[col] = values[col][0].reshape(-1)
+    return pd.DataFrame({c: cols[c] for c in AGGREGATE_COLUMNS})
