@@ -67,6 +67,11 @@ def project(scenario: Scenario, data: Dataset | None = None) -> pd.DataFrame:
     return compute(scenario, data).table
 
 
+def history(data: Dataset | None = None) -> pd.DataFrame:
+    """NATO's reported shares, GDP and spending per (member, year) before the base year."""
+    return tables.history_table(data or load_dataset())
+
+
 def metadata(scenario: Scenario, data: Dataset, base_sources: tuple[str, ...]) -> dict[str, Any]:
     """What made a result: enough to trace every number back to data and assumptions."""
     used = sorted({*base_sources, "NATO-DE-2024", "IMF-WEO-2025-10-derived"} - {""})

@@ -15,7 +15,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from spendcalc import __version__
+from spendcalc import __version__, plot_cli
 from spendcalc.errors import SpendcalcError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -127,6 +127,9 @@ def validate(
 
     scenario = load_scenario(file)
     print(f"ok: {file} ({scenario.name})")
+
+
+plot_cli.register(app)
 
 
 def main() -> None:

@@ -59,6 +59,8 @@ class Dataset:
     shares_pct: FloatArray
     """NATO defence expenditure, percent of GDP; NaN where a member has no armed forces."""
     share_sources: tuple[tuple[str, ...], ...]
+    share_estimate: tuple[tuple[bool, ...], ...]
+    """True where NATO flags the share as an estimate ("e" figures)."""
     gdp_years: tuple[int, ...]
     gdp_usd_bn: FloatArray
     """Nominal GDP, billions of current US dollars (NATO's series)."""
@@ -312,6 +314,8 @@ def _load_cached(directory: Path) -> Dataset:
                             "but has defence shares")
     share_sources = tuple(tuple(raw[(c, y)]["source_id"].strip() for y in share_years)
                           for c in codes)
+    share_estimate = tuple(tuple(raw[(c, y)].get("estimate", "").strip().lower() == "true"
+                                 for y in share_years) for c in codes)
 
     gdp_years, gdp, _ = _grid(directory / GDP_FILE, codes, "gdp_usd_bn_current",
                               low=0, high=1e6)
@@ -329,7 +333,7 @@ def _load_cached(directory: Path) -> Dataset:
 
     return Dataset(
         directory=directory, members=members, share_years=share_years, shares_pct=shares,
-        share_sources=share_sources, gdp_years=gdp_years, gdp_usd_bn=gdp,
+        share_sources=share_sources, share_estimate=share_estimate, gdp_years=gdp_years, gdp_usd_bn=gdp,
         projection_years=proj_years, real_growth_pct=real, cpi_pct=cpi,
         commitments=_load_commitments(directory), groups=_load_groups(directory, members),
         sources=_load_sources(directory),

@@ -77,8 +77,13 @@ class Projection:
     """max(0, final target share - this year's share) x GDP; NaN without a target."""
     share_of_total_pct: FloatArray
     """This member's share of the summed spending of all members in the run, percent."""
+    gdp_usd_bn_const: FloatArray
+    """The money columns again in constant base-year US dollars (deflated by US CPI)."""
+    core_usd_bn_const: FloatArray
+    related_usd_bn_const: FloatArray
     total_usd_bn_const: FloatArray
-    """total_usd_bn in constant base-year US dollars."""
+    baseline_usd_bn_const: FloatArray
+    extra_over_baseline_usd_bn_const: FloatArray
 
     def truncate(self, n_years: int) -> Projection:
         """The first ``n_years`` years (the engine may run past the horizon to reach anchors)."""
@@ -191,7 +196,12 @@ def project(inp: EngineInputs) -> Projection:
         cum_increase_over_base_share_usd_bn=_running_sum_after_base(increase),
         shortfall_to_target_usd_bn=shortfall,
         share_of_total_pct=share_of_total,
+        gdp_usd_bn_const=gdp / deflator,
+        core_usd_bn_const=core_usd / deflator,
+        related_usd_bn_const=related_usd / deflator,
         total_usd_bn_const=total_usd / deflator,
+        baseline_usd_bn_const=baseline_usd / deflator,
+        extra_over_baseline_usd_bn_const=extra / deflator,
     )
 
 
@@ -199,7 +209,9 @@ MONEY_FIELDS = (
     "gdp_usd_bn", "core_usd_bn", "related_usd_bn", "total_usd_bn", "baseline_usd_bn",
     "extra_over_baseline_usd_bn", "cum_extra_over_baseline_usd_bn",
     "increase_over_base_share_usd_bn", "cum_increase_over_base_share_usd_bn",
-    "shortfall_to_target_usd_bn", "total_usd_bn_const",
+    "shortfall_to_target_usd_bn", "gdp_usd_bn_const", "core_usd_bn_const",
+    "related_usd_bn_const", "total_usd_bn_const", "baseline_usd_bn_const",
+    "extra_over_baseline_usd_bn_const",
 )
 
 
@@ -215,7 +227,7 @@ def aggregate(proj: Projection, masks: BoolArray, covered: BoolArray) -> dict[st
     out: dict[str, FloatArray] = {}
     for name in MONEY_FIELDS:
         values = getattr(proj, name)
-        if name == "gdp_usd_bn":
+        if name.startswith("gdp_usd_bn"):
             values = np.where(covered[None, :, None], values, 0.0)
         out[name] = np.einsum("gm,dmy->dgy", weights, np.nan_to_num(values))
     gdp = out["gdp_usd_bn"]
@@ -224,4 +236,10 @@ def aggregate(proj: Projection, masks: BoolArray, covered: BoolArray) -> dict[st
     out["total_pct"] = np.divide(100.0 * out["total_usd_bn"], gdp)
     alliance = np.nansum(proj.total_usd_bn, axis=1)[:, None, :]
     out["share_of_total_pct"] = np.divide(100.0 * out["total_usd_bn"], alliance)
+    return out
+
+
+def spending_usd_bn(share_pct: FloatArray, gdp_usd_bn: FloatArray) -> FloatArray:
+    """Money from a share: percent of GDP x GDP (USD bn) -> USD bn. Used for history."""
+    out: FloatArray = share_pct / 100.0 * gdp_usd_bn
     return out

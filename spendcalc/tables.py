@@ -15,7 +15,7 @@ from spendcalc.engine import MONEY_FIELDS, Projection
 if TYPE_CHECKING:
     import pandas as pd
 
-    from spendcalc.data import Group
+    from spendcalc.data import Dataset, Group
     from spendcalc.inputs import Setup
 
 MEMBER_COLUMNS = (
@@ -27,8 +27,13 @@ MEMBER_COLUMNS = (
     "extra_over_baseline_usd_bn", "cum_extra_over_baseline_usd_bn",
     "increase_over_base_share_usd_bn", "cum_increase_over_base_share_usd_bn",
     "shortfall_to_target_usd_bn", "share_of_total_pct",
-    "deflator", "total_usd_bn_const", "base_share_source",
+    "deflator", "gdp_usd_bn_const", "core_usd_bn_const", "related_usd_bn_const",
+    "total_usd_bn_const", "baseline_usd_bn_const", "extra_over_baseline_usd_bn_const",
+    "base_share_source",
 )
+
+HISTORY_COLUMNS = ("iso3", "member", "year", "armed_forces", "core_pct", "gdp_usd_bn",
+                   "core_usd_bn", "estimate", "source")
 
 AGGREGATE_COLUMNS = (
     "scenario", "group", "label", "year", "n_members", *MONEY_FIELDS,
@@ -81,3 +86,30 @@ def aggregate_table(name: str, groups: list[Group], values: dict[str, np.ndarray
         if col not in cols:
             cols[col] = values[col][0].reshape(-1)
     return pd.DataFrame({c: cols[c] for c in AGGREGATE_COLUMNS})
+
+
+def history_table(data: Dataset) -> pd.DataFrame:
+    """NATO's reported shares with GDP and money, one row per (member, year) with GDP data.
+
+    Money is share x NATO's GDP (computed by the engine), which reproduces NATO's USD series.
+    """
+    import pandas as pd
+
+    from spendcalc.engine import spending_usd_bn
+
+    years = [y for y in data.share_years if y in data.gdp_years]
+    cols = [data.share_years.index(y) for y in years]
+    shares = data.shares_pct[:, cols]
+    gdp = data.gdp_usd_bn[:, [data.gdp_years.index(y) for y in years]]
+    n_y = len(years)
+    return pd.DataFrame({
+        "iso3": np.repeat([m.iso3 for m in data.members], n_y),
+        "member": np.repeat([m.name for m in data.members], n_y),
+        "year": np.tile(years, len(data.members)),
+        "armed_forces": np.repeat([m.armed_forces for m in data.members], n_y),
+        "core_pct": shares.reshape(-1),
+        "gdp_usd_bn": gdp.reshape(-1),
+        "core_usd_bn": spending_usd_bn(shares, gdp).reshape(-1),
+        "estimate": [data.share_estimate[i][c] for i in range(len(data.members)) for c in cols],
+        "source": [data.share_sources[i][c] for i in range(len(data.members)) for c in cols],
+    }, columns=list(HISTORY_COLUMNS))
