@@ -27,6 +27,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: importing rich's help renderer costs ~80 ms
 )
 
 ScenarioArg = Annotated[
@@ -84,9 +85,11 @@ def run(
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing output files.")]
     = False,
 ) -> None:
-    """Project a scenario and print the per-member and aggregate summary."""
+    """Project a scenario; print per-member and aggregate gaps."""
     from spendcalc import api, outputs, terminal
 
+    if output is not None:
+        outputs.check_output(output, force=force)
     result = api.compute(api.load_scenario(scenario))
     terminal.run_summary(result, _console())
     if output is not None:
@@ -98,9 +101,9 @@ def run(
 @guarded
 def members(
     years: Annotated[int, typer.Option(min=1, max=12, help="How many recent years to show.")]
-    = 4,
+    = 3,
 ) -> None:
-    """The bundled data: each member's defence share of GDP, GDP, source and vintage."""
+    """Show the bundled data: shares of GDP, GDP, sources, vintage."""
     from spendcalc import terminal
     from spendcalc.data import load_dataset
 
@@ -110,7 +113,7 @@ def members(
 @app.command()
 @guarded
 def scenarios() -> None:
-    """The ready scenarios with their one-line descriptions."""
+    """List the ready scenarios with one-line descriptions."""
     from spendcalc import terminal
     from spendcalc.scenarios import ready_scenarios
 
@@ -122,7 +125,7 @@ def scenarios() -> None:
 def validate(
     file: Annotated[Path, typer.Argument(help="The scenario file to check.")],
 ) -> None:
-    """Check a scenario file: prints 'ok' or exactly what is wrong (exit code 2)."""
+    """Check a scenario file: 'ok' or exactly what is wrong (exit 2)."""
     from spendcalc.scenarios import load_scenario
 
     scenario = load_scenario(file)

@@ -166,8 +166,7 @@ def _number(path: Path, line: int, row: dict[str, str], col: str, *, optional: b
         raise DataError(f"{path.name}: row {line}: {col} = {text!r} is not a number") from None
     if (low is not None and value < low) or (high is not None and value > high):
         raise DataError(
-            f"{path.name}: row {line}: {col} = {value:g} is outside {low:g} to {high:g}"
-        )
+            f"{path.name}: row {line}: {col} = {value:g} is outside {low:g} to {high:g}")
     return value
 
 
@@ -202,7 +201,7 @@ def _load_members(directory: Path) -> tuple[Member, ...]:
             )
         members.append(Member(
             iso3=iso3, name=row["member"].strip(), nato_since=_year(path, line, row, "nato_since"),
-            eu_member=_bool(path, line, row, "eu_member"), region=region,  # type: ignore[arg-type]
+            eu_member=_bool(path, line, row, "eu_member"), region=region,
             armed_forces=_bool(path, line, row, "armed_forces"),
         ))
     if not members:
@@ -333,7 +332,8 @@ def _load_cached(directory: Path) -> Dataset:
 
     return Dataset(
         directory=directory, members=members, share_years=share_years, shares_pct=shares,
-        share_sources=share_sources, share_estimate=share_estimate, gdp_years=gdp_years, gdp_usd_bn=gdp,
+        share_sources=share_sources, share_estimate=share_estimate,
+        gdp_years=gdp_years, gdp_usd_bn=gdp,
         projection_years=proj_years, real_growth_pct=real, cpi_pct=cpi,
         commitments=_load_commitments(directory), groups=_load_groups(directory, members),
         sources=_load_sources(directory),

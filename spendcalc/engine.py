@@ -129,8 +129,8 @@ def share_paths(years: IntArray, knot_years: FloatArray, knot_pct: FloatArray, g
         knot_pct = np.concatenate([knot_pct, knot_pct], axis=-1)
     n_knots = knot_years.shape[-1]
     t = years.astype(np.float64)
-    seg = (knot_years[..., None, :] <= t[:, None]).sum(axis=-1) - 1
-    seg = np.clip(seg, 0, n_knots - 2)
+    passed: IntArray = (knot_years[..., None, :] <= t[:, None]).sum(axis=-1)
+    seg = np.clip(passed - 1, 0, n_knots - 2)
     y0 = np.take_along_axis(knot_years, seg, axis=-1)
     y1 = np.take_along_axis(knot_years, seg + 1, axis=-1)
     v0 = np.take_along_axis(knot_pct, seg, axis=-1)
@@ -143,14 +143,22 @@ def share_paths(years: IntArray, knot_years: FloatArray, knot_pct: FloatArray, g
         return linear
     # Money grows geometrically from anchor to anchor: m(t) = m0 * (m1/m0) ** f.
     gdp = np.broadcast_to(gdp, np.broadcast_shapes(gdp.shape, linear.shape))
-    col = lambda y: np.clip((y - t[0]).astype(np.int64), 0, len(t) - 1)  # noqa: E731
-    m0 = v0 * np.take_along_axis(gdp, col(y0), axis=-1)
-    m1 = v1 * np.take_along_axis(gdp, col(y1), axis=-1)
-    ok = (m0 > 0) & (m1 > 0)
-    ratio = np.divide(m1, m0, out=np.ones_like(m0), where=ok)
-    money = m0 * ratio**f
+    m0 = v0 * np.take_along_axis(gdp, _year_index(y0, t), axis=-1)
+    m1 = v1 * np.take_along_axis(gdp, _year_index(y1, t), axis=-1)
+    # Strictly inside a segment only: anchors are met exactly, and shares hold after the last.
+    ok = (m0 > 0) & (m1 > 0) & (t > y0) & (t < y1)
+    # In logs, so that tiny or huge amounts neither overflow nor underflow.
+    log0 = np.log(np.where(ok, m0, 1.0))
+    log1 = np.log(np.where(ok, m1, 1.0))
+    money = np.exp(log0 + f * (log1 - log0))
     geometric: FloatArray = np.divide(money, gdp, out=np.zeros_like(money), where=gdp > 0)
     return np.where(ok, geometric, linear)
+
+
+def _year_index(year: FloatArray, years: FloatArray) -> IntArray:
+    """Column of ``year`` in ``years`` (consecutive), clipped to the range."""
+    out: IntArray = np.clip((year - years[0]).astype(np.int64), 0, len(years) - 1)
+    return out
 
 
 def _running_sum_after_base(x: FloatArray) -> FloatArray:
@@ -161,9 +169,10 @@ def _running_sum_after_base(x: FloatArray) -> FloatArray:
 def project(inp: EngineInputs) -> Projection:
     """Project GDP, shares and spending for every draw, member and year."""
     gdp = _gdp_paths(inp.gdp0_usd_bn, inp.growth)
-    kwargs = {"shape": inp.shape, "curvature": inp.curvature, "step_year": inp.step_year}
-    core = share_paths(inp.years, inp.core_knot_years, inp.core_knot_pct, gdp, **kwargs)
-    related = share_paths(inp.years, inp.related_knot_years, inp.related_knot_pct, gdp, **kwargs)
+    core = share_paths(inp.years, inp.core_knot_years, inp.core_knot_pct, gdp,
+                       inp.shape, inp.curvature, inp.step_year)
+    related = share_paths(inp.years, inp.related_knot_years, inp.related_knot_pct, gdp,
+                          inp.shape, inp.curvature, inp.step_year)
     core, related = np.broadcast_arrays(core, related)
     mask = inp.covered[None, :, None]
     core = np.where(mask, core, np.nan)
@@ -179,11 +188,10 @@ def project(inp: EngineInputs) -> Projection:
     gap_pct = np.maximum(inp.target_total_pct[..., None] - total, 0.0)
     shortfall = gap_pct / 100.0 * gdp
 
-    deflator_factors = 1.0 + inp.deflator_growth.astype(np.float64)
+    deflator_factors: FloatArray = 1.0 + inp.deflator_growth
     deflator_factors[0] = 1.0
-    deflator = np.cumprod(deflator_factors)
-    alliance_total = np.nansum(total_usd, axis=1, keepdims=True)
-    share_of_total = np.divide(100.0 * total_usd, alliance_total)
+    deflator = np.cumprod(deflator_factors, dtype=np.float64)
+    share_of_total = _percent(total_usd, np.nansum(total_usd, axis=1, keepdims=True))
 
     return Projection(
         years=inp.years, deflator=deflator, gdp_usd_bn=gdp,
@@ -231,11 +239,18 @@ def aggregate(proj: Projection, masks: BoolArray, covered: BoolArray) -> dict[st
             values = np.where(covered[None, :, None], values, 0.0)
         out[name] = np.einsum("gm,dmy->dgy", weights, np.nan_to_num(values))
     gdp = out["gdp_usd_bn"]
-    out["core_pct"] = np.divide(100.0 * out["core_usd_bn"], gdp)
-    out["related_pct"] = np.divide(100.0 * out["related_usd_bn"], gdp)
-    out["total_pct"] = np.divide(100.0 * out["total_usd_bn"], gdp)
+    for part in ("core", "related", "total"):
+        out[f"{part}_pct"] = _percent(out[f"{part}_usd_bn"], gdp)
     alliance = np.nansum(proj.total_usd_bn, axis=1)[:, None, :]
-    out["share_of_total_pct"] = np.divide(100.0 * out["total_usd_bn"], alliance)
+    out["share_of_total_pct"] = _percent(out["total_usd_bn"], alliance)
+    return out
+
+
+def _percent(part: FloatArray, whole: FloatArray) -> FloatArray:
+    """100 * part / whole, NaN where the whole is zero (a group without defence spending)."""
+    whole = np.broadcast_to(whole, part.shape)
+    out: FloatArray = np.divide(100.0 * part, whole, out=np.full(part.shape, np.nan),
+                                where=whole != 0)
     return out
 
 

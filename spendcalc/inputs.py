@@ -65,8 +65,13 @@ def build(scenario: Scenario, data: Dataset) -> Setup:
     tgt = scenario.target
     last_year = scenario.horizon
 
-    core_years, core_vals, rel_years, rel_vals = [], [], [], []
-    t_core, t_rel, t_year = [], [], []
+    core_years: list[list[float]] = []
+    core_vals: list[list[float]] = []
+    rel_years: list[list[float]] = []
+    rel_vals: list[list[float]] = []
+    t_core: list[float] = []
+    t_rel: list[float] = []
+    t_year: list[float] = []
     for m, base in zip(members, base_core, strict=True):
         base = 0.0 if np.isnan(base) else float(base)
         rel_base = scenario.related.base_pct if m.armed_forces else 0.0

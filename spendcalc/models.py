@@ -24,8 +24,9 @@ def _upper(value: object) -> object:
     return value.strip().upper() if isinstance(value, str) else value
 
 
-Iso3 = Annotated[str, BeforeValidator(_upper), Field(pattern=r"^[A-Z]{3}$")]
-"""An ISO 3166-1 alpha-3 member code such as ``DEU``; lower case is accepted."""
+Iso3 = Annotated[str, BeforeValidator(_upper), Field(min_length=1)]
+"""An ISO 3166-1 alpha-3 member code such as ``DEU``; lower case is accepted. Whether it
+names a member is checked against the data (with a suggestion) by ``spendcalc.scenarios``."""
 
 Percent = Annotated[float, Field(ge=0.0, le=100.0)]
 """A share of GDP in percent, 0 to 100."""
@@ -196,7 +197,7 @@ class Scenario(Strict):
         seen: set[str] = set()
         for ex in self.exemptions:
             if ex.member in seen:
-                raise ValueError(f"exemptions: {ex.member} is exempted twice (one entry per member)")
+                raise ValueError(f"exemptions: {ex.member} is exempted twice (one entry each)")
             seen.add(ex.member)
         pairs: set[tuple[str, int]] = set()
         for ms in self.milestones:

@@ -24,9 +24,7 @@ CSV_FLOAT_FORMAT = "%.6f"
 
 def write_atomic(path: Path, content: bytes) -> None:
     """Write to a temporary file beside ``path``, then rename: no partial file is ever left."""
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise OutputError(f"{path}: folder {directory} does not exist")
+    directory = path.parent
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except PermissionError:
@@ -65,18 +63,29 @@ def _dumps(doc: object) -> bytes:
 WRITERS: dict[str, Callable[[Result], dict[str, bytes]]] = {".csv": _csv, ".json": _json}
 
 
-def write_result(result: Result, path: Path, *, force: bool = False) -> list[Path]:
-    """Write ``result`` in the format of ``path``'s suffix; return the files written."""
-    writer = WRITERS.get(path.suffix.lower())
-    if writer is None:
-        allowed = ", ".join(WRITERS)
+SIDECARS = {".csv": (".meta.json",)}
+"""Files written next to the main one, by suffix."""
+
+
+def check_output(path: Path, *, force: bool = False) -> None:
+    """Fail before any work if ``path`` has an unknown suffix, or exists without ``force``."""
+    suffix = path.suffix.lower()
+    if suffix not in WRITERS:
         raise OutputError(f"{path}: unsupported suffix {path.suffix or '(none)'!r}; "
-                          f"allowed: {allowed}")
-    files = {Path(f"{path}{extra}"): content for extra, content in writer(result).items()}
+                          f"allowed: {', '.join(WRITERS)}")
+    if not path.parent.is_dir():
+        raise OutputError(f"{path}: folder {path.parent} does not exist")
     if not force:
-        for target in files:
+        for target in (path, *(Path(f"{path}{extra}") for extra in SIDECARS.get(suffix, ()))):
             if target.exists():
                 raise OutputError(f"{target}: file exists; use --force to overwrite it")
+
+
+def write_result(result: Result, path: Path, *, force: bool = False) -> list[Path]:
+    """Write ``result`` in the format of ``path``'s suffix; return the files written."""
+    check_output(path, force=force)
+    files = {Path(f"{path}{extra}"): content
+             for extra, content in WRITERS[path.suffix.lower()](result).items()}
     for target, content in files.items():
         write_atomic(target, content)
     return list(files)

@@ -90,8 +90,9 @@ def describe_validation_error(exc: ValidationError, model: type[BaseModel]) -> s
     """One line for the first problem in a pydantic error, with valid keys suggested."""
     errors = exc.errors()
     err = errors[0]
-    loc = [str(p) for p in err["loc"]]
-    field = ".".join(loc) or "(top level)"
+    # Union branches add tags such as "list[...]" to the location; users never wrote those.
+    loc = [str(p) for p in err["loc"] if isinstance(p, int) or "[" not in str(p)]
+    field = "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in loc).lstrip(".") or "(top)"
     more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
     kind = err["type"]
     if kind == "extra_forbidden":
@@ -103,7 +104,7 @@ def describe_validation_error(exc: ValidationError, model: type[BaseModel]) -> s
     got = err.get("input")
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         low, high = _bounds(model, err["loc"])
-        rng = f"from {low:g} to {high:g}" if low is not None and high is not None else err["msg"]
+        rng = f"from {low:g} to {high:g}" if None not in (low, high) else err["msg"]
         return f"{field}: {got!r} is out of range; allowed: {rng}{more}"
     if kind == "literal_error":
         return f"{field}: {got!r} is not allowed; allowed: {ctx.get('expected')}{more}"
@@ -112,10 +113,6 @@ def describe_validation_error(exc: ValidationError, model: type[BaseModel]) -> s
     if kind == "value_error":
         msg = str(ctx.get("error", err["msg"]))
         return f"{msg}{more}" if not loc else f"{field}: {msg}{more}"
-    if kind == "string_pattern_mismatch" and loc[-1] in ("member", "members", "exclude") or (
-        kind == "string_pattern_mismatch" and "overrides" in loc
-    ):
-        return f"{field}: {got!r} is not a member code; allowed: three letters such as DEU{more}"
     return f"{field}: {err['msg']}, got {got!r}{more}"
 
 
@@ -149,26 +146,27 @@ def _valid_keys(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]
     return list(sub.model_fields) if sub else []
 
 
-def _bounds(model: type[BaseModel], loc: tuple[int | str, ...]) -> tuple[float | None, float | None]:
-    parent = _submodel(model, tuple(p for p in loc[:-1]))
-    name = loc[-1]
-    if parent is None or not isinstance(name, str) or name not in parent.model_fields:
-        parent, name = _submodel(model, loc[:-2]), loc[-2] if len(loc) > 1 else name
-        if parent is None or not isinstance(name, str) or name not in parent.model_fields:
-            return None, None
-    low = high = None
-    for meta in _metadata(parent.model_fields[name]):
-        low = getattr(meta, "ge", low) if getattr(meta, "ge", None) is not None else low
-        high = getattr(meta, "le", high) if getattr(meta, "le", None) is not None else high
-    return low, high
+def _bounds(model: type[BaseModel], loc: tuple[int | str, ...]) -> tuple[Any, Any]:
+    """The (ge, le) declared for the field at ``loc``, looking inside Optional, list, dict."""
+    parts = tuple(p for p in loc if isinstance(p, str))
+    # A dict entry such as growth.overrides.DEU is bounded by its field, one level up.
+    for names in (parts, parts[:-1]):
+        parent = _submodel(model, names[:-1]) if names else None
+        info = parent.model_fields.get(names[-1]) if parent else None
+        if info is not None:
+            low = high = None
+            for c in _constraints([*info.metadata, info.annotation]):
+                low = c.ge if getattr(c, "ge", None) is not None else low
+                high = c.le if getattr(c, "le", None) is not None else high
+            return low, high
+    return None, None
 
 
-def _metadata(info: Any) -> Iterator[Any]:
-    yield from info.metadata
-    for arg in getattr(info.annotation, "__args__", ()):
-        yield from getattr(arg, "__metadata__", ())
-        for inner in getattr(arg, "__args__", ()):
-            yield from getattr(inner, "__metadata__", ())
+def _constraints(items: list[Any]) -> Iterator[Any]:
+    for item in items:
+        yield item
+        yield from _constraints([*getattr(item, "metadata", ()), *getattr(item, "__metadata__", ()),
+                                 *getattr(item, "__args__", ())])
 
 
 def suggest_member(code: str, data: Dataset) -> str:

@@ -46,7 +46,10 @@ def member_table(name: str, setup: Setup, proj: Projection, baseline_pct: float)
     import pandas as pd
 
     n_m, n_y = len(setup.members), len(proj.years)
-    per_member = lambda values: np.repeat(np.asarray(values), n_y)  # noqa: E731
+
+    def per_member(values: object) -> np.ndarray:
+        return np.repeat(np.asarray(values), n_y)
+
     cols: dict[str, object] = {
         "scenario": name,
         "iso3": per_member([m.iso3 for m in setup.members]),
@@ -59,7 +62,7 @@ def member_table(name: str, setup: Setup, proj: Projection, baseline_pct: float)
         "target_core_pct": per_member(setup.target_core_pct),
         "target_related_pct": per_member(setup.target_related_pct),
         "target_total_pct": per_member(setup.inputs.target_total_pct[0]),
-        "target_year": pd.array(per_member(setup.target_year), dtype="Int64"),
+        "target_year": pd.Series(per_member(setup.target_year)).astype("Int64"),
         "deflator": np.tile(proj.deflator, n_m),
         "base_share_source": per_member(setup.base_sources),
     }

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.table import Table
 
 if TYPE_CHECKING:
+    import pandas as pd
     from rich.console import Console
 
     from spendcalc.api import Result
@@ -18,10 +19,11 @@ if TYPE_CHECKING:
 NO_FORCES = "no armed forces"
 
 
-def _num(value: float, digits: int = 1) -> str:
-    return "—" if value is None or (isinstance(value, float) and math.isnan(value)) else (
-        f"{value:,.{digits}f}"
-    )
+def _num(value: float | None, digits: int = 1) -> str:
+    """A number with thousands separators, or a dash where there is none (NaN)."""
+    if value is None or math.isnan(value):
+        return "—"
+    return f"{value:,.{digits}f}"
 
 
 def _signed(value: float, digits: int = 1) -> str:
@@ -29,13 +31,23 @@ def _signed(value: float, digits: int = 1) -> str:
     return text if text == "—" or value < 0 else f"+{text}"
 
 
+def _rows(frame: pd.DataFrame, *keys: str) -> dict[Any, dict[str, Any]]:
+    """Rows of ``frame`` as plain dicts keyed by the ``keys`` columns (one key: its value)."""
+    out: dict[Any, dict[str, Any]] = {}
+    records: list[dict[str, Any]] = frame.to_dict("records")  # type: ignore[assignment]
+    for rec in records:
+        key = rec[keys[0]] if len(keys) == 1 else tuple(rec[k] for k in keys)
+        out[key] = rec
+    return out
+
+
 def run_summary(result: Result, console: Console) -> None:
     """Per-member and aggregate summary of one projected scenario."""
     s = result.scenario
     t = result.table
     base, last = s.base_year, s.horizon
-    start = t[t.year == base].set_index("iso3")
-    end = t[t.year == last].set_index("iso3")
+    start = _rows(t[t.year == base], "iso3")
+    end = _rows(t[t.year == last], "iso3")
 
     table = Table(
         title=f"{s.name}: {s.description}" if s.description else s.name,
@@ -53,14 +65,14 @@ def run_summary(result: Result, console: Console) -> None:
     table.add_column(f"Over {s.baseline_pct:g}%\n{last}", justify="right")
     table.add_column(f"Cum. over\n{s.baseline_pct:g}%", justify="right")
     notes: list[str] = []
-    for iso3, row in end.iterrows():
+    for iso3, row in end.items():
         if not row["armed_forces"]:
-            table.add_row(str(iso3), f"{row['member']}*", *["—"] * 6)
+            table.add_row(iso3, f"{row['member']}*", *["—"] * 6)
             notes.append(f"*{row['member']} has {NO_FORCES}: no defence spending, no target.")
             continue
         table.add_row(
-            str(iso3), row["member"],
-            _num(start.loc[iso3, "core_pct"], 2), _num(row["core_pct"], 2),
+            iso3, row["member"],
+            _num(start[iso3]["core_pct"], 2), _num(row["core_pct"], 2),
             _num(row["total_pct"], 2), _num(row["total_usd_bn"]),
             _signed(row["extra_over_baseline_usd_bn"]),
             _signed(row["cum_extra_over_baseline_usd_bn"]),
@@ -79,8 +91,8 @@ def aggregate_summary(result: Result) -> Table:
     """NATO total and European allies + Canada in the base and horizon years, US share."""
     s = result.scenario
     base, last = s.base_year, s.horizon
-    a = result.aggregates.set_index(["group", "year"])
-    t = result.table.set_index(["iso3", "year"])
+    groups = _rows(result.aggregates, "group", "year")
+    members = _rows(result.table, "iso3", "year")
     table = Table(title="Aggregates", box=box.SIMPLE_HEAD, header_style="bold")
     table.add_column("", no_wrap=True)
     for year in (base, last):
@@ -88,16 +100,16 @@ def aggregate_summary(result: Result) -> Table:
         table.add_column(f"{year}\n% GDP", justify="right")
     table.add_column(f"Cum. over {s.baseline_pct:g}%\nUSD bn", justify="right")
     for key in ("nato", "european-allies"):
-        if (key, base) not in a.index:
+        if (key, base) not in groups:
             continue
-        b, e = a.loc[(key, base)], a.loc[(key, last)]
+        b, e = groups[(key, base)], groups[(key, last)]
         table.add_row(str(b["label"]), _num(b["total_usd_bn"]), _num(b["total_pct"], 2),
                       _num(e["total_usd_bn"]), _num(e["total_pct"], 2),
                       _signed(e["cum_extra_over_baseline_usd_bn"]))
-    if ("USA", base) in t.index:
+    if ("USA", base) in members:
         table.add_row("US share of NATO total",
-                      f"{_num(t.loc[('USA', base), 'share_of_total_pct'])}%", "",
-                      f"{_num(t.loc[('USA', last), 'share_of_total_pct'])}%", "", "")
+                      f"{_num(members[('USA', base)]['share_of_total_pct'])}%", "",
+                      f"{_num(members[('USA', last)]['share_of_total_pct'])}%", "", "")
     return table
 
 
@@ -105,27 +117,27 @@ def members_table(data: Dataset, years: int) -> Table:
     """The bundled data per member: latest shares, GDP, source of the latest share."""
     shown = data.share_years[-years:]
     latest = data.latest_share_year
+    estimated = sorted({y for row in data.share_estimate
+                        for y, e in zip(data.share_years, row, strict=True) if e and y in shown})
+    note = f" {', '.join(map(str, estimated))}: NATO estimates." if estimated else ""
     table = Table(
-        title="NATO members in the bundled data",
-        caption=(f"Defence expenditure in % of GDP (NATO definition; {latest} = NATO estimate). "
-                 f"GDP in USD bn, current prices; {latest} GDP derived from "
-                 f"{data.gdp_years[-1]} with IMF real growth + US inflation. "
+        title="Defence spending of NATO members, % of GDP (NATO definition)",
+        caption=(f"GDP: NATO's {data.gdp_years[-1]} figure, USD bn at current prices (runs "
+                 f"derive {latest} from it with IMF real growth + US inflation).{note} "
                  f"Vintage: {data.vintage}."),
         box=box.SIMPLE_HEAD, header_style="bold",
     )
     table.add_column("Code")
-    table.add_column("Member")
+    table.add_column("Member", no_wrap=True)
     for y in shown:
-        table.add_column(f"{y}\n% GDP", justify="right")
-    table.add_column(f"GDP {data.gdp_years[-1]}\nUSD bn", justify="right")
-    table.add_column(f"GDP {latest}\nUSD bn", justify="right")
-    table.add_column(f"Source\n{latest}")
+        table.add_column(str(y), justify="right", no_wrap=True)
+    table.add_column(f"GDP {data.gdp_years[-1]}", justify="right", no_wrap=True)
+    table.add_column(f"Source of {latest}", no_wrap=True)
     gdp_last = data.gdp_in(data.gdp_years[-1])
-    gdp_latest = data.gdp_in(latest)
     for i, m in enumerate(data.members):
         shares = [_num(data.share_in(y)[i], 2) for y in shown]
         source = data.share_sources[i][-1] if m.armed_forces else f"[dim]{NO_FORCES}[/dim]"
-        table.add_row(m.iso3, m.name, *shares, _num(gdp_last[i]), _num(gdp_latest[i]), source)
+        table.add_row(m.iso3, m.name, *shares, _num(gdp_last[i], 0), source)
     return table
 
 
