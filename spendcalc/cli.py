@@ -15,7 +15,8 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from spendcalc import __version__, plot_cli
+from spendcalc import __version__, cli_options, plot_cli
+from spendcalc.cli_options import ScenarioArg, SetOption
 from spendcalc.errors import SpendcalcError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -29,11 +30,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help: importing rich's help renderer costs ~80 ms
 )
-
-ScenarioArg = Annotated[
-    str,
-    typer.Argument(help="A ready scenario's name (see 'spendcalc scenarios') or a .toml file."),
-]
 
 
 def _console() -> Any:
@@ -84,13 +80,14 @@ def run(
                                "sidecar) or .json.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing output files.")]
     = False,
+    sets: SetOption = None,
 ) -> None:
     """Project a scenario; print per-member and aggregate gaps."""
     from spendcalc import api, outputs, terminal
 
     if output is not None:
         outputs.check_output(output, force=force)
-    result = api.compute(api.load_scenario(scenario))
+    result = api.compute(cli_options.load(scenario, sets))
     terminal.run_summary(result, _console())
     if output is not None:
         for path in outputs.write_result(result, output, force=force):

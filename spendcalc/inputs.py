@@ -55,7 +55,7 @@ def build(scenario: Scenario, data: Dataset) -> Setup:
     members = selected_members(scenario, data)
     rows = [data.index(m.iso3) for m in members]
     base_year = scenario.base_year
-    exemptions = {e.member: e for e in scenario.exemptions}
+    exemptions = scenario.exemptions
     milestones: dict[str, dict[int, float]] = {}
     for ms in scenario.milestones:
         milestones.setdefault(ms.member, {})[ms.year] = ms.pct

@@ -14,28 +14,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-MAX_YEAR = 2100
+from spendcalc.fields import MAX_YEAR, Iso3, Percent, Strict, Year
+from spendcalc.models_budget import Equipment, Financing
+
+__all__ = ["MAX_YEAR", "Equipment", "Financing", "Iso3", "Percent", "Strict", "Year"]
+
 SHAPES = ("linear", "front-loaded", "back-loaded", "step", "constant-growth", "points")
-
-
-def _upper(value: object) -> object:
-    return value.strip().upper() if isinstance(value, str) else value
-
-
-Iso3 = Annotated[str, BeforeValidator(_upper), Field(min_length=1)]
-"""An ISO 3166-1 alpha-3 member code such as ``DEU``; lower case is accepted. Whether it
-names a member is checked against the data (with a suggestion) by ``spendcalc.scenarios``."""
-
-Percent = Annotated[float, Field(ge=0.0, le=100.0)]
-"""A share of GDP in percent, 0 to 100."""
-
-Year = Annotated[int, Field(ge=1949, le=MAX_YEAR)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Member(Strict):
@@ -107,9 +93,10 @@ class PathSpec(Strict):
 
 
 class Exemption(Strict):
-    """A member whose target replaces the common one (e.g. Spain at 2.1 % core)."""
+    """A member's own target replacing the common one (e.g. Spain at 2.1 % core).
 
-    member: Iso3
+    In TOML: ``[exemptions.ESP]`` with the fields below."""
+
     core_pct: Percent
     related_pct: Percent = 0.0
     year: Year | None = None
@@ -169,6 +156,7 @@ class Scenario(Strict):
     """A complete what-if: target, path, exemptions, milestones, growth and members."""
 
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    """Short name used in outputs (default: the file's name without .toml)."""
     description: str = ""
     base_year: Year = 2025
     horizon: Year = 2035
@@ -182,9 +170,12 @@ class Scenario(Strict):
     """No target means every share holds its base-year value (status quo)."""
     path: PathSpec = PathSpec()
     related: Related = Related()
-    exemptions: list[Exemption] = Field(default_factory=list)
+    exemptions: dict[Iso3, Exemption] = Field(default_factory=dict)
+    """Keyed by member code: ``[exemptions.ESP]``."""
     milestones: list[Milestone] = Field(default_factory=list)
     growth: Growth = Growth()
+    financing: Financing = Financing()
+    equipment: Equipment = Equipment()
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
@@ -194,11 +185,6 @@ class Scenario(Strict):
             raise ValueError(
                 f"target.year ({self.target.year}) must be after base_year ({self.base_year})"
             )
-        seen: set[str] = set()
-        for ex in self.exemptions:
-            if ex.member in seen:
-                raise ValueError(f"exemptions: {ex.member} is exempted twice (one entry each)")
-            seen.add(ex.member)
         pairs: set[tuple[str, int]] = set()
         for ms in self.milestones:
             if not self.base_year < ms.year <= self.horizon:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import tomllib
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,20 +62,110 @@ def scenario_path(name_or_path: str | Path) -> Path:
     )
 
 
-def load_scenario(name_or_path: str | Path = DEFAULT_SCENARIO,
-                  data: Dataset | None = None) -> Scenario:
-    """Read, validate and check a scenario against the data. Raises ScenarioError."""
+NONE = "none"
+"""A table entry set to this string is removed after merging (``exemptions.ESP = "none"``)."""
+
+
+def load_scenario(name_or_path: str | Path = DEFAULT_SCENARIO, data: Dataset | None = None,
+                  overrides: Sequence[str] = ()) -> Scenario:
+    """Read a scenario (resolving ``extends``), apply ``--set`` overrides, validate it and
+    check it against the data. Raises ScenarioError naming the file or the override."""
     path = scenario_path(name_or_path)
-    label = path.name if path.parent == bundled_dir("scenarios") else str(path)
-    try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{label}: invalid TOML: {exc}") from None
-    except UnicodeDecodeError:
-        raise ScenarioError(f"{label}: not a UTF-8 text file") from None
-    scenario = parse_scenario(doc, label)
+    label = _label(path)
+    doc = resolve_document(path)
+    scenario = parse_scenario(_without_none(doc), label)
+    if overrides:
+        label = f"--set ({label})"
+        scenario = parse_scenario(_without_none(apply_overrides(doc, overrides)), label)
     check_against_data(scenario, data or load_dataset(), label)
     return scenario
+
+
+def _label(path: Path) -> str:
+    return path.name if path.parent == bundled_dir("scenarios") else str(path)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{_label(path)}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{_label(path)}: not a UTF-8 text file") from None
+
+
+def resolve_document(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """The file's TOML merged over its ``extends`` parents (a ready name or a relative path).
+
+    Tables merge key by key; any other value replaces the parent's. A file without ``name``
+    is named after itself; one without ``description`` says what it extends.
+    """
+    doc = _read(path)
+    doc.setdefault("name", path.stem)
+    parent = doc.pop("extends", None)
+    if parent is None:
+        return doc
+    if not isinstance(parent, str) or not parent:
+        raise ScenarioError(f"{_label(path)}: extends: must be a ready scenario's name or a "
+                            f"path relative to this file, got {parent!r}")
+    if parent.endswith(".toml") or "/" in parent:
+        parent_path = (path.parent / parent).resolve()
+        if not parent_path.is_file():
+            raise ScenarioError(f"{_label(path)}: extends: {parent} not found "
+                                f"(looked for {parent_path})")
+    else:
+        try:
+            parent_path = scenario_path(parent).resolve()
+        except ScenarioError as exc:
+            raise ScenarioError(f"{_label(path)}: extends: {exc}") from None
+    here = path.resolve()
+    if parent_path in (*chain, here):
+        cycle = " -> ".join(p.name for p in (*chain, here, parent_path))
+        raise ScenarioError(f"{_label(path)}: extends: cycle {cycle}")
+    base = resolve_document(parent_path, (*chain, here))
+    doc.setdefault("description", f"{base.get('description', '')} (changed by {path.name})")
+    return merge(base, doc)
+
+
+def merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    """``child`` over ``base``: tables merge recursively, other values replace."""
+    out = dict(base)
+    for key, value in child.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _without_none(doc: dict[str, Any]) -> dict[str, Any]:
+    return {k: _without_none(v) if isinstance(v, dict) else v
+            for k, v in doc.items() if v != NONE}
+
+
+def apply_overrides(doc: dict[str, Any], overrides: Sequence[str]) -> dict[str, Any]:
+    """Apply ``KEY=VALUE`` items (dotted keys; values in TOML syntax, bare words as text)."""
+    out = doc
+    for item in overrides:
+        key, sep, text = item.partition("=")
+        parts = key.strip().split(".")
+        if not sep or not all(parts):
+            raise ScenarioError(f"--set {item!r}: expected KEY=VALUE, e.g. target.year=2032")
+        try:
+            value = tomllib.loads(f"v = {text.strip()}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = text.strip()
+        patch: dict[str, Any] = {parts[-1]: value}
+        for part in reversed(parts[:-1]):
+            patch = {part: patch}
+        node: Any = out
+        for depth, part in enumerate(parts[:-1]):
+            node = node.get(part) if isinstance(node, dict) else None
+            if node is not None and not isinstance(node, dict):
+                where = ".".join(parts[: depth + 1])
+                raise ScenarioError(f"--set {item!r}: {where} is a value, not a table")
+        out = merge(out, patch)
+    return out
 
 
 def parse_scenario(doc: dict[str, Any], label: str) -> Scenario:
@@ -195,7 +285,7 @@ def check_against_data(scenario: Scenario, data: Dataset, label: str) -> None:
     if scenario.members != "all":
         used += [(f"members[{i}]", c) for i, c in enumerate(scenario.members)]
     used += [(f"exclude[{i}]", c) for i, c in enumerate(scenario.exclude)]
-    used += [(f"exemptions[{i}].member", e.member) for i, e in enumerate(scenario.exemptions)]
+    used += [(f"exemptions.{c}", c) for c in scenario.exemptions]
     used += [(f"milestones[{i}].member", m.member) for i, m in enumerate(scenario.milestones)]
     used += [(f"growth.overrides.{c}", c) for c in scenario.growth.overrides]
     for field, code in used:
@@ -230,8 +320,8 @@ def _shares(s: Scenario) -> Iterator[tuple[str, float]]:
         yield "target.related_pct", s.target.related_pct
     for year, pct in (s.path.points or {}).items():
         yield f"path.points.{year}", pct
-    for i, e in enumerate(s.exemptions):
-        yield f"exemptions[{i}].core_pct", e.core_pct
-        yield f"exemptions[{i}].related_pct", e.related_pct
+    for code, e in s.exemptions.items():
+        yield f"exemptions.{code}.core_pct", e.core_pct
+        yield f"exemptions.{code}.related_pct", e.related_pct
     for i, m in enumerate(s.milestones):
         yield f"milestones[{i}].pct", m.pct
