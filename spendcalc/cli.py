@@ -15,7 +15,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from spendcalc import __version__, cli_options, plot_cli
+from spendcalc import __version__, cli_options, evidence_cli, plot_cli
 from spendcalc.cli_options import ScenarioArg, SetOption
 from spendcalc.errors import SpendcalcError
 
@@ -130,6 +130,7 @@ def validate(
 
 
 plot_cli.register(app)
+evidence_cli.register(app)
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 def bundled_dir(name: str) -> Path:
-    """The bundled folder ``name`` (``data`` or ``scenarios``).
+    """The bundled folder ``name`` (``data``, ``scenarios`` or ``seeds``).
 
     A wheel carries them inside the package (``spendcalc/_bundled``); an editable install
     or a source checkout uses the folders at the top of the repository.

@@ -76,7 +76,10 @@ def load_scenario(name_or_path: str | Path = DEFAULT_SCENARIO, data: Dataset | N
     scenario = parse_scenario(_without_none(doc), label)
     if overrides:
         label = f"--set ({label})"
-        scenario = parse_scenario(_without_none(apply_overrides(doc, overrides)), label)
+        changed = apply_overrides(doc, overrides)
+        if "description" not in {o.partition("=")[0].strip() for o in overrides}:
+            changed["description"] = f"{doc.get('description', '')} [--set {', '.join(overrides)}]"
+        scenario = parse_scenario(_without_none(changed), label)
     check_against_data(scenario, data or load_dataset(), label)
     return scenario
 
