@@ -10,7 +10,8 @@ ends in ``_const`` (constant base-year US dollars); growth as fractions per year
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -24,7 +25,10 @@ SHAPES = ("linear", "front-loaded", "back-loaded", "step", "constant-growth")
 
 @dataclass(frozen=True)
 class EngineInputs:
-    """Arrays describing one scenario (or a batch of variants along the draws axis)."""
+    """Arrays describing one scenario (or a batch of variants along the draws axis).
+
+    ``D|1`` means the axis may have one entry, broadcast to every draw.
+    """
 
     years: IntArray
     """(Y,) calendar years, base year first, consecutive."""
@@ -45,15 +49,30 @@ class EngineInputs:
     """(D|1, M) final core + related target, percent of GDP; NaN where there is none."""
     covered: BoolArray
     """(M,) members with defence spending; the others (Iceland) yield NaN money and shares."""
-    baseline_pct: float = 2.0
+    baseline_pct: FloatArray | float = 2.0
+    """Scalar or (D,) percent of GDP."""
+    delivered: FloatArray | float = 1.0
+    """Fraction of each planned change (from the base-year share) actually delivered:
+    scalar, (D,) or (D, M). 1 follows the plan; 0 holds base-year shares."""
     shape: str = "linear"
-    curvature: float = 2.0
+    curvature: FloatArray | float = 2.0
+    """Scalar or (D,): exponent of front/back-loaded paths."""
     step_year: float | None = None
+
+
+def _per_draw(x: FloatArray | float) -> FloatArray:
+    """A scalar or (D,) parameter as (D|1, 1, 1) for broadcasting."""
+    out: FloatArray = np.asarray(x, dtype=np.float64).reshape(-1, 1, 1)
+    return out
 
 
 @dataclass(frozen=True)
 class Projection:
-    """Engine output. Member arrays are (D, M, Y); ``deflator`` is (Y,)."""
+    """Engine output. Member arrays are (D, M, Y); ``deflator`` is (Y,).
+
+    Only GDP and the two share paths are computed up front; every other column is computed
+    on first use, so a Monte Carlo run pays only for what it reads.
+    """
 
     years: IntArray
     deflator: FloatArray
@@ -61,35 +80,102 @@ class Projection:
     gdp_usd_bn: FloatArray
     core_pct: FloatArray
     related_pct: FloatArray
-    total_pct: FloatArray
-    core_usd_bn: FloatArray
-    related_usd_bn: FloatArray
-    total_usd_bn: FloatArray
-    baseline_usd_bn: FloatArray
-    extra_over_baseline_usd_bn: FloatArray
-    """total - baseline (negative when below the baseline)."""
-    cum_extra_over_baseline_usd_bn: FloatArray
-    """Running sum of the above over projection years (base year excluded, so 0 there)."""
-    increase_over_base_share_usd_bn: FloatArray
-    """total - (base-year total share x this year's GDP): the cost of moving off the base share."""
-    cum_increase_over_base_share_usd_bn: FloatArray
-    shortfall_to_target_usd_bn: FloatArray
-    """max(0, final target share - this year's share) x GDP; NaN without a target."""
-    share_of_total_pct: FloatArray
-    """This member's share of the summed spending of all members in the run, percent."""
-    gdp_usd_bn_const: FloatArray
-    """The money columns again in constant base-year US dollars (deflated by US CPI)."""
-    core_usd_bn_const: FloatArray
-    related_usd_bn_const: FloatArray
-    total_usd_bn_const: FloatArray
-    baseline_usd_bn_const: FloatArray
-    extra_over_baseline_usd_bn_const: FloatArray
+    baseline_pct: FloatArray
+    """(D|1, 1, 1) percent of GDP."""
+    target_total_pct: FloatArray
+    """(D|1, M, 1) percent of GDP; NaN without a target."""
+    covered: BoolArray
+
+    @cached_property
+    def total_pct(self) -> FloatArray:
+        out: FloatArray = self.core_pct + self.related_pct
+        return out
+
+    @cached_property
+    def core_usd_bn(self) -> FloatArray:
+        return spending_usd_bn(self.core_pct, self.gdp_usd_bn)
+
+    @cached_property
+    def related_usd_bn(self) -> FloatArray:
+        return spending_usd_bn(self.related_pct, self.gdp_usd_bn)
+
+    @cached_property
+    def total_usd_bn(self) -> FloatArray:
+        return spending_usd_bn(self.total_pct, self.gdp_usd_bn)
+
+    @cached_property
+    def baseline_usd_bn(self) -> FloatArray:
+        mask = self.covered[None, :, None]
+        out: FloatArray = np.where(mask, self.baseline_pct / 100.0 * self.gdp_usd_bn, np.nan)
+        return out
+
+    @cached_property
+    def extra_over_baseline_usd_bn(self) -> FloatArray:
+        """total - baseline (negative when below the baseline)."""
+        out: FloatArray = self.total_usd_bn - self.baseline_usd_bn
+        return out
+
+    @cached_property
+    def cum_extra_over_baseline_usd_bn(self) -> FloatArray:
+        """Running sum of the above over projection years (base year excluded, so 0 there)."""
+        return _running_sum_after_base(self.extra_over_baseline_usd_bn)
+
+    @cached_property
+    def increase_over_base_share_usd_bn(self) -> FloatArray:
+        """total - (base-year total share x this year's GDP): the cost of moving off it."""
+        return spending_usd_bn(self.total_pct - self.total_pct[..., :1], self.gdp_usd_bn)
+
+    @cached_property
+    def cum_increase_over_base_share_usd_bn(self) -> FloatArray:
+        return _running_sum_after_base(self.increase_over_base_share_usd_bn)
+
+    @cached_property
+    def shortfall_to_target_usd_bn(self) -> FloatArray:
+        """max(0, final target share - this year's share) x GDP; NaN without a target."""
+        gap = np.maximum(self.target_total_pct - self.total_pct, 0.0)
+        return spending_usd_bn(gap, self.gdp_usd_bn)
+
+    @cached_property
+    def share_of_total_pct(self) -> FloatArray:
+        """This member's share of the summed spending of all members in the run, percent."""
+        return _percent(self.total_usd_bn, np.nansum(self.total_usd_bn, axis=1, keepdims=True))
+
+    def _const(self, values: FloatArray) -> FloatArray:
+        out: FloatArray = values / self.deflator
+        return out
+
+    @cached_property
+    def gdp_usd_bn_const(self) -> FloatArray:
+        """Constant base-year US dollars (deflated by US CPI); likewise the other _const."""
+        return self._const(self.gdp_usd_bn)
+
+    @cached_property
+    def core_usd_bn_const(self) -> FloatArray:
+        return self._const(self.core_usd_bn)
+
+    @cached_property
+    def related_usd_bn_const(self) -> FloatArray:
+        return self._const(self.related_usd_bn)
+
+    @cached_property
+    def total_usd_bn_const(self) -> FloatArray:
+        return self._const(self.total_usd_bn)
+
+    @cached_property
+    def baseline_usd_bn_const(self) -> FloatArray:
+        return self._const(self.baseline_usd_bn)
+
+    @cached_property
+    def extra_over_baseline_usd_bn_const(self) -> FloatArray:
+        return self._const(self.extra_over_baseline_usd_bn)
 
     def truncate(self, n_years: int) -> Projection:
         """The first ``n_years`` years (the engine may run past the horizon to reach anchors)."""
-        return replace(self, **{
-            f.name: getattr(self, f.name)[..., :n_years] for f in fields(self)
-        })
+        return replace(
+            self, years=self.years[:n_years], deflator=self.deflator[:n_years],
+            gdp_usd_bn=self.gdp_usd_bn[..., :n_years], core_pct=self.core_pct[..., :n_years],
+            related_pct=self.related_pct[..., :n_years],
+        )
 
 
 def _gdp_paths(gdp0: FloatArray, growth: FloatArray) -> FloatArray:
@@ -100,7 +186,7 @@ def _gdp_paths(gdp0: FloatArray, growth: FloatArray) -> FloatArray:
 
 
 def _progress(f: FloatArray, t: FloatArray, y0: FloatArray, y1: FloatArray, shape: str,
-              curvature: float, step_year: float | None) -> FloatArray:
+              curvature: FloatArray | float, step_year: float | None) -> FloatArray:
     """Fraction of a segment's change done by year t, given the linear fraction f."""
     if shape in ("linear", "constant-growth"):
         return f
@@ -117,7 +203,7 @@ def _progress(f: FloatArray, t: FloatArray, y0: FloatArray, y1: FloatArray, shap
 
 
 def share_paths(years: IntArray, knot_years: FloatArray, knot_pct: FloatArray, gdp: FloatArray,
-                shape: str = "linear", curvature: float = 2.0,
+                shape: str = "linear", curvature: FloatArray | float = 2.0,
                 step_year: float | None = None) -> FloatArray:
     """Shares (percent of GDP) for every year, moving between anchors by ``shape``.
 
@@ -167,49 +253,30 @@ def _running_sum_after_base(x: FloatArray) -> FloatArray:
 
 
 def project(inp: EngineInputs) -> Projection:
-    """Project GDP, shares and spending for every draw, member and year."""
+    """Project GDP and shares for every draw, member and year."""
     gdp = _gdp_paths(inp.gdp0_usd_bn, inp.growth)
+    curvature = _per_draw(inp.curvature)
     core = share_paths(inp.years, inp.core_knot_years, inp.core_knot_pct, gdp,
-                       inp.shape, inp.curvature, inp.step_year)
+                       inp.shape, curvature, inp.step_year)
     related = share_paths(inp.years, inp.related_knot_years, inp.related_knot_pct, gdp,
-                          inp.shape, inp.curvature, inp.step_year)
-    core, related = np.broadcast_arrays(core, related)
+                          inp.shape, curvature, inp.step_year)
+    delivered = np.asarray(inp.delivered, dtype=np.float64)
+    if delivered.ndim or delivered != 1.0:
+        # Only part of each planned change happens: base + delivered x (plan - base).
+        d = delivered.reshape(-1, 1, 1) if delivered.ndim <= 1 else delivered[..., None]
+        core = core[..., :1] + d * (core - core[..., :1])
+        related = related[..., :1] + d * (related - related[..., :1])
     mask = inp.covered[None, :, None]
-    core = np.where(mask, core, np.nan)
-    related = np.where(mask, related, np.nan)
-    total = core + related
-
-    core_usd = core / 100.0 * gdp
-    related_usd = related / 100.0 * gdp
-    total_usd = core_usd + related_usd
-    baseline_usd = np.where(mask, inp.baseline_pct / 100.0 * gdp, np.nan)
-    extra = total_usd - baseline_usd
-    increase = total_usd - total[..., :1] / 100.0 * gdp
-    gap_pct = np.maximum(inp.target_total_pct[..., None] - total, 0.0)
-    shortfall = gap_pct / 100.0 * gdp
-
+    core, related = np.broadcast_arrays(np.where(mask, core, np.nan),
+                                        np.where(mask, related, np.nan))
     deflator_factors: FloatArray = 1.0 + inp.deflator_growth
     deflator_factors[0] = 1.0
-    deflator = np.cumprod(deflator_factors, dtype=np.float64)
-    share_of_total = _percent(total_usd, np.nansum(total_usd, axis=1, keepdims=True))
-
     return Projection(
-        years=inp.years, deflator=deflator, gdp_usd_bn=gdp,
-        core_pct=core, related_pct=related, total_pct=total,
-        core_usd_bn=core_usd, related_usd_bn=related_usd, total_usd_bn=total_usd,
-        baseline_usd_bn=baseline_usd,
-        extra_over_baseline_usd_bn=extra,
-        cum_extra_over_baseline_usd_bn=_running_sum_after_base(extra),
-        increase_over_base_share_usd_bn=increase,
-        cum_increase_over_base_share_usd_bn=_running_sum_after_base(increase),
-        shortfall_to_target_usd_bn=shortfall,
-        share_of_total_pct=share_of_total,
-        gdp_usd_bn_const=gdp / deflator,
-        core_usd_bn_const=core_usd / deflator,
-        related_usd_bn_const=related_usd / deflator,
-        total_usd_bn_const=total_usd / deflator,
-        baseline_usd_bn_const=baseline_usd / deflator,
-        extra_over_baseline_usd_bn_const=extra / deflator,
+        years=inp.years, deflator=np.cumprod(deflator_factors, dtype=np.float64),
+        gdp_usd_bn=gdp, core_pct=core, related_pct=related,
+        baseline_pct=_per_draw(inp.baseline_pct),
+        target_total_pct=np.asarray(inp.target_total_pct, dtype=np.float64)[..., None],
+        covered=inp.covered,
     )
 
 
@@ -255,6 +322,6 @@ def _percent(part: FloatArray, whole: FloatArray) -> FloatArray:
 
 
 def spending_usd_bn(share_pct: FloatArray, gdp_usd_bn: FloatArray) -> FloatArray:
-    """Money from a share: percent of GDP x GDP (USD bn) -> USD bn. Used for history."""
+    """Money from a share: percent of GDP x GDP (USD bn) -> USD bn."""
     out: FloatArray = share_pct / 100.0 * gdp_usd_bn
     return out

@@ -80,6 +80,9 @@ class PathSpec(Strict):
     """Step only: the year the whole increase happens (default: the anchor's own year)."""
     points: dict[Year, Percent] | None = None
     """Points only: common core-share anchors, year -> percent of GDP, interpolated linearly."""
+    delivered_pct: Percent = 100.0
+    """Share of each planned change (from the base-year share) that actually happens,
+    percent: 100 follows the plan, 70 delivers 70 % of every increase, 0 holds base shares."""
 
     @model_validator(mode="after")
     def _points_only_with_points(self) -> PathSpec:
@@ -144,6 +147,38 @@ class Growth(Strict):
         return self
 
 
+class Uncertainty(Strict):
+    """What ``spendcalc simulate`` draws. Defaults are estimated from the bundled data and
+    checked by the tests (see the README, "Monte Carlo")."""
+
+    growth_sd_pct: float | Literal["historical"] = "historical"
+    """Standard deviation of each year's nominal USD GDP growth, percentage points; or
+    "historical": each member's sample sd of USD GDP growth 2015-2024 (data/gdp.csv)."""
+    growth_sd_overrides: dict[Iso3, Annotated[float, Field(ge=0.0, le=100.0)]] = Field(
+        default_factory=dict)
+    """Per member: the sd above, percentage points."""
+    growth_correlation: float = Field(default=0.76, ge=0.0, le=1.0)
+    """Share of each member's growth variance that is common to all members (a shock to the
+    whole alliance). Default: the mean pairwise correlation of members' USD GDP growth,
+    2015-2024."""
+    compliance_full_pct: Percent = 54.0
+    """Probability that a member delivers its whole planned increase, percent. Default: 15 of
+    the 28 allies below 2 % in 2014 reached 2 % by 2024 (NATO, August 2025 edition)."""
+    compliance_alpha: float = Field(default=1.95, gt=0.0, le=1000.0)
+    compliance_beta: float = Field(default=1.68, gt=0.0, le=1000.0)
+    """Otherwise the fraction delivered is Beta(alpha, beta); default fitted to the fraction
+    of the gap to 2 % the other 13 closed, 2014-2024 (mean 0.54)."""
+    compliance_overrides: dict[Iso3, Annotated[float, Field(ge=0.0, le=1.0)]] = Field(
+        default_factory=dict)
+    """Per member: a fixed fraction of the planned increase delivered, 0 to 1."""
+
+    @model_validator(mode="after")
+    def _sd_positive(self) -> Uncertainty:
+        if isinstance(self.growth_sd_pct, float) and not 0 <= self.growth_sd_pct <= 100:
+            raise ValueError("growth_sd_pct must be from 0 to 100 or \"historical\"")
+        return self
+
+
 class Related(Strict):
     """The assumption behind the 1.5 % defence-related category, for which no data exist."""
 
@@ -174,6 +209,7 @@ class Scenario(Strict):
     """Keyed by member code: ``[exemptions.ESP]``."""
     milestones: list[Milestone] = Field(default_factory=list)
     growth: Growth = Growth()
+    uncertainty: Uncertainty = Uncertainty()
     financing: Financing = Financing()
     equipment: Equipment = Equipment()
 

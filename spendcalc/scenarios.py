@@ -291,6 +291,9 @@ def check_against_data(scenario: Scenario, data: Dataset, label: str) -> None:
     used += [(f"exemptions.{c}", c) for c in scenario.exemptions]
     used += [(f"milestones[{i}].member", m.member) for i, m in enumerate(scenario.milestones)]
     used += [(f"growth.overrides.{c}", c) for c in scenario.growth.overrides]
+    u = scenario.uncertainty
+    used += [(f"uncertainty.growth_sd_overrides.{c}", c) for c in u.growth_sd_overrides]
+    used += [(f"uncertainty.compliance_overrides.{c}", c) for c in u.compliance_overrides]
     for field, code in used:
         if code not in known:
             raise ScenarioError(

@@ -59,10 +59,10 @@ def member_table(name: str, setup: Setup, proj: Projection, baseline_pct: float)
         "armed_forces": per_member([m.armed_forces for m in setup.members]),
         "baseline_pct": np.where(per_member([m.armed_forces for m in setup.members]),
                                  baseline_pct, np.nan),
-        "target_core_pct": per_member(setup.target_core_pct),
-        "target_related_pct": per_member(setup.target_related_pct),
+        "target_core_pct": per_member(setup.target_core_pct[0]),
+        "target_related_pct": per_member(setup.target_related_pct[0]),
         "target_total_pct": per_member(setup.inputs.target_total_pct[0]),
-        "target_year": pd.Series(per_member(setup.target_year)).astype("Int64"),
+        "target_year": pd.Series(per_member(setup.target_year[0])).astype("Int64"),
         "deflator": np.tile(proj.deflator, n_m),
         "base_share_source": per_member(setup.base_sources),
     }
