@@ -122,11 +122,11 @@ def build(scenario: Scenario, data: Dataset,
                 t_year[:, i] = ex.year
         for key in variants:
             parts = key.split(".")
-            if parts[0] == "exemptions" and parts[1] not in scenario.exemptions:
-                # Varying a member's target that has no exemption yet: it gets one.
-                if parts[1] in codes and covered[codes.index(parts[1])]:
-                    col = t_core if parts[2] == "core_pct" else t_rel
-                    col[:, codes.index(parts[1])] = variants[key]
+            # Varying the target of a member without an exemption gives it one.
+            if (parts[0] == "exemptions" and parts[1] not in scenario.exemptions
+                    and parts[1] in codes and covered[codes.index(parts[1])]):
+                col = t_core if parts[2] == "core_pct" else t_rel
+                col[:, codes.index(parts[1])] = variants[key]
     if np.any(t_year[~np.isnan(t_year)] <= base_year):
         raise ScenarioError(f"target.year: every value must be after base_year ({base_year})")
 
@@ -189,10 +189,10 @@ def build(scenario: Scenario, data: Dataset,
         curvature=value("path.curvature", scenario.path.curvature),
         step_year=None if scenario.path.step_year is None else float(scenario.path.step_year),
     )
-    col = data.share_years.index(base_year)
+    base_col = data.share_years.index(base_year)
     return Setup(
         inputs=inputs, members=members, n_report_years=scenario.horizon - base_year + 1,
-        base_sources=tuple(data.share_sources[r][col] for r in rows),
+        base_sources=tuple(data.share_sources[r][base_col] for r in rows),
         target_core_pct=t_core, target_related_pct=t_rel, target_year=t_year,
     )
 
