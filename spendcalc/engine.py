@@ -70,26 +70,44 @@ def _per_draw(x: FloatArray | float) -> FloatArray:
 class Projection:
     """Engine output. Member arrays are (D, M, Y); ``deflator`` is (Y,).
 
-    Only GDP and the two share paths are computed up front; every other column is computed
-    on first use, so a Monte Carlo run pays only for what it reads.
+    Only GDP and the planned share paths are computed up front; every other column is
+    computed on first use, so a Monte Carlo run pays only for what it reads.
     """
 
     years: IntArray
     deflator: FloatArray
     """US price level relative to the base year (1.0 in the base year)."""
     gdp_usd_bn: FloatArray
-    core_pct: FloatArray
-    related_pct: FloatArray
+    plan_core_pct: FloatArray
+    """(D|1, M, Y) the planned core path, percent of GDP; NaN for members not covered."""
+    plan_related_pct: FloatArray
+    delivered: FloatArray | None
+    """(D|1, M|1, 1) fraction of each planned change delivered; None: all of it."""
     baseline_pct: FloatArray
     """(D|1, 1, 1) percent of GDP."""
     target_total_pct: FloatArray
     """(D|1, M, 1) percent of GDP; NaN without a target."""
     covered: BoolArray
 
+    def _deliver(self, plan: FloatArray) -> FloatArray:
+        """base + delivered x (plan - base), as a read-only (D, M, Y) view where possible."""
+        if self.delivered is not None:
+            plan = plan[..., :1] + self.delivered * (plan - plan[..., :1])
+        out: FloatArray = np.broadcast_to(plan, np.broadcast_shapes(plan.shape,
+                                                                    self.gdp_usd_bn.shape))
+        return out
+
+    @cached_property
+    def core_pct(self) -> FloatArray:
+        return self._deliver(self.plan_core_pct)
+
+    @cached_property
+    def related_pct(self) -> FloatArray:
+        return self._deliver(self.plan_related_pct)
+
     @cached_property
     def total_pct(self) -> FloatArray:
-        out: FloatArray = self.core_pct + self.related_pct
-        return out
+        return self._deliver(self.plan_core_pct + self.plan_related_pct)
 
     @cached_property
     def core_usd_bn(self) -> FloatArray:
@@ -173,16 +191,19 @@ class Projection:
         """The first ``n_years`` years (the engine may run past the horizon to reach anchors)."""
         return replace(
             self, years=self.years[:n_years], deflator=self.deflator[:n_years],
-            gdp_usd_bn=self.gdp_usd_bn[..., :n_years], core_pct=self.core_pct[..., :n_years],
-            related_pct=self.related_pct[..., :n_years],
+            gdp_usd_bn=self.gdp_usd_bn[..., :n_years],
+            plan_core_pct=self.plan_core_pct[..., :n_years],
+            plan_related_pct=self.plan_related_pct[..., :n_years],
         )
 
 
 def _gdp_paths(gdp0: FloatArray, growth: FloatArray) -> FloatArray:
-    factors = 1.0 + growth
-    factors[..., 0] = 1.0
-    out: FloatArray = gdp0[None, :, None] * np.cumprod(factors, axis=-1)
-    return out
+    """GDP (D, M, Y) from base-year GDP (M,) and growth into each year (D|1, M, Y)."""
+    gdp: FloatArray = 1.0 + growth
+    gdp[..., 0] = 1.0
+    np.cumprod(gdp, axis=-1, out=gdp)
+    gdp *= gdp0[None, :, None]
+    return gdp
 
 
 def _progress(f: FloatArray, t: FloatArray, y0: FloatArray, y1: FloatArray, shape: str,
@@ -256,24 +277,20 @@ def project(inp: EngineInputs) -> Projection:
     """Project GDP and shares for every draw, member and year."""
     gdp = _gdp_paths(inp.gdp0_usd_bn, inp.growth)
     curvature = _per_draw(inp.curvature)
+    # NaN for members without defence spending, so every derived column is NaN for them.
+    uncovered_nan = np.where(inp.covered, 1.0, np.nan)[None, :, None]
     core = share_paths(inp.years, inp.core_knot_years, inp.core_knot_pct, gdp,
-                       inp.shape, curvature, inp.step_year)
+                       inp.shape, curvature, inp.step_year) * uncovered_nan
     related = share_paths(inp.years, inp.related_knot_years, inp.related_knot_pct, gdp,
-                          inp.shape, curvature, inp.step_year)
+                          inp.shape, curvature, inp.step_year) * uncovered_nan
     delivered = np.asarray(inp.delivered, dtype=np.float64)
-    if delivered.ndim or delivered != 1.0:
-        # Only part of each planned change happens: base + delivered x (plan - base).
-        d = delivered.reshape(-1, 1, 1) if delivered.ndim <= 1 else delivered[..., None]
-        core = core[..., :1] + d * (core - core[..., :1])
-        related = related[..., :1] + d * (related - related[..., :1])
-    mask = inp.covered[None, :, None]
-    core, related = np.broadcast_arrays(np.where(mask, core, np.nan),
-                                        np.where(mask, related, np.nan))
     deflator_factors: FloatArray = 1.0 + inp.deflator_growth
     deflator_factors[0] = 1.0
     return Projection(
         years=inp.years, deflator=np.cumprod(deflator_factors, dtype=np.float64),
-        gdp_usd_bn=gdp, core_pct=core, related_pct=related,
+        gdp_usd_bn=gdp, plan_core_pct=core, plan_related_pct=related,
+        delivered=None if delivered.ndim == 0 and delivered == 1.0 else (
+            delivered.reshape(-1, 1, 1) if delivered.ndim <= 1 else delivered[..., None]),
         baseline_pct=_per_draw(inp.baseline_pct),
         target_total_pct=np.asarray(inp.target_total_pct, dtype=np.float64)[..., None],
         covered=inp.covered,
@@ -290,26 +307,29 @@ MONEY_FIELDS = (
 )
 
 
-def aggregate(proj: Projection, masks: BoolArray, covered: BoolArray) -> dict[str, FloatArray]:
+def aggregate(proj: Projection, masks: BoolArray, covered: BoolArray,
+              names: tuple[str, ...] = MONEY_FIELDS) -> dict[str, FloatArray]:
     """Sum members into groups. ``masks`` is (G, M); results are (D, G, Y).
 
     Money columns are plain sums (members without defence spending add nothing); GDP sums
     only members with defence spending, so that group shares of GDP compare like with like.
     ``core_pct``/``total_pct`` are the group's spending over the group's GDP, in percent, and
-    ``share_of_total_pct`` the group's share of all members' spending.
+    ``share_of_total_pct`` the group's share of all members' spending. ``names`` limits the
+    work to some money fields (shares come with the money fields they need).
     """
-    weights = masks.astype(np.float64)
+    # Only members with defence spending enter the sums: their money is never NaN, and
+    # members without it (NaN money) add nothing, neither spending nor GDP.
+    weights = masks[:, covered].astype(np.float64)
     out: dict[str, FloatArray] = {}
-    for name in MONEY_FIELDS:
-        values = getattr(proj, name)
-        if name.startswith("gdp_usd_bn"):
-            values = np.where(covered[None, :, None], values, 0.0)
-        out[name] = np.einsum("gm,dmy->dgy", weights, np.nan_to_num(values))
-    gdp = out["gdp_usd_bn"]
-    for part in ("core", "related", "total"):
-        out[f"{part}_pct"] = _percent(out[f"{part}_usd_bn"], gdp)
-    alliance = np.nansum(proj.total_usd_bn, axis=1)[:, None, :]
-    out["share_of_total_pct"] = _percent(out["total_usd_bn"], alliance)
+    for name in names:
+        out[name] = np.matmul(weights, getattr(proj, name)[:, covered])
+    if "gdp_usd_bn" in out:
+        for part in ("core", "related", "total"):
+            if f"{part}_usd_bn" in out:
+                out[f"{part}_pct"] = _percent(out[f"{part}_usd_bn"], out["gdp_usd_bn"])
+    if "total_usd_bn" in out:
+        alliance = np.nansum(proj.total_usd_bn, axis=1)[:, None, :]
+        out["share_of_total_pct"] = _percent(out["total_usd_bn"], alliance)
     return out
 
 

@@ -24,4 +24,7 @@ Year = Annotated[int, Field(ge=1949, le=MAX_YEAR)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Unknown keys are errors; instances are immutable; a field's docstring is its
+    description (shown in the files ``spendcalc new`` writes)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)

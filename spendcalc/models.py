@@ -74,10 +74,12 @@ class PathSpec(Strict):
     shape: Literal["linear", "front-loaded", "back-loaded", "step", "constant-growth", "points"] = (
         "linear"
     )
+    """How shares move between anchors: linear (in share points), front-loaded, back-loaded,
+    step (all at once), constant-growth (of the money amount), or points (common anchors)."""
     curvature: float = Field(default=2.0, ge=1.0, le=10.0)
     """Front/back-loaded only: exponent of the progress curve (1 = linear)."""
     step_year: Year | None = None
-    """Step only: the year the whole increase happens (default: the anchor's own year)."""
+    """Step only: the year the whole increase happens; not set: each anchor's own year."""
     points: dict[Year, Percent] | None = None
     """Points only: common core-share anchors, year -> percent of GDP, interpolated linearly."""
     delivered_pct: Percent = 100.0
@@ -103,26 +105,35 @@ class Exemption(Strict):
     core_pct: Percent
     related_pct: Percent = 0.0
     year: Year | None = None
-    """When the exempted target is reached (default: the common target year)."""
+    """When the exempted target is reached; not set: the common target year."""
     reason: str = Field(min_length=1)
+    """Why the member is exempted (required: the assumption must be explicit)."""
     source: str | None = None
+    """Source id (data/sources.csv or data/commitments.csv)."""
 
 
 class Milestone(Strict):
     """A national commitment met exactly in its year: core share, percent of GDP."""
 
     member: Iso3
+    """Member code."""
     year: Year
+    """The year the share is met."""
     pct: Percent
+    """Core defence share in that year, percent of GDP."""
     source: str | None = None
+    """Source id (data/commitments.csv)."""
     note: str | None = None
+    """What the commitment says."""
 
 
 class Shock(Strict):
     """A one-year change to every member's nominal growth, in percentage points."""
 
     year: Year
+    """The year hit by the shock."""
     pct: float = Field(ge=-100.0, le=100.0)
+    """Percentage points added to every member's nominal growth that year."""
 
 
 class Growth(Strict):
@@ -132,11 +143,13 @@ class Growth(Strict):
     """``imf-weo``: (1 + IMF real growth) x (1 + US CPI inflation), 2030 rates held after 2030;
     ``flat``: ``flat_pct`` for every member and year."""
     flat_pct: float | None = Field(default=None, ge=-50.0, le=100.0)
+    """Flat only: nominal USD growth for every member and year, percent per year."""
     real_offset: float = Field(default=0.0, ge=-20.0, le=20.0)
     """Percentage points added to every member's real growth each year (``imf-weo`` only)."""
     overrides: dict[Iso3, Annotated[float, Field(ge=-50.0, le=100.0)]] = Field(default_factory=dict)
     """Per member: nominal USD growth in percent per year, replacing the source for all years."""
     shock: Shock | None = None
+    """A one-year change to every member's growth: ``shock = { year = 2027, pct = -3 }``."""
 
     @model_validator(mode="after")
     def _flat_needs_rate(self) -> Growth:
@@ -165,9 +178,10 @@ class Uncertainty(Strict):
     """Probability that a member delivers its whole planned increase, percent. Default: 15 of
     the 28 allies below 2 % in 2014 reached 2 % by 2024 (NATO, August 2025 edition)."""
     compliance_alpha: float = Field(default=1.95, gt=0.0, le=1000.0)
+    """Otherwise the fraction delivered is Beta(alpha, beta); alpha and beta fitted to the
+    fraction of the gap to 2 % the other 13 allies closed, 2014-2024 (mean 0.54)."""
     compliance_beta: float = Field(default=1.68, gt=0.0, le=1000.0)
-    """Otherwise the fraction delivered is Beta(alpha, beta); default fitted to the fraction
-    of the gap to 2 % the other 13 closed, 2014-2024 (mean 0.54)."""
+    """See compliance_alpha."""
     compliance_overrides: dict[Iso3, Annotated[float, Field(ge=0.0, le=1.0)]] = Field(
         default_factory=dict)
     """Per member: a fixed fraction of the planned increase delivered, 0 to 1."""
@@ -191,27 +205,40 @@ class Scenario(Strict):
     """A complete what-if: target, path, exemptions, milestones, growth and members."""
 
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-    """Short name used in outputs (default: the file's name without .toml)."""
+    """Short name used in outputs; in a file it defaults to the file's name without .toml."""
     description: str = ""
+    """One line saying what the scenario models."""
     base_year: Year = 2025
+    """The last year of data the projection starts from: 2024 or 2025."""
     horizon: Year = 2035
+    """The last projected year."""
     baseline_pct: Percent = 2.0
     """The old Wales guideline the gaps are measured against, percent of GDP."""
     allow_cuts: bool = False
     """If false, no member's share ever falls below its base-year share."""
     members: list[Iso3] | Literal["all"] = "all"
+    """The members taking part: "all", or a list of codes such as ["DEU", "FRA"]."""
     exclude: list[Iso3] = Field(default_factory=list)
+    """Members left out."""
     target: Target | None = None
-    """No target means every share holds its base-year value (status quo)."""
+    """The common target; without one, every share holds its base-year value."""
     path: PathSpec = PathSpec()
+    """How shares move from the base year to each anchor."""
     related: Related = Related()
+    """The assumption behind defence-related spending."""
     exemptions: dict[Iso3, Exemption] = Field(default_factory=dict)
-    """Keyed by member code: ``[exemptions.ESP]``."""
+    """Members with their own target, keyed by code: [exemptions.ESP]. Remove an inherited
+    one with exemptions.ESP = "none"."""
     milestones: list[Milestone] = Field(default_factory=list)
+    """National commitments: [[milestones]] with member, year, pct, source, note."""
     growth: Growth = Growth()
+    """Nominal GDP growth in current US dollars."""
     uncertainty: Uncertainty = Uncertainty()
+    """What spendcalc simulate draws: growth shocks and compliance."""
     financing: Financing = Financing()
+    """How extra spending is paid for (spendcalc tradeoff)."""
     equipment: Equipment = Equipment()
+    """Where defence money goes: major equipment, US suppliers."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
