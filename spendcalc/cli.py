@@ -15,7 +15,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from spendcalc import __version__, cli_options, evidence_cli, plot_cli
+from spendcalc import __version__, cli_options, evidence_cli, plot_cli, whatif_cli
 from spendcalc.cli_options import ScenarioArg, SetOption
 from spendcalc.errors import SpendcalcError
 
@@ -129,9 +129,23 @@ def validate(
     print(f"ok: {file} ({scenario.name})")
 
 
+whatif_cli.register(app)
 plot_cli.register(app)
 evidence_cli.register(app)
 
 
 def main() -> None:
-    app()
+    """The console script: usage errors too become one line on stderr and exit code 2."""
+    try:
+        code = app(standalone_mode=False)
+    except typer.Abort:
+        print("aborted", file=sys.stderr)
+        sys.exit(1)
+    except typer.TyperException as exc:  # click's usage errors, as vendored by typer
+        message = exc.format_message()
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            print(message)
+            sys.exit(0)
+        print(f"error: {' '.join(message.split())}", file=sys.stderr)
+        sys.exit(getattr(exc, "exit_code", 2))
+    sys.exit(code if isinstance(code, int) else 0)

@@ -90,9 +90,12 @@ class Projection:
     covered: BoolArray
 
     def _deliver(self, plan: FloatArray) -> FloatArray:
-        """base + delivered x (plan - base), as a read-only (D, M, Y) view where possible."""
+        """base + delivered x (plan - base), as a read-only (D, M, Y) view where possible.
+
+        Written as plan - (1 - delivered) x (plan - base) so that full delivery gives the
+        plan to the last bit."""
         if self.delivered is not None:
-            plan = plan[..., :1] + self.delivered * (plan - plan[..., :1])
+            plan = plan - (1.0 - self.delivered) * (plan - plan[..., :1])
         out: FloatArray = np.broadcast_to(plan, np.broadcast_shapes(plan.shape,
                                                                     self.gdp_usd_bn.shape))
         return out

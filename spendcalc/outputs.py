@@ -11,11 +11,13 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from spendcalc.errors import OutputError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from spendcalc.api import Result
 
 CSV_FLOAT_FORMAT = "%.6f"
@@ -40,19 +42,16 @@ def write_atomic(path: Path, content: bytes) -> None:
         raise OutputError(f"{path}: could not write ({exc.strerror})") from None
 
 
-def _csv(result: Result) -> dict[str, bytes]:
-    text = result.table.to_csv(index=False, float_format=CSV_FLOAT_FORMAT, lineterminator="\n")
-    return {"": text.encode(), ".meta.json": _dumps(result.meta)}
+def _csv(tables: dict[str, pd.DataFrame], meta: dict[str, Any]) -> dict[str, bytes]:
+    first = next(iter(tables.values()))
+    text = first.to_csv(index=False, float_format=CSV_FLOAT_FORMAT, lineterminator="\n")
+    return {"": text.encode(), ".meta.json": _dumps(meta)}
 
 
-def _json(result: Result) -> dict[str, bytes]:
-    doc = {
-        "meta": result.meta,
-        "table": json.loads(result.table.to_json(orient="records", double_precision=10)),
-        "aggregates": json.loads(
-            result.aggregates.to_json(orient="records", double_precision=10)
-        ),
-    }
+def _json(tables: dict[str, pd.DataFrame], meta: dict[str, Any]) -> dict[str, bytes]:
+    doc: dict[str, Any] = {"meta": meta}
+    for name, frame in tables.items():
+        doc[name] = json.loads(frame.to_json(orient="records", double_precision=10))
     return {"": _dumps(doc)}
 
 
@@ -60,7 +59,8 @@ def _dumps(doc: object) -> bytes:
     return (json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode()
 
 
-WRITERS: dict[str, Callable[[Result], dict[str, bytes]]] = {".csv": _csv, ".json": _json}
+WRITERS: dict[str, Callable[[dict[str, pd.DataFrame], dict[str, Any]], dict[str, bytes]]] = {
+    ".csv": _csv, ".json": _json}
 
 
 SIDECARS = {".csv": (".meta.json",)}
@@ -81,11 +81,21 @@ def check_output(path: Path, *, force: bool = False) -> None:
                 raise OutputError(f"{target}: file exists; use --force to overwrite it")
 
 
-def write_result(result: Result, path: Path, *, force: bool = False) -> list[Path]:
-    """Write ``result`` in the format of ``path``'s suffix; return the files written."""
+def write_tables(path: Path, tables: dict[str, pd.DataFrame], meta: dict[str, Any], *,
+                 force: bool = False) -> list[Path]:
+    """Write named tables in the format of ``path``'s suffix; return the files written.
+
+    CSV holds the first table, with ``meta`` in a ``FILE.meta.json`` sidecar; JSON holds
+    ``{"meta": ..., name: [records], ...}``."""
     check_output(path, force=force)
     files = {Path(f"{path}{extra}"): content
-             for extra, content in WRITERS[path.suffix.lower()](result).items()}
+             for extra, content in WRITERS[path.suffix.lower()](tables, meta).items()}
     for target, content in files.items():
         write_atomic(target, content)
     return list(files)
+
+
+def write_result(result: Result, path: Path, *, force: bool = False) -> list[Path]:
+    """Write a projection: the member table (and, in JSON, the aggregates)."""
+    return write_tables(path, {"table": result.table, "aggregates": result.aggregates},
+                        result.meta, force=force)

@@ -28,7 +28,7 @@ from spendcalc.uncertainty import (
 
 FloatArray = npt.NDArray[np.float64]
 
-PERCENTILES = (5.0, 50.0, 95.0)
+PERCENTILES = (5.0, 25.0, 50.0, 75.0, 95.0)
 DEFAULT_CHUNK = 10_000
 REACH_TOLERANCE_PCT = 1e-9
 

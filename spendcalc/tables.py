@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
     from spendcalc.data import Dataset, Group
     from spendcalc.inputs import Setup
+    from spendcalc.simulate import Draws
+    from spendcalc.whatif import Sensitivity, SweepResult
 
 MEMBER_COLUMNS = (
     "scenario", "iso3", "member", "year", "projected", "armed_forces",
@@ -116,3 +118,72 @@ def history_table(data: Dataset) -> pd.DataFrame:
         "estimate": [data.share_estimate[i][c] for i in range(len(data.members)) for c in cols],
         "source": [data.share_sources[i][c] for i in range(len(data.members)) for c in cols],
     }, columns=list(HISTORY_COLUMNS))
+
+
+def simulation_table(name: str, draws: Draws) -> pd.DataFrame:
+    """Percentiles per (member or group, year) of spending (USD bn) and share (% of GDP)."""
+    import pandas as pd
+
+    from spendcalc.simulate import PERCENTILES
+
+    frames = []
+    for kind, keys, names, usd, pct in (
+        ("member", [m.iso3 for m in draws.setup.members], [m.name for m in draws.setup.members],
+         draws.member_total_usd_bn, draws.member_total_pct),
+        ("group", [g.key for g in draws.groups], [g.label for g in draws.groups],
+         draws.group_total_usd_bn, draws.group_total_pct),
+    ):
+        n_k, n_y = len(keys), len(draws.years)
+        cols: dict[str, object] = {
+            "scenario": name, "kind": kind, "key": np.repeat(keys, n_y),
+            "name": np.repeat(names, n_y), "year": np.tile(draws.years, n_k),
+        }
+        for label, values in (("total_usd_bn", usd), ("total_pct", pct)):
+            q = draws.percentiles(values)
+            for p, row in zip(PERCENTILES, q, strict=True):
+                cols[f"{label}_p{p:g}"] = row.reshape(-1)
+            cols[f"{label}_mean"] = values.mean(axis=0).reshape(-1)
+        frames.append(pd.DataFrame(cols))
+    return pd.concat(frames, ignore_index=True)
+
+
+def reach_table(name: str, draws: Draws) -> pd.DataFrame:
+    """Per member: its target and the probability (0 to 1) of reaching it in its year."""
+    import pandas as pd
+
+    s = draws.setup
+    return pd.DataFrame({
+        "scenario": name,
+        "iso3": [m.iso3 for m in s.members],
+        "member": [m.name for m in s.members],
+        "base_total_pct": np.where(s.inputs.covered, s.inputs.core_knot_pct[0, :, 0]
+                                   + s.inputs.related_knot_pct[0, :, 0], np.nan),
+        "target_total_pct": s.inputs.target_total_pct[0],
+        "target_year": pd.Series(s.target_year[0]).astype("Int64"),
+        "p_reach_target": draws.reach_probability,
+    })
+
+
+def sweep_table(result: SweepResult, name: str) -> pd.DataFrame:
+    """One row per variant: the varied fields' values and the metric."""
+    import pandas as pd
+
+    return pd.DataFrame({"scenario": name, **result.grid, "group": result.group,
+                         "year": result.year, result.metric: result.values})
+
+
+def sensitivity_table(result: Sensitivity, name: str) -> pd.DataFrame:
+    """One row per lever, largest swing first: the metric at its low and high."""
+    import pandas as pd
+
+    order = result.ranked()
+    return pd.DataFrame({
+        "scenario": name,
+        "parameter": [result.levers[i].name for i in order],
+        "low": [result.levers[i].low_label for i in order],
+        "high": [result.levers[i].high_label for i in order],
+        "group": result.group, "year": result.year, "metric": result.metric,
+        "base_value": result.base,
+        "value_at_low": result.low[order], "value_at_high": result.high[order],
+        "swing": np.abs(result.high[order] - result.low[order]),
+    })

@@ -14,7 +14,9 @@ if TYPE_CHECKING:
 
     from spendcalc.api import Result
     from spendcalc.data import Dataset
+    from spendcalc.models import Scenario
     from spendcalc.scenarios import ReadyScenario
+    from spendcalc.whatif import Sensitivity, SweepResult
 
 NO_FORCES = "no armed forces"
 
@@ -149,3 +151,116 @@ def scenarios_table(ready: list[ReadyScenario]) -> Table:
     for r in ready:
         table.add_row(r.name, r.description)
     return table
+
+
+def _metric_unit(metric: str) -> str:
+    return "% of GDP" if metric.endswith("_pct") else "USD bn"
+
+
+def print_comparison(table: pd.DataFrame, results: list[Result], console: Console) -> None:
+    """Horizon-year spending and cumulative extra per scenario, with the difference from the
+    first scenario in brackets; members, then NATO and European allies + Canada."""
+    names = [r.scenario.name for r in results]
+    horizon = results[0].scenario.horizon
+    baseline = results[0].scenario.baseline_pct
+    rows = _rows(table, "kind", "key", "scenario")
+    keys = [k for k in dict.fromkeys(zip(table.kind, table.key, strict=True))
+            if k[0] == "member" or k[1] in ("nato", "european-allies")]
+    for column, title in (
+        ("total_usd_bn", f"Spending in {horizon}, USD bn"),
+        ("cum_extra_over_baseline_usd_bn",
+         f"Cumulative spending above {baseline:g}% of GDP to {horizon}, USD bn"),
+    ):
+        out = Table(title=title, box=box.SIMPLE_HEAD, header_style="bold")
+        out.add_column("", no_wrap=True)
+        for n in names:
+            out.add_column(n, justify="right", no_wrap=True)
+        for kind, key in keys:
+            first = rows[(kind, key, names[0])]
+            cells = []
+            for i, n in enumerate(names):
+                r = rows.get((kind, key, n))
+                if r is None:
+                    cells.append("—")
+                    continue
+                diff = f" ({_signed(r[column + '_vs_first'])})" if i else ""
+                cells.append(_num(r[column]) + ("" if diff == " (—)" else diff))
+            out.add_row(str(first["name"]), *cells, style="bold" if kind == "group" else None)
+        console.print(out)
+    console.print(f"[dim]In brackets: the difference from {names[0]}. Money at current "
+                  "prices.[/dim]")
+
+
+def print_sweep(result: SweepResult, table: pd.DataFrame, scenario: Scenario,
+                console: Console) -> None:
+    """The metric for each variant (or the extremes and a sample, for large grids)."""
+    keys = list(result.grid)
+    unit = _metric_unit(result.metric)
+    out = Table(title=f"Sweep of {scenario.name}: {result.metric} ({unit}), group "
+                      f"{result.group}, {result.year}",
+                box=box.SIMPLE_HEAD, header_style="bold",
+                caption=f"{len(table):,} variants computed in one pass.")
+    for k in keys:
+        out.add_column(k, justify="right")
+    out.add_column(result.metric, justify="right")
+    shown = table if len(table) <= 40 else table.iloc[
+        sorted({0, len(table) - 1, *range(0, len(table), max(1, len(table) // 20))})]
+    for _, row in shown.iterrows():
+        out.add_row(*[f"{row[k]:g}" for k in keys], _num(row[result.metric], 2))
+    console.print(out)
+    lo, hi = int(result.values.argmin()), int(result.values.argmax())
+    for word, i in (("lowest", lo), ("highest", hi)):
+        where = ", ".join(f"{k}={result.grid[k][i]:g}" for k in keys)
+        console.print(f"{word}: {_num(result.values[i], 2)} {unit} at {where}")
+
+
+def print_sensitivity(result: Sensitivity, scenario: Scenario, console: Console) -> None:
+    """Levers ranked by the swing in the metric between their low and high."""
+    unit = _metric_unit(result.metric)
+    out = Table(title=f"Sensitivity of {scenario.name}: {result.metric} ({unit}), group "
+                      f"{result.group}, {result.year}",
+                box=box.SIMPLE_HEAD, header_style="bold",
+                caption=f"Scenario value: {_num(result.base, 1)} {unit}. Each parameter "
+                        "moves alone; the others keep the scenario's values. Low delivery: "
+                        "the average share of the gap to 2% closed 2014-2024.")
+    out.add_column("Parameter", no_wrap=True)
+    out.add_column("Low", no_wrap=True)
+    out.add_column("At low", justify="right", no_wrap=True)
+    out.add_column("High", no_wrap=True)
+    out.add_column("At high", justify="right", no_wrap=True)
+    out.add_column("Swing", justify="right", no_wrap=True)
+    for i in result.ranked():
+        lv = result.levers[i]
+        digits = 2 if result.metric.endswith("_pct") else 0
+        out.add_row(lv.name, lv.low_label, _num(result.low[i], digits), lv.high_label,
+                    _num(result.high[i], digits),
+                    _num(abs(result.high[i] - result.low[i]), digits))
+    console.print(out)
+
+
+def print_simulation(percentiles: pd.DataFrame, reach: pd.DataFrame, scenario: Scenario,
+                     draws: int, seed: int, console: Console) -> None:
+    """Horizon-year percentiles per member and group, and the chance of reaching the target."""
+    year = scenario.horizon
+    rows = _rows(percentiles[percentiles.year == year], "kind", "key")
+    chance = _rows(reach, "iso3")
+    out = Table(title=f"{scenario.name}: {draws:,} draws (seed {seed}), spending in {year}",
+                box=box.SIMPLE_HEAD, header_style="bold",
+                caption=("USD bn, current prices. P5/P50/P95: 5th, 50th, 95th percentiles "
+                         "over draws of GDP growth and of how much of each planned increase "
+                         "is delivered. Chance = share of draws reaching the target in the "
+                         "target year."))
+    out.add_column("", no_wrap=True)
+    for col in ("P5", "P50", "P95"):
+        out.add_column(col, justify="right")
+    out.add_column("Chance", justify="right")
+    for (kind, key), r in rows.items():
+        if kind == "group" and key not in ("nato", "european-allies"):
+            continue
+        p = chance.get(key, {}).get("p_reach_target") if kind == "member" else None
+        label = r["name"] if kind == "group" else f"{r['name']} ({key})"
+        out.add_row(label, _num(r["total_usd_bn_p5"]), _num(r["total_usd_bn_p50"]),
+                    _num(r["total_usd_bn_p95"]),
+                    "—" if p is None or math.isnan(p) else f"{100 * p:.0f}%",
+                    style="bold" if kind == "group" else None)
+    console.print(out)

@@ -40,13 +40,12 @@ class Streams:
 
     common: np.random.Generator
     member: np.random.Generator
-    compliance: np.random.Generator
+    full: np.random.Generator
+    partial: np.random.Generator
 
     @classmethod
     def from_seed(cls, seed: int) -> Streams:
-        common, member, compliance = np.random.SeedSequence(seed).spawn(3)
-        return cls(np.random.default_rng(common), np.random.default_rng(member),
-                   np.random.default_rng(compliance))
+        return cls(*(np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4)))
 
 
 def historical_growth_sd(gdp_usd_bn: FloatArray) -> FloatArray:
@@ -59,8 +58,8 @@ def historical_growth_sd(gdp_usd_bn: FloatArray) -> FloatArray:
 def mean_pairwise_correlation(gdp_usd_bn: FloatArray) -> float:
     """Mean correlation of year-on-year growth between every pair of members."""
     growth = gdp_usd_bn[:, 1:] / gdp_usd_bn[:, :-1] - 1.0
-    corr = np.corrcoef(growth)
-    upper = np.triu_indices(len(corr), k=1)
+    corr: FloatArray = np.atleast_2d(np.corrcoef(growth))
+    upper = np.triu_indices(corr.shape[0], k=1)
     return float(corr[upper].mean())
 
 
@@ -90,11 +89,12 @@ def compliance(streams: Streams, n_draws: int, u: UncertaintyArrays) -> FloatArr
     """(n, M) fraction of the planned change each member delivers.
 
     With probability ``full_p`` all of it; otherwise a Beta(alpha, beta) fraction; fixed where
-    the scenario fixes it. Both draws are always made, so streams advance alike in every run.
+    the scenario fixes it. Both draws are always made, each from its own stream, so the
+    streams advance alike however the draws are split into chunks.
     """
     n_m = len(u.fixed_compliance)
-    full = streams.compliance.random((n_draws, n_m)) < u.full_p
-    partial = streams.compliance.beta(u.alpha, u.beta, (n_draws, n_m))
+    full = streams.full.random((n_draws, n_m)) < u.full_p
+    partial = streams.partial.beta(u.alpha, u.beta, (n_draws, n_m))
     out: FloatArray = np.where(full, 1.0, partial)
     fixed = ~np.isnan(u.fixed_compliance)
     out[:, fixed] = u.fixed_compliance[fixed]
