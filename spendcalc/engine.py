@@ -201,11 +201,11 @@ class Projection:
 
 
 def _gdp_paths(gdp0: FloatArray, growth: FloatArray) -> FloatArray:
-    """GDP (D, M, Y) from base-year GDP (M,) and growth into each year (D|1, M, Y)."""
+    """GDP (D, M, Y) from base-year GDP (M,) and growth into each year (D|1, M, Y):
+    gdp[t] = gdp[t-1] x (1 + growth[t]), as a running product seeded with base-year GDP."""
     gdp: FloatArray = 1.0 + growth
-    gdp[..., 0] = 1.0
+    gdp[..., 0] = gdp0
     np.cumprod(gdp, axis=-1, out=gdp)
-    gdp *= gdp0[None, :, None]
     return gdp
 
 

@@ -50,7 +50,9 @@ class Draws:
     target year; NaN without a target."""
 
     def percentiles(self, values: FloatArray) -> FloatArray:
-        out: FloatArray = np.percentile(values, PERCENTILES, axis=0)
+        """(P, M|G, Y) percentiles over draws, one member or group at a time (no full copy)."""
+        out: FloatArray = np.stack([np.percentile(values[:, i, :], PERCENTILES, axis=0)
+                                    for i in range(values.shape[1])], axis=1)
         return out
 
 
