@@ -25,12 +25,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from reference import reference_project  # noqa: E402
+from reference import reference_project
 
-from spendcalc import engine, inputs, simulate, whatif  # noqa: E402
-from spendcalc.data import load_dataset  # noqa: E402
-from spendcalc.scenarios import load_scenario  # noqa: E402
-from spendcalc.uncertainty import Streams, compliance, growth_draws  # noqa: E402
+from spendcalc import engine, inputs, simulate, whatif
+from spendcalc.data import load_dataset
+from spendcalc.scenarios import load_scenario
+from spendcalc.uncertainty import Streams, compliance, growth_draws
 
 PEAK_SCRIPT = """
 import resource, sys
@@ -76,6 +76,15 @@ def engine_pass(setup, inp, masks, chunk=simulate.DEFAULT_CHUNK) -> None:
         engine.aggregate(proj, masks, part.covered, names=("gdp_usd_bn", "total_usd_bn"))
 
 
+def time_engine(runs: int):
+    """Median engine time over 100,000 pre-drawn draws (the draws freed afterwards)."""
+    data, scenario, setup, inp = draws_inputs(100_000)
+    codes = [m.iso3 for m in setup.members]
+    masks = np.array([[c in g.members for c in codes] for g in data.groups.values()])
+    engine_pass(setup, inp, masks)
+    return data, scenario, median_time(lambda: engine_pass(setup, inp, masks), runs)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -83,13 +92,8 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
 
-    data, scenario, setup, inp = draws_inputs(100_000)
-    codes = [m.iso3 for m in setup.members]
-    masks = np.array([[c in g.members for c in codes] for g in data.groups.values()])
-    engine_pass(setup, inp, masks)
-    rows.append(("engine, 100,000 draws (pre-drawn)", median_time(
-        lambda: engine_pass(setup, inp, masks), args.runs), 1.0))
-    del inp
+    data, scenario, seconds = time_engine(args.runs)
+    rows.append(("engine, 100,000 draws (pre-drawn)", seconds, 1.0))
     rows.append(("simulate.run_draws, 100,000 draws", median_time(
         lambda: simulate.run_draws(scenario, data, 100_000, 1), max(3, args.runs // 2)), None))
     peak = float(subprocess.run([sys.executable, "-c", PEAK_SCRIPT], capture_output=True,

@@ -13,11 +13,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import numpy as np  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import numpy as np
+from matplotlib.figure import Figure
 
-from spendcalc import plots  # noqa: E402
-from spendcalc.plots import LIGHT, PlotError, Style  # noqa: E402
+from spendcalc import plots
+from spendcalc.plots import LIGHT, PlotError, Style
 
 if TYPE_CHECKING:
     import pandas as pd

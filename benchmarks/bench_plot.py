@@ -1,0 +1,93 @@
+"""Speed of the plot command, against the targets of issue 3 (medians over repeated runs).
+
+    python benchmarks/bench_plot.py [--runs N]
+
+Targets: `spendcalc plot gap` end to end < 2 s wall (the README chart: 8 x 9.6 in at
+200 dpi); `spendcalc --help` < 0.25 s wall (matplotlib must not load for it). Also shown,
+without targets: the other kinds end to end, and the in-process split between computing the
+scenario, drawing the figure and encoding the PNG. The machine is shared and noisy, so each
+figure is a median, printed with its ratio to the target (below 1.0 = within target).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+
+def wall(cmd: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def in_process(fn: Callable[[], object], runs: int) -> float:
+    fn()  # warm up: imports, data cache, font cache
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=9)
+    args = parser.parse_args()
+
+    exe = shutil.which("spendcalc")
+    if exe is None:
+        sys.exit("spendcalc is not installed: pip install -e .")
+    from spendcalc import api, plots
+
+    scenario = api.load_scenario("hague-2035")
+    result = api.compute(scenario)
+    run = plots.as_run(result)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = str(Path(tmp) / "chart.png")
+
+        def plot(*extra: str) -> list[str]:
+            return [exe, "plot", *extra, "-o", out, "--force"]
+
+        rows = [
+            ("spendcalc --help (wall)", wall([exe, "--help"], args.runs * 2), 0.25),
+            ("spendcalc plot gap (wall, 200 dpi PNG)", wall(plot("gap"), args.runs), 2.0),
+            ("spendcalc plot gap -o .svg (wall)",
+             wall([exe, "plot", "gap", "-o", str(Path(tmp) / "c.svg"), "--force"], 3), None),
+        ]
+        for kind in ("paths", "heatmap", "stack", "burden"):
+            rows.append((f"spendcalc plot {kind} (wall)", wall(plot(kind), 3), None))
+        rows.append(("spendcalc plot compare A B (wall)",
+                     wall(plot("compare", "hague-2035", "status-quo"), 3), None))
+        opts = plots.Options()
+        rows += [
+            ("  in process: compute hague-2035", in_process(lambda: api.compute(scenario),
+                                                            args.runs), None),
+            ("  in process: draw the gap figure",
+             in_process(lambda: plots.render("gap", [run], opts), args.runs), None),
+            ("  in process: encode it as PNG",
+             in_process(lambda: plots.to_bytes(plots.render("gap", [run], opts).figure, "png"),
+                        args.runs)
+             - in_process(lambda: plots.render("gap", [run], opts), args.runs), None),
+        ]
+    print(f"{'what':45} {'median':>10} {'target':>8} {'ratio':>6}")
+    for name, seconds, target in rows:
+        ratio = f"{seconds / target:6.2f}" if target else "     -"
+        tgt = f"{target * 1000:6.0f}ms" if target else "       -"
+        print(f"{name:45} {seconds * 1000:8.1f}ms {tgt} {ratio}")
+    print(f"(console script: {exe})")
+
+
+if __name__ == "__main__":
+    main()
