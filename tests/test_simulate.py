@@ -126,3 +126,16 @@ def test_simulate_cli_is_byte_identical_for_a_seed(tmp_path):
 def test_simulate_bad_input(args, message):
     res = runner.invoke(app, ["simulate", *args])
     assert res.exit_code == 2 and message in res.output
+
+
+def test_progress_bar_appears_only_after_a_second(monkeypatch):
+    from spendcalc import whatif_cli
+
+    clock = iter([0.0, 0.5, 1.5, 1.6])
+    monkeypatch.setattr(whatif_cli.time, "perf_counter", lambda: next(clock))
+    with whatif_cli._Progress(100) as p:
+        p.update(10, 100)  # 0.5 s: no bar yet
+        assert p.bar is None
+        p.update(20, 100)  # 1.5 s: the bar starts
+        assert p.bar is not None
+        assert p.bar.tasks[0].completed == 20
