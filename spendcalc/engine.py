@@ -159,7 +159,7 @@ class Projection:
     @cached_property
     def share_of_total_pct(self) -> FloatArray:
         """This member's share of the summed spending of all members in the run, percent."""
-        return _percent(self.total_usd_bn, np.nansum(self.total_usd_bn, axis=1, keepdims=True))
+        return share_of_total(self.total_usd_bn, axis=1)
 
     def _const(self, values: FloatArray) -> FloatArray:
         out: FloatArray = values / self.deflator
@@ -342,6 +342,12 @@ def _percent(part: FloatArray, whole: FloatArray) -> FloatArray:
     out: FloatArray = np.divide(100.0 * part, whole, out=np.full(part.shape, np.nan),
                                 where=whole != 0)
     return out
+
+
+def share_of_total(money: FloatArray, axis: int) -> FloatArray:
+    """Each entry's share of the sum along ``axis`` (members), percent; NaN entries add
+    nothing and stay NaN."""
+    return _percent(money, np.nansum(money, axis=axis, keepdims=True))
 
 
 def spending_usd_bn(share_pct: FloatArray, gdp_usd_bn: FloatArray) -> FloatArray:

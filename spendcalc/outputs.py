@@ -31,6 +31,10 @@ def write_atomic(path: Path, content: bytes) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except PermissionError:
         raise OutputError(f"{path}: folder {directory} is not writable") from None
+    # mkstemp creates the file readable by its owner only; give it the usual permissions.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.fchmod(fd, 0o666 & ~umask)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)

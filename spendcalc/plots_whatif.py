@@ -77,7 +77,7 @@ def fan_figure(table: pd.DataFrame, key: str, scenario: Scenario, data: Dataset,
     rows = table[table.key == key].sort_values("year")
     if rows.empty:
         keys = ", ".join(dict.fromkeys(table.key))
-        raise PlotError(f"--for {key!r}: not in the simulation; allowed: {keys}")
+        raise PlotError(f"{key!r} is not a member or group of the simulation; allowed: {keys}")
     name = rows.name.iloc[0]
     if rows.total_usd_bn_p50.isna().all():
         raise PlotError(f"--for {key!r}: {name} has no defence spending to chart")

@@ -35,7 +35,7 @@ MEMBER_COLUMNS = (
 )
 
 HISTORY_COLUMNS = ("iso3", "member", "year", "armed_forces", "core_pct", "gdp_usd_bn",
-                   "core_usd_bn", "estimate", "source")
+                   "core_usd_bn", "share_of_total_pct", "estimate", "source")
 
 AGGREGATE_COLUMNS = (
     "scenario", "group", "label", "year", "n_members", *MONEY_FIELDS,
@@ -96,11 +96,12 @@ def aggregate_table(name: str, groups: list[Group], values: dict[str, np.ndarray
 def history_table(data: Dataset) -> pd.DataFrame:
     """NATO's reported shares with GDP and money, one row per (member, year) with GDP data.
 
-    Money is share x NATO's GDP (computed by the engine), which reproduces NATO's USD series.
+    Money is share x NATO's GDP (computed by the engine), which reproduces NATO's USD series;
+    ``share_of_total_pct`` is the member's share of all 32 members' spending that year.
     """
     import pandas as pd
 
-    from spendcalc.engine import spending_usd_bn
+    from spendcalc.engine import share_of_total, spending_usd_bn
 
     years = [y for y in data.share_years if y in data.gdp_years]
     cols = [data.share_years.index(y) for y in years]
@@ -115,6 +116,7 @@ def history_table(data: Dataset) -> pd.DataFrame:
         "core_pct": shares.reshape(-1),
         "gdp_usd_bn": gdp.reshape(-1),
         "core_usd_bn": spending_usd_bn(shares, gdp).reshape(-1),
+        "share_of_total_pct": share_of_total(spending_usd_bn(shares, gdp), axis=0).reshape(-1),
         "estimate": [data.share_estimate[i][c] for i in range(len(data.members)) for c in cols],
         "source": [data.share_sources[i][c] for i in range(len(data.members)) for c in cols],
     }, columns=list(HISTORY_COLUMNS))

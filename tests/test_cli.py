@@ -187,3 +187,14 @@ def test_help_does_not_import_pandas_or_matplotlib():
             "print('HEAVY', heavy)")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert "HEAVY []" in res.stdout, res.stdout + res.stderr
+
+
+def test_outputs_get_the_usual_file_permissions(tmp_path):
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        assert invoke("run", "-o", tmp_path / "t.csv").exit_code == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "t.csv").stat().st_mode) == 0o644
