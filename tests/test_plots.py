@@ -15,7 +15,6 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -470,7 +469,7 @@ def test_member_absent_from_the_scenario_is_named(tmp_path, write_scenario):
 
 
 def test_kinds_in_the_cli_match_the_plots_module():
-    assert plot_cli.KINDS == (*plots.KINDS, "fan", "tradeoff")
+    assert (*plots.KINDS, "fan", "tradeoff") == plot_cli.KINDS
 
 
 def test_plot_fan_and_tradeoff(tmp_path):
