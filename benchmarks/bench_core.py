@@ -11,29 +11,12 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
-import subprocess
 import sys
-import time
+from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-def wall(cmd: list[str], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
-
-def in_process(fn, runs: int) -> float:
-    fn()  # warm up: imports, data cache
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+from timing import median_time, report, wall
 
 
 def main() -> None:
@@ -56,16 +39,12 @@ def main() -> None:
         ("python -m spendcalc --help (wall)",
          wall([sys.executable, "-m", "spendcalc", "--help"], args.runs), 0.25),
         ("engine.project, hague-2035",
-         in_process(lambda: engine.project(setup.inputs), args.runs * 20), 0.005),
+         median_time(lambda: engine.project(setup.inputs), args.runs * 20), 0.005),
         ("inputs.build + engine + tables (in process)",
-         in_process(lambda: api.compute(scenario, data), args.runs * 5), None),
+         median_time(lambda: api.compute(scenario, data), args.runs * 5), None),
         ("spendcalc run (wall)", wall([exe, "run"], max(5, args.runs // 2)), 1.0),
     ]
-    print(f"{'what':45} {'median':>10} {'target':>8} {'ratio':>6}")
-    for name, seconds, target in rows:
-        ratio = f"{seconds / target:6.2f}" if target else "     -"
-        tgt = f"{target * 1000:6.0f}ms" if target else "       -"
-        print(f"{name:45} {seconds * 1000:8.2f}ms {tgt} {ratio}")
+    report(rows)
     print(f"(console script: {exe})")
 
 

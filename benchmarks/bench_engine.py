@@ -14,7 +14,6 @@ Figures are medians over --runs runs (the machine is shared and noisy).
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from reference import reference_project
+from timing import median_time
 
 from spendcalc import engine, inputs, simulate, whatif
 from spendcalc.data import load_dataset
@@ -44,13 +44,6 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 """
 
 
-def median_time(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def draws_inputs(n: int):

@@ -13,32 +13,13 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-def wall(cmd: list[str], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
-
-def in_process(fn: Callable[[], object], runs: int) -> float:
-    fn()  # warm up: imports, data cache, font cache
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+from timing import median_time, report, wall
 
 
 def main() -> None:
@@ -72,20 +53,16 @@ def main() -> None:
                      wall(plot("compare", "hague-2035", "status-quo"), 3), None))
         opts = plots.Options()
         rows += [
-            ("  in process: compute hague-2035", in_process(lambda: api.compute(scenario),
+            ("  in process: compute hague-2035", median_time(lambda: api.compute(scenario),
                                                             args.runs), None),
             ("  in process: draw the gap figure",
-             in_process(lambda: plots.render("gap", [run], opts), args.runs), None),
+             median_time(lambda: plots.render("gap", [run], opts), args.runs), None),
             ("  in process: encode it as PNG",
-             in_process(lambda: plots.to_bytes(plots.render("gap", [run], opts).figure, "png"),
+             median_time(lambda: plots.to_bytes(plots.render("gap", [run], opts).figure, "png"),
                         args.runs)
-             - in_process(lambda: plots.render("gap", [run], opts), args.runs), None),
+             - median_time(lambda: plots.render("gap", [run], opts), args.runs), None),
         ]
-    print(f"{'what':45} {'median':>10} {'target':>8} {'ratio':>6}")
-    for name, seconds, target in rows:
-        ratio = f"{seconds / target:6.2f}" if target else "     -"
-        tgt = f"{target * 1000:6.0f}ms" if target else "       -"
-        print(f"{name:45} {seconds * 1000:8.1f}ms {tgt} {ratio}")
+    report(rows)
     print(f"(console script: {exe})")
 
 

@@ -25,14 +25,22 @@ Rules applied throughout:
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from spendcalc.data import MEMBERS_FILE, SHARES_FILE, Dataset, _number, _rows, _year, load_dataset
+from spendcalc.data import (
+    MEMBERS_FILE,
+    SHARES_FILE,
+    Dataset,
+    _number,
+    _rows,
+    _year,
+    load_dataset,
+    read_toml,
+)
 from spendcalc.errors import DataError, SpendcalcError
 from spendcalc.fiscal_data import FiscalData, load_fiscal
 from spendcalc.resources import bundled_dir
@@ -94,12 +102,7 @@ def load_claims(path: Path | None = None) -> tuple[Claim, ...]:
 
 @cache
 def _load_claims(path: Path) -> tuple[Claim, ...]:
-    try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(f"{path}: file not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise DataError(f"{path.name}: invalid TOML: {exc}") from None
+    doc = read_toml(path)
     out: list[Claim] = []
     seen: set[str] = set()
     for i, raw in enumerate(doc.get("claim", [])):

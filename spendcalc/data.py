@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -265,14 +266,19 @@ def _load_sources(directory: Path) -> dict[str, Source]:
     }
 
 
-def _load_groups(directory: Path, members: tuple[Member, ...]) -> dict[str, Group]:
-    path = directory / GROUPS_FILE
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML data file; DataError naming the file if it is missing or malformed."""
     try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise DataError(f"{path}: file not found") from None
     except tomllib.TOMLDecodeError as exc:
         raise DataError(f"{path.name}: invalid TOML: {exc}") from None
+
+
+def _load_groups(directory: Path, members: tuple[Member, ...]) -> dict[str, Group]:
+    path = directory / GROUPS_FILE
+    doc = read_toml(path)
     codes = [m.iso3 for m in members]
     groups: dict[str, Group] = {}
     for key, spec in doc.get("groups", {}).items():

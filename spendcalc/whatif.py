@@ -132,11 +132,7 @@ def sweep(scenario: Scenario, data: Dataset, varies: list[Vary], metric: str = D
           group: str = "nato", *, force: bool = False) -> SweepResult:
     """The metric over the Cartesian grid of ``varies``, computed in one pass."""
     check_metric(metric)
-    if group not in data.groups:
-        close = difflib.get_close_matches(group, list(data.groups), n=1)
-        hint = f"did you mean {close[0]!r}? " if close else ""
-        raise SpendcalcError(f"--group {group!r}: unknown; {hint}allowed: "
-                             f"{', '.join(data.groups)}")
+    check_group(group, data)
     keys = [v.key for v in varies]
     if len(set(keys)) != len(keys):
         raise SpendcalcError("--vary: each key may be varied once")
@@ -150,6 +146,14 @@ def sweep(scenario: Scenario, data: Dataset, varies: list[Vary], metric: str = D
     values = _metric(scenario, data, grid, metric, group)
     return SweepResult(grid=grid, values=values, metric=metric, group=group,
                        year=scenario.horizon)
+
+
+def check_group(group: str, data: Dataset) -> None:
+    if group not in data.groups:
+        close = difflib.get_close_matches(group, list(data.groups), n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise SpendcalcError(f"--group {group!r}: unknown; {hint}allowed: "
+                             f"{', '.join(data.groups)}")
 
 
 def check_metric(metric: str) -> None:
@@ -247,6 +251,7 @@ def sensitivity(scenario: Scenario, data: Dataset, metric: str = DEFAULT_METRIC,
                 group: str = "nato") -> Sensitivity:
     """Each lever at its low and its high, all in one pass; draw 0 is the scenario itself."""
     check_metric(metric)
+    check_group(group, data)
     lv = levers(scenario, data)
     keys = sorted({k for lever in lv for k in (*lever.low, *lever.high)})
     defaults = _current_values(scenario, keys)

@@ -44,16 +44,20 @@ def _console() -> Any:
     return Console()
 
 
-def _check_chart(chart: Path | None, force: bool) -> None:
-    from spendcalc.errors import OutputError
+def _prepare(scenario: str, sets: list[str] | None, output: Path | None,
+             chart: Path | None, force: bool) -> tuple[Any, Any]:
+    """Check the output files before any work, then load the data and the scenario."""
+    from spendcalc import outputs
+    from spendcalc.data import load_dataset
 
-    if chart is None:
-        return
-    if chart.suffix.lower() not in (".png", ".svg", ".pdf"):
-        raise OutputError(f"{chart}: unsupported suffix {chart.suffix or '(none)'!r}; "
-                          "allowed: .png, .svg, .pdf")
-    if chart.exists() and not force:
-        raise OutputError(f"{chart}: file exists; use --force to overwrite it")
+    if output is not None:
+        outputs.check_output(output, force=force)
+    if chart is not None:
+        from spendcalc import plots
+
+        plots.check_output(chart, force=force)
+    data = load_dataset()
+    return data, cli_options.load(scenario, sets, data)
 
 
 def show(scenario: ScenarioArg = "hague-2035", sets: SetOption = None) -> None:
@@ -129,17 +133,12 @@ def sweep(
     sets: SetOption = None,
 ) -> None:
     """Vary one or more fields over a grid; every variant in one vectorised pass."""
-    from spendcalc import inputs, outputs, tables, terminal, whatif
-    from spendcalc.data import load_dataset
+    from spendcalc import inputs, tables, terminal, whatif
     from spendcalc.errors import SpendcalcError
 
     if not vary:
         raise SpendcalcError("sweep needs at least one --vary KEY=START:STOP[:STEP]")
-    if output is not None:
-        outputs.check_output(output, force=force)
-    _check_chart(chart, force)
-    data = load_dataset()
-    base = cli_options.load(scenario, sets, data)
+    data, base = _prepare(scenario, sets, output, chart, force)
     varies = [whatif.parse_vary(v) for v in vary]
     inputs.check_variant_keys(base, [v.key for v in varies])
     for v in varies:
@@ -164,16 +163,9 @@ def sensitivity(
     sets: SetOption = None,
 ) -> None:
     """Rank key parameters by their effect on a metric (a tornado chart with --chart)."""
-    from spendcalc import outputs, tables, terminal, whatif
-    from spendcalc.data import load_dataset
+    from spendcalc import tables, terminal, whatif
 
-    if output is not None:
-        outputs.check_output(output, force=force)
-    _check_chart(chart, force)
-    data = load_dataset()
-    base = cli_options.load(scenario, sets, data)
-    if group not in data.groups:
-        whatif.sweep(base, data, [], metric, group)  # raises the unknown-group error
+    data, base = _prepare(scenario, sets, output, chart, force)
     result = whatif.sensitivity(base, data, metric, group)
     table = tables.sensitivity_table(result, base.name)
     terminal.print_sensitivity(result, base, _console())
@@ -197,8 +189,7 @@ def simulate(
     sets: SetOption = None,
 ) -> None:
     """Monte Carlo over GDP growth and compliance: percentiles and the chance of the target."""
-    from spendcalc import outputs, simulate, tables, terminal
-    from spendcalc.data import load_dataset
+    from spendcalc import simulate, tables, terminal
     from spendcalc.errors import SpendcalcError
     from spendcalc.whatif import MAX_VARIANTS
 
@@ -208,11 +199,7 @@ def simulate(
         raise SpendcalcError(f"--draws {draws:,}: more than {MAX_VARIANTS:,} needs --force")
     if seed < 0:
         raise SpendcalcError(f"--seed {seed}: must be a whole number of 0 or more")
-    if output is not None:
-        outputs.check_output(output, force=force)
-    _check_chart(chart, force)
-    data = load_dataset()
-    base = cli_options.load(scenario, sets, data)
+    data, base = _prepare(scenario, sets, output, chart, force)
     with _Progress(draws) as progress:
         result = simulate.run_draws(base, data, draws, seed, progress=progress.update)
     percentiles = tables.simulation_table(base.name, result)
