@@ -21,10 +21,6 @@ from spendcalc.scenarios import load_scenario as _load_scenario
 if TYPE_CHECKING:
     import pandas as pd
 
-# The groups every run reports, in this order (defined in data/groups.toml).
-SUMMARY_GROUPS = ("nato", "european-allies")
-
-
 @dataclass(frozen=True)
 class Result:
     """A projected scenario: the member table, the group aggregates and their provenance."""

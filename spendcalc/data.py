@@ -34,7 +34,6 @@ COMMITMENTS_FILE = "commitments.csv"
 SOURCES_FILE = "sources.csv"
 GROUPS_FILE = "groups.toml"
 
-DERIVED_GDP_SOURCE = "IMF-WEO-2025-10-derived"
 
 
 @dataclass(frozen=True)
@@ -131,9 +130,6 @@ class Dataset:
         for y in range(self.gdp_years[-1] + 1, year + 1):
             gdp *= 1 + self.default_nominal_growth_pct(y) / 100
         return gdp
-
-    def gdp_source(self, year: int) -> str:
-        return "NATO-DE-2024" if year in self.gdp_years else DERIVED_GDP_SOURCE
 
     def share_in(self, year: int) -> FloatArray:
         return self.shares_pct[:, self.share_years.index(year)]

@@ -534,10 +534,6 @@ def _signed(value: Any, digits: int = 1) -> str:
     return text if text == "—" or float(value) < 0 else f"+{text}"
 
 
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def _notes(notes: list[str]) -> Text:
     return Text("\n".join(f"• {n}" for n in notes), style="dim")
 

@@ -139,10 +139,6 @@ class FiscalData:
                       year: int) -> VintageValue | None:
         return self.vintages.get((source_id, metric, iso3, year))
 
-    @property
-    def vintage_ids(self) -> tuple[str, ...]:
-        return tuple(sorted({k[0] for k in self.vintages}))
-
 
 def load_fiscal(data: Dataset | Path | None = None) -> FiscalData:
     """The five files from ``data``'s folder (the bundled ``data/`` by default)."""
