@@ -244,14 +244,14 @@ class Evidence:
 
 def load_evidence(data: Dataset | None = None) -> Evidence:
     data = data or load_dataset()
-    path = data.directory / SHARES_FILE
+    path = data.path(SHARES_FILE)
     usd: dict[tuple[str, int], float] = {}
     for line, row in _rows(path, ("iso3", "year", "defence_usd_m_current")):
         value = _number(path, line, row, "defence_usd_m_current", optional=True, low=0)
         if not math.isnan(value):
             usd[(row["iso3"].strip(), _year(path, line, row))] = value
     sources = {(row.get("source_id") or "").strip()
-               for _, row in _rows(data.directory / MEMBERS_FILE, ("iso3",))}
+               for _, row in _rows(data.path(MEMBERS_FILE), ("iso3",))}
     sources.discard("")
     return Evidence(data=data, fiscal=load_fiscal(data), main_usd_m=usd,
                     members_source=", ".join(sorted(sources)) or MEMBERS_FILE)

@@ -7,6 +7,7 @@ need them, so ``spendcalc --help`` starts instantly.
 from __future__ import annotations
 
 import functools
+import inspect
 import sys
 import warnings
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from spendcalc import __version__, cli_options, evidence_cli, plot_cli, whatif_cli
+from spendcalc import __version__, cli_options, data_cli, evidence_cli, plot_cli, whatif_cli
 from spendcalc.cli_options import ScenarioArg, SetOption
 from spendcalc.errors import SpendcalcError
 
@@ -43,17 +44,26 @@ def _show_warning(message: Warning | str, category: type[Warning], *_: Any, **__
 
 
 def guarded(fn: F) -> F:
-    """Turn user errors into one line on stderr and exit code 2; show warnings as one line."""
+    """Wrap a command: add the ``--data DIR`` option every command takes, turn user errors
+    into one line on stderr and exit code 2, and show warnings as one line."""
 
     @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: Any, data_dir: Path | None = None, **kwargs: Any) -> Any:
+        from spendcalc.data import set_default_directory
+
         warnings.showwarning = _show_warning
         try:
+            set_default_directory(data_dir)
             return fn(*args, **kwargs)
         except SpendcalcError as exc:
             print(f"error: {exc}", file=sys.stderr)
             raise typer.Exit(2) from None
 
+    signature = inspect.signature(fn, eval_str=True)
+    extra = inspect.Parameter("data_dir", inspect.Parameter.KEYWORD_ONLY, default=None,
+                              annotation=cli_options.DataOption)
+    wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*signature.parameters.values(), extra])
     return wrapper  # type: ignore[return-value]
 
 
@@ -132,6 +142,7 @@ def validate(
 whatif_cli.register(app)
 plot_cli.register(app)
 evidence_cli.register(app)
+data_cli.register(app)
 
 
 def main() -> None:

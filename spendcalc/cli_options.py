@@ -5,6 +5,7 @@ Kept free of heavy imports: command modules import it at start-up.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -16,6 +17,13 @@ if TYPE_CHECKING:
 ScenarioArg = Annotated[
     str,
     typer.Argument(help="A ready scenario's name (see 'spendcalc scenarios') or a .toml file."),
+]
+
+DataOption = Annotated[
+    Path | None,
+    typer.Option("--data", metavar="DIR",
+                 help="Your own data folder: its files replace the bundled files of the same "
+                      "name (see 'spendcalc data template')."),
 ]
 
 SetOption = Annotated[

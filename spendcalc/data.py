@@ -53,7 +53,8 @@ class Dataset:
     Arrays are indexed [member, year] in the order of ``members``.
     """
 
-    directory: Path
+    directory: Path | None
+    """The user's data folder; None: the bundled data only."""
     members: tuple[Member, ...]
     share_years: tuple[int, ...]
     shares_pct: FloatArray
@@ -76,6 +77,10 @@ class Dataset:
 
     def __post_init__(self) -> None:
         self._index.update({m.iso3: i for i, m in enumerate(self.members)})
+
+    def path(self, name: str) -> Path:
+        """The data file ``name`` as this dataset reads it (the user's copy, else bundled)."""
+        return resolve(self.directory, name)
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -150,6 +155,13 @@ def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str
             yield reader.line_num, row
 
 
+def _user_hint(path: Path) -> str:
+    """For a file in a user's --data folder: how to fall back to the bundled file."""
+    if path.parent.resolve() == bundled_dir("data").resolve():
+        return ""
+    return f" (fill it, or delete it from {path.parent} to use the bundled file)"
+
+
 def _number(path: Path, line: int, row: dict[str, str], col: str, *, optional: bool = False,
             low: float | None = None, high: float | None = None) -> float:
     text = (row.get(col) or "").strip()
@@ -181,8 +193,7 @@ def _bool(path: Path, line: int, row: dict[str, str], col: str) -> bool:
     return text == "true"
 
 
-def _load_members(directory: Path) -> tuple[Member, ...]:
-    path = directory / MEMBERS_FILE
+def _load_members(path: Path) -> tuple[Member, ...]:
     members: list[Member] = []
     seen: set[str] = set()
     cols = ("iso3", "member", "nato_since", "eu_member", "region", "armed_forces")
@@ -202,7 +213,7 @@ def _load_members(directory: Path) -> tuple[Member, ...]:
             armed_forces=_bool(path, line, row, "armed_forces"),
         ))
     if not members:
-        raise DataError(f"{path.name}: no members")
+        raise DataError(f"{path.name}: no rows{_user_hint(path)}")
     return tuple(members)
 
 
@@ -226,7 +237,7 @@ def _grid(path: Path, codes: tuple[str, ...], value_col: str, *, year_col: str =
         raw[(iso3, year)] = row
     years = tuple(sorted({y for _, y in cells}))
     if not years:
-        raise DataError(f"{path.name}: no rows")
+        raise DataError(f"{path.name}: no rows{_user_hint(path)}")
     if years != tuple(range(years[0], years[-1] + 1)):
         raise DataError(f"{path.name}: years are not consecutive ({years[0]}-{years[-1]})")
     grid = np.full((len(codes), len(years)), np.nan)
@@ -238,8 +249,7 @@ def _grid(path: Path, codes: tuple[str, ...], value_col: str, *, year_col: str =
     return years, grid, raw
 
 
-def _load_commitments(directory: Path) -> tuple[Commitment, ...]:
-    path = directory / COMMITMENTS_FILE
+def _load_commitments(path: Path) -> tuple[Commitment, ...]:
     out = []
     for line, row in _rows(path, ("iso3", "kind", "value_pct", "by_year", "source_id", "note")):
         value = _number(path, line, row, "value_pct", optional=True, low=0, high=100)
@@ -253,8 +263,7 @@ def _load_commitments(directory: Path) -> tuple[Commitment, ...]:
     return tuple(out)
 
 
-def _load_sources(directory: Path) -> dict[str, Source]:
-    path = directory / SOURCES_FILE
+def _load_sources(path: Path) -> dict[str, Source]:
     cols = ("source_id", "title", "published", "confidence")
     return {
         row["source_id"]: Source(**{c: row[c].strip() for c in cols})
@@ -272,8 +281,7 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise DataError(f"{path.name}: invalid TOML: {exc}") from None
 
 
-def _load_groups(directory: Path, members: tuple[Member, ...]) -> dict[str, Group]:
-    path = directory / GROUPS_FILE
+def _load_groups(path: Path, members: tuple[Member, ...]) -> dict[str, Group]:
     doc = read_toml(path)
     codes = [m.iso3 for m in members]
     groups: dict[str, Group] = {}
@@ -295,18 +303,42 @@ def _load_groups(directory: Path, members: tuple[Member, ...]) -> dict[str, Grou
     return groups
 
 
+_default_directory: Path | None = None
+
+
+def set_default_directory(directory: Path | None) -> None:
+    """The user's data folder that ``load_dataset()`` uses from now on (None: bundled only);
+    the CLI's ``--data DIR`` sets it."""
+    global _default_directory
+    if directory is not None and not Path(directory).is_dir():
+        raise DataError(f"--data {directory}: folder not found")
+    _default_directory = None if directory is None else Path(directory).resolve()
+
+
+def resolve(directory: Path | None, name: str) -> Path:
+    """A data file: the user's folder's copy where it has one, else the bundled file."""
+    if directory is not None and (directory / name).is_file():
+        return directory / name
+    return bundled_dir("data") / name
+
+
 def load_dataset(directory: Path | None = None) -> Dataset:
-    """Load and validate a data folder (the bundled ``data/`` by default)."""
-    return _load_cached(Path(directory) if directory is not None else bundled_dir("data"))
+    """Load and validate the data: the bundled ``data/``, with any file of the same name in
+    ``directory`` (default: the folder set by ``set_default_directory``) in its place."""
+    chosen = directory if directory is not None else _default_directory
+    return _load_cached(None if chosen is None else Path(chosen).resolve())
 
 
 @cache
-def _load_cached(directory: Path) -> Dataset:
-    members = _load_members(directory)
+def _load_cached(directory: Path | None) -> Dataset:
+    def path(name: str) -> Path:
+        return resolve(directory, name)
+
+    members = _load_members(path(MEMBERS_FILE))
     codes = tuple(m.iso3 for m in members)
     unarmed = frozenset(m.iso3 for m in members if not m.armed_forces)
 
-    share_path = directory / SHARES_FILE
+    share_path = path(SHARES_FILE)
     share_years, shares, raw = _grid(share_path, codes, "defence_share_gdp_pct", low=0, high=100,
                                      optional_for=unarmed, extra_cols=("source_id",))
     for iso3 in unarmed:
@@ -318,11 +350,20 @@ def _load_cached(directory: Path) -> Dataset:
     share_estimate = tuple(tuple(raw[(c, y)].get("estimate", "").strip().lower() == "true"
                                  for y in share_years) for c in codes)
 
-    gdp_years, gdp, _ = _grid(directory / GDP_FILE, codes, "gdp_usd_bn_current",
-                              low=0, high=1e6)
+    if np.nanmax(shares) <= 1.0:
+        raise DataError(f"{SHARES_FILE}: defence_share_gdp_pct: every value is at most 1; "
+                        "shares must be in percent of GDP (2.0 for 2 %), not fractions")
+    # A loose bound per row; the units check below names the likely mistake.
+    gdp_years, gdp, _ = _grid(path(GDP_FILE), codes, "gdp_usd_bn_current",
+                              low=0, high=1e12)
+    typical = float(np.median(gdp[:, -1]))
+    if not 1.0 <= typical <= 50_000.0:
+        raise DataError(f"{GDP_FILE}: gdp_usd_bn_current: the median ally's GDP is "
+                        f"{typical:,.4g}; GDP must be in billions of US dollars (Germany about "
+                        "4,600), not millions or trillions")
     if np.any(gdp <= 0):
         raise DataError(f"{GDP_FILE}: GDP must be positive")
-    proj_path = directory / PROJECTIONS_FILE
+    proj_path = path(PROJECTIONS_FILE)
     proj_years, real, _ = _grid(proj_path, codes, "real_gdp_growth_pct", year_col="period",
                                 low=-50, high=100)
     _, cpi, _ = _grid(proj_path, codes, "cpi_inflation_pct", year_col="period",
@@ -337,6 +378,7 @@ def _load_cached(directory: Path) -> Dataset:
         share_sources=share_sources, share_estimate=share_estimate,
         gdp_years=gdp_years, gdp_usd_bn=gdp,
         projection_years=proj_years, real_growth_pct=real, cpi_pct=cpi,
-        commitments=_load_commitments(directory), groups=_load_groups(directory, members),
-        sources=_load_sources(directory),
+        commitments=_load_commitments(path(COMMITMENTS_FILE)),
+        groups=_load_groups(path(GROUPS_FILE), members),
+        sources=_load_sources(path(SOURCES_FILE)),
     )

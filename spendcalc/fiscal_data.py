@@ -1,7 +1,7 @@
 """Load and validate the data behind claim checks and budget trade-offs.
 
-Five files from the same folder as ``load_dataset().directory`` (see ``data/SOURCES.md`` and
-``data/SOURCES_fiscal.md`` for where every figure was read):
+Five files, each from the user's ``--data`` folder where it has one, else bundled (see
+``data/SOURCES.md`` and ``data/SOURCES_fiscal.md`` for where every figure was read):
 
 - ``fiscal.csv``: general-government spending by function, total expenditure, revenue and
   gross debt, **percent of GDP**, one row per (member, year, indicator);
@@ -107,7 +107,7 @@ class VintageValue:
 class FiscalData:
     """The five files, validated. Keys are member codes as in ``members.csv``."""
 
-    directory: Path
+    directory: Path | None
     fiscal: dict[tuple[str, str], dict[int, Observation]]
     """(iso3, indicator) -> year -> value, percent of GDP."""
     population_m: dict[str, dict[int, Observation]]
@@ -141,18 +141,13 @@ class FiscalData:
 
 
 def load_fiscal(data: Dataset | Path | None = None) -> FiscalData:
-    """The five files from ``data``'s folder (the bundled ``data/`` by default)."""
-    if isinstance(data, Dataset):
-        directory = data.directory
-    elif data is None:
-        directory = load_dataset().directory
-    else:
-        directory = Path(data)
-    return _load_cached(directory, _member_codes(directory))
-
-
-def _member_codes(directory: Path) -> frozenset[str]:
-    return frozenset(row["iso3"].strip() for _, row in _rows(directory / MEMBERS_FILE, ("iso3",)))
+    """The five files as ``data`` reads them: a user folder's copies where it has them, else
+    the bundled ``data/`` (a Path is read as a ``--data`` folder)."""
+    if not isinstance(data, Dataset):
+        data = load_dataset(data)
+    return _load_cached(tuple(data.path(name) for name in (
+        FISCAL_FILE, POPULATION_FILE, EQUIPMENT_FILE, ARMS_IMPORTS_FILE, VINTAGES_FILE)),
+        frozenset(data.codes), data.directory)
 
 
 def _check_member(path: Path, line: int, iso3: str, codes: frozenset[str]) -> None:
@@ -161,16 +156,18 @@ def _check_member(path: Path, line: int, iso3: str, codes: frozenset[str]) -> No
 
 
 @cache
-def _load_cached(directory: Path, codes: frozenset[str]) -> FiscalData:
+def _load_cached(paths: tuple[Path, ...], codes: frozenset[str],
+                 directory: Path | None) -> FiscalData:
+    fiscal, population, equipment, arms, vintages = paths
     return FiscalData(
         directory=directory,
-        fiscal=_load_fiscal(directory / FISCAL_FILE, codes),
-        population_m=_load_member_years(directory / POPULATION_FILE, codes, "population_m",
+        fiscal=_load_fiscal(fiscal, codes),
+        population_m=_load_member_years(population, codes, "population_m",
                                         low=0.0, high=2000.0, positive=True),
-        equipment_share=_load_member_years(directory / EQUIPMENT_FILE, codes,
+        equipment_share=_load_member_years(equipment, codes,
                                            "equipment_share_pct", low=0.0, high=100.0),
-        arms_imports=_load_arms_imports(directory / ARMS_IMPORTS_FILE),
-        vintages=_load_vintages(directory / VINTAGES_FILE, codes),
+        arms_imports=_load_arms_imports(arms),
+        vintages=_load_vintages(vintages, codes),
     )
 
 

@@ -81,7 +81,34 @@ def test_bad_data_files_fail_with_file_row_and_field(data_copy, file, old, new, 
         load_dataset(data_copy)
 
 
-def test_missing_data_file_is_named(data_copy):
+def test_a_user_folder_replaces_only_the_files_it_holds(data_copy, data):
     (data_copy / "gdp.csv").unlink()
-    with pytest.raises(DataError, match=r"gdp.csv: file not found"):
+    _edit(data_copy / "nato_defence_expenditure.csv", "POL,Poland,2025,4.48,",
+          "POL,Poland,2025,4.7,")
+    mine = load_dataset(data_copy)
+    assert mine.path("gdp.csv") == data.path("gdp.csv")  # bundled, as the folder has none
+    assert mine.path("nato_defence_expenditure.csv").parent == data_copy.resolve()
+    assert mine.share_in(2025)[mine.index("POL")] == 4.7
+    assert np.array_equal(mine.gdp_usd_bn, data.gdp_usd_bn)
+
+
+@pytest.mark.parametrize(("file", "transform", "message"), [
+    ("nato_defence_expenditure.csv", "fractions",
+     r"every value is at most 1; shares must be in percent of GDP"),
+    ("gdp.csv", "millions", r"GDP must be in billions of US dollars"),
+])
+def test_wrong_units_are_caught(data_copy, file, transform, message):
+    import csv
+
+    path = data_copy / file
+    rows = list(csv.DictReader(path.open()))
+    col = "defence_share_gdp_pct" if transform == "fractions" else "gdp_usd_bn_current"
+    for r in rows:
+        if r[col]:
+            r[col] = str(float(r[col]) / 100 if transform == "fractions" else float(r[col]) * 1000)
+    with path.open("w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    with pytest.raises(DataError, match=message):
         load_dataset(data_copy)
