@@ -1,0 +1,51 @@
+"""A worked example of the Python API: load, change in code, project, compare, plot, export.
+
+Run it as a script (``python examples/worked_example.py``) or paste it cell by cell into a
+Jupyter notebook. It writes three files into the current folder.
+"""
+
+from pathlib import Path
+
+import spendcalc
+from spendcalc import plots
+from spendcalc.outputs import write_result
+
+# 1. Load a ready scenario: a validated, immutable Scenario.
+hague = spendcalc.load_scenario("hague-2035")
+print(hague.description)
+
+# 2. Change it in code: the same target by 2030, and no exemption for Spain.
+faster = hague.model_copy(update={
+    "name": "hague-2030-no-exemption",
+    "description": "The Hague target by 2030, Spain not exempt",
+    "target": hague.target.model_copy(update={"year": 2030}),
+    "exemptions": {},
+})
+
+# 3. Project both: one tidy table per scenario (one row per member and year).
+base = spendcalc.compute(hague)
+alt = spendcalc.compute(faster)
+table = alt.table
+germany = table[(table.iso3 == "DEU") & (table.year == 2030)].iloc[0]
+print(f"Germany 2030: {germany.core_pct:.2f}% of GDP on core defence, "
+      f"USD {germany.total_usd_bn:,.1f} bn in all")
+
+
+def nato(result, column="cum_extra_over_baseline_usd_bn"):
+    """The NATO total of a column in the horizon year (the engine's own aggregate)."""
+    a = result.aggregates
+    return a[(a.group == "nato") & (a.year == result.scenario.horizon)][column].item()
+
+
+print(f"Cumulative spending above 2% of GDP to 2035, USD bn: {nato(base):,.0f} "
+      f"({hague.name}) vs {nato(alt):,.0f} ({faster.name})")
+
+# 4. Plot: every chart function returns a matplotlib Figure (shown inline in Jupyter).
+figure = plots.gap(alt)
+figure.savefig(Path("gap-2030.png"), dpi=100)
+figure = plots.compare(base, alt)
+figure.savefig(Path("compare.png"), dpi=100)
+
+# 5. Export the full table with its provenance (scenario, data vintage, version).
+for path in write_result(alt, Path("hague-2030.csv"), force=True):
+    print(f"wrote {path}")
