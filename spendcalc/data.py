@@ -70,6 +70,8 @@ class Dataset:
     """IMF WEO real GDP growth, percent per year."""
     cpi_pct: FloatArray
     """IMF WEO CPI inflation (period average), percent per year."""
+    gdp_source_ids: tuple[str, ...]
+    projection_source_ids: tuple[str, ...]
     commitments: tuple[Commitment, ...]
     groups: dict[str, Group]
     sources: dict[str, Source]
@@ -99,9 +101,11 @@ class Dataset:
         latest = self.latest_share_year
         col = self.share_years.index(latest)
         ids = sorted({self.share_sources[i][col] for i in range(len(self.members))} - {""})
+        own = f" (your data: {self.directory})" if self.directory is not None else ""
         return (
             f"defence shares {latest}: {', '.join(ids)}; "
-            f"GDP to {self.gdp_years[-1]}: NATO-DE-2024; growth: IMF WEO Oct 2025"
+            f"GDP to {self.gdp_years[-1]}: {', '.join(self.gdp_source_ids)}; "
+            f"growth: {', '.join(self.projection_source_ids)}{own}"
         )
 
     def us_cpi_pct(self, year: int) -> float:
@@ -153,6 +157,10 @@ def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str
             raise DataError(f"{path.name}: missing column(s) {', '.join(missing)}")
         for row in reader:
             yield reader.line_num, row
+
+
+def _source_ids(raw: dict[tuple[str, int], dict[str, str]]) -> tuple[str, ...]:
+    return tuple(sorted({(row.get("source_id") or "").strip() for row in raw.values()} - {""}))
 
 
 def _user_hint(path: Path) -> str:
@@ -354,7 +362,7 @@ def _load_cached(directory: Path | None) -> Dataset:
         raise DataError(f"{SHARES_FILE}: defence_share_gdp_pct: every value is at most 1; "
                         "shares must be in percent of GDP (2.0 for 2 %), not fractions")
     # A loose bound per row; the units check below names the likely mistake.
-    gdp_years, gdp, _ = _grid(path(GDP_FILE), codes, "gdp_usd_bn_current",
+    gdp_years, gdp, gdp_raw = _grid(path(GDP_FILE), codes, "gdp_usd_bn_current",
                               low=0, high=1e12)
     typical = float(np.median(gdp[:, -1]))
     if not 1.0 <= typical <= 50_000.0:
@@ -364,7 +372,7 @@ def _load_cached(directory: Path | None) -> Dataset:
     if np.any(gdp <= 0):
         raise DataError(f"{GDP_FILE}: GDP must be positive")
     proj_path = path(PROJECTIONS_FILE)
-    proj_years, real, _ = _grid(proj_path, codes, "real_gdp_growth_pct", year_col="period",
+    proj_years, real, proj_raw = _grid(proj_path, codes, "real_gdp_growth_pct", year_col="period",
                                 low=-50, high=100)
     _, cpi, _ = _grid(proj_path, codes, "cpi_inflation_pct", year_col="period",
                       low=-50, high=1000)
@@ -377,6 +385,7 @@ def _load_cached(directory: Path | None) -> Dataset:
         directory=directory, members=members, share_years=share_years, shares_pct=shares,
         share_sources=share_sources, share_estimate=share_estimate,
         gdp_years=gdp_years, gdp_usd_bn=gdp,
+        gdp_source_ids=_source_ids(gdp_raw), projection_source_ids=_source_ids(proj_raw),
         projection_years=proj_years, real_growth_pct=real, cpi_pct=cpi,
         commitments=_load_commitments(path(COMMITMENTS_FILE)),
         groups=_load_groups(path(GROUPS_FILE), members),
