@@ -44,3 +44,9 @@ def test_wheel_runs_from_anywhere_with_its_own_data(installed, tmp_path):
     res = subprocess.run([str(installed / "bin" / "spendcalc"), "scenarios"], cwd=tmp_path,
                          capture_output=True, text=True, timeout=120)
     assert "wales-2pct" in res.stdout
+    # The claims (seeds/) and the fiscal data travel in the wheel too.
+    for args, expect in ((["claims", "--id", "nato-32-members"], "consistent"),
+                         (["tradeoff", "--member", "DEU"], "health")):
+        res = subprocess.run([str(installed / "bin" / "spendcalc"), *args], cwd=tmp_path,
+                             capture_output=True, text=True, timeout=120)
+        assert res.returncode == 0 and expect in res.stdout, res.stderr
