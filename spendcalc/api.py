@@ -69,14 +69,23 @@ def history(data: Dataset | None = None) -> pd.DataFrame:
 
 
 def metadata(scenario: Scenario, data: Dataset, base_sources: tuple[str, ...]) -> dict[str, Any]:
-    """What made a result: enough to trace every number back to data and assumptions."""
+    """What made a result: enough to trace every number back to data and assumptions, and
+    to re-run it (``spendcalc run --from-meta``). The fields are documented in
+    ``spendcalc.export_schema.Meta`` and docs/exports.md."""
+    from spendcalc import provenance
+
     used = sorted({*base_sources, "NATO-DE-2024", "IMF-WEO-2025-10-derived"} - {""})
+    toml_text = provenance.scenario_toml(scenario)
     return {
         "spendcalc_version": __version__,
+        "created": provenance.created_now(),
         "scenario": scenario.name,
         "scenario_description": scenario.description,
         "scenario_settings": scenario.model_dump(mode="json"),
+        "scenario_toml": toml_text,
         "data_vintage": data.vintage,
+        "data_files": provenance.data_files(data),
+        "inputs_sha256": provenance.inputs_sha256(toml_text, data),
         "sources": {s: data.sources[s].title for s in used if s in data.sources},
         "units": "shares in percent of GDP; money in billions of current US dollars "
                  "(_const: constant base-year US dollars, deflated by US CPI)",

@@ -86,22 +86,40 @@ def _main(
 def run(
     scenario: ScenarioArg = "hague-2035",
     output: Annotated[Path | None, typer.Option(
-        "-o", "--output", help="Write the full projection table: .csv (with a .meta.json "
-                               "sidecar) or .json.")] = None,
+        "-o", "--output", help="Write the full projection: .csv (with a .meta.json sidecar), "
+                               ".json, .xlsx or .parquet (needs pyarrow).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing output files.")]
     = False,
     sets: SetOption = None,
+    from_meta: Annotated[Path | None, typer.Option(
+        "--from-meta", metavar="FILE.meta.json",
+        help="Re-run what made an export (its .meta.json sidecar, or a .json export) and say "
+             "whether the result is identical; exit 1 if it differs.")] = None,
 ) -> None:
     """Project a scenario; print per-member and aggregate gaps."""
     from spendcalc import api, outputs, terminal
 
     if output is not None:
-        outputs.check_output(output, force=force)
-    result = api.compute(cli_options.load(scenario, sets))
+        outputs.check_output(output, force=force, formats=outputs.FORMATS)
+    rerun = None
+    if from_meta is not None:
+        from spendcalc import provenance
+
+        if sets or scenario != "hague-2035":
+            raise SpendcalcError("--from-meta re-runs the scenario its file records; "
+                                 "give no SCENARIO or --set with it")
+        rerun = provenance.rerun(from_meta)
+        result = rerun.result
+    else:
+        result = api.compute(cli_options.load(scenario, sets))
     terminal.run_summary(result, _console())
     if output is not None:
         for path in outputs.write_result(result, output, force=force):
             print(f"wrote {path}")
+    if rerun is not None:
+        print(rerun.message)
+        if rerun.identical is False:
+            raise typer.Exit(1)
 
 
 @app.command()

@@ -51,7 +51,7 @@ def _prepare(scenario: str, sets: list[str] | None, output: Path | None,
     from spendcalc.data import load_dataset
 
     if output is not None:
-        outputs.check_output(output, force=force)
+        outputs.check_output(output, force=force, formats=outputs.FORMATS)
     if chart is not None:
         from spendcalc import plots
 
@@ -108,13 +108,14 @@ def compare(
         raise SpendcalcError("compare needs at least two scenarios, e.g. "
                              "spendcalc compare hague-2035 rutte-2032")
     if output is not None:
-        outputs.check_output(output, force=force)
+        outputs.check_output(output, force=force, formats=outputs.FORMATS)
     results = [api.compute(cli_options.load(s, sets)) for s in scenarios]
     table = whatif.compare(results)
     terminal.print_comparison(table, results, _console())
     if output is not None:
+        per_scenario = ("scenario_settings", "scenario_toml", "inputs_sha256")
         meta = {**results[0].meta, "scenario": [r.scenario.name for r in results],
-                "scenario_settings": [r.meta["scenario_settings"] for r in results]}
+                **{k: [r.meta.get(k) for r in results] for k in per_scenario}}
         for path in outputs.write_tables(output, {"comparison": table}, meta, force=force):
             print(f"wrote {path}")
 

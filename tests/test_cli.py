@@ -67,7 +67,8 @@ def test_run_writes_json_with_meta_table_and_aggregates(tmp_path):
     assert iceland["core_usd_bn"] is None  # not zero
 
 
-def test_outputs_are_byte_identical_across_runs(tmp_path):
+def test_outputs_are_byte_identical_across_runs(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # the creation time in the meta
     for suffix in (".csv", ".json"):
         a, b = tmp_path / f"a{suffix}", tmp_path / f"b{suffix}"
         invoke("run", "-o", a)
@@ -94,10 +95,10 @@ def test_existing_sidecar_also_blocks_without_force(tmp_path):
 
 
 def test_unsupported_suffix_fails_before_any_work(tmp_path):
-    res = invoke("run", "-o", tmp_path / "t.xlsx")
+    res = invoke("run", "-o", tmp_path / "t.xls")
     assert res.exit_code == 2
-    assert res.output.strip() == (f"error: {tmp_path / 't.xlsx'}: unsupported suffix '.xlsx'; "
-                                  "allowed: .csv, .json")
+    assert res.output.strip() == (f"error: {tmp_path / 't.xls'}: unsupported suffix '.xls'; "
+                                  "allowed: .csv, .json, .xlsx, .parquet")
 
 
 def test_no_partial_file_is_left_when_a_write_fails(tmp_path, monkeypatch):
