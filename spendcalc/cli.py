@@ -16,7 +16,15 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from spendcalc import __version__, cli_options, data_cli, evidence_cli, plot_cli, whatif_cli
+from spendcalc import (
+    __version__,
+    cli_options,
+    data_cli,
+    evidence_cli,
+    plot_cli,
+    report_cli,
+    whatif_cli,
+)
 from spendcalc.cli_options import ScenarioArg, SetOption
 from spendcalc.errors import SpendcalcError
 
@@ -160,6 +168,7 @@ def validate(
 whatif_cli.register(app)
 plot_cli.register(app)
 evidence_cli.register(app)
+report_cli.register(app)
 data_cli.register(app)
 
 
