@@ -1406,6 +1406,9 @@ def _compare(a: Run, b: Run, opts: Options) -> Chart:
             bar.set_gid(f"compare-{k}-{code}")
     notes = [f"Bars cut to fit the others: {armed.member.iloc[i]} (values printed on them)."
              for i in np.flatnonzero(cut)]
+    agree = not np.any(extent > 1e-9)
+    if agree:
+        notes.append(f"The two scenarios give the same values in {year}.")
     ax.axvline(0, color=style.axis, linewidth=0.9, zorder=3)
     ax.set_yticks(y, labels=names, fontsize=font)
     ax.set_ylim(n - 0.5, -0.6)
@@ -1454,6 +1457,8 @@ def _compare(a: Run, b: Run, opts: Options) -> Chart:
     low, high = _x_limits(np.concatenate(los), np.concatenate(his), np.concatenate(ehi),
                           np.concatenate(elo), axes_pt)
     ax.set_xlim(low, high)
+    if agree:  # all zero: whole-number ticks, not 0 0 0 1 1 1 over a sliver of an axis
+        ax.xaxis.set_major_locator(MultipleLocator(max(1.0, round((high - low) / 4))))
     per_pt = (high - low) / axes_pt
     for k, offset, height, colours, _ in series:
         for i, x in enumerate(values[k]):
