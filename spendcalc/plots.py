@@ -42,7 +42,7 @@ from matplotlib.ticker import FuncFormatter, MultipleLocator
 from matplotlib.transforms import offset_copy
 
 from spendcalc import __version__
-from spendcalc.errors import OutputError, SpendcalcError, SpendcalcWarning
+from spendcalc.errors import SpendcalcError, SpendcalcWarning
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -1547,13 +1547,9 @@ def render(kind: str, runs: Sequence[Run], opts: Options,
 
 def check_output(path: Path, *, force: bool = False) -> None:
     """Fail before any work on an unknown suffix, a missing folder or an existing file."""
-    if path.suffix.lower() not in SUFFIXES:
-        raise OutputError(f"{path}: unsupported suffix {path.suffix or '(none)'!r}; "
-                          f"allowed: {', '.join(SUFFIXES)}")
-    if not path.parent.is_dir():
-        raise OutputError(f"{path}: folder {path.parent} does not exist")
-    if path.exists() and not force:
-        raise OutputError(f"{path}: file exists; use --force to overwrite it")
+    from spendcalc import outputs
+
+    outputs.check_output(path, force=force, formats=SUFFIXES)
 
 
 def to_bytes(fig: Figure, fmt: str, dpi: float | None = None) -> bytes:

@@ -33,7 +33,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from spendcalc import __version__
+from spendcalc import __version__, outputs
 from spendcalc.errors import OutputError, SpendcalcError
 
 if TYPE_CHECKING:
@@ -67,13 +67,7 @@ def check_output(path: Path, *, force: bool = False) -> None:
     if suffix == ".pdf":
         raise OutputError(f"{path}: PDF is not supported; write .html and use the browser's "
                           "Print > Save as PDF (the page has print styles)")
-    if suffix not in SUFFIXES:
-        raise OutputError(f"{path}: unsupported suffix {path.suffix or '(none)'!r}; "
-                          f"allowed: {', '.join(SUFFIXES)}")
-    if not path.parent.is_dir():
-        raise OutputError(f"{path}: folder {path.parent} does not exist")
-    if path.exists() and not force:
-        raise OutputError(f"{path}: file exists; use --force to overwrite it")
+    outputs.check_output(path, force=force, formats=SUFFIXES)
 
 
 def default_output(names: Sequence[str]) -> Path:
