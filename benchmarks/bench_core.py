@@ -24,8 +24,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
 
-    from spendcalc import api, engine, inputs
-    from spendcalc.data import load_dataset
+    from spendcalc.core import engine, inputs
+    from spendcalc.core import result as api
+    from spendcalc.io.data import load_dataset
 
     exe = shutil.which("spendcalc")
     if exe is None:

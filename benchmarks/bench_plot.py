@@ -30,7 +30,8 @@ def main() -> None:
     exe = shutil.which("spendcalc")
     if exe is None:
         sys.exit("spendcalc is not installed: pip install -e .")
-    from spendcalc import api, plots
+    from spendcalc.core import result as api
+    from spendcalc.views import charts as plots
 
     scenario = api.load_scenario("hague-2035")
     result = api.compute(scenario)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from spendcalc.engine import EngineInputs
+from spendcalc.core.engine import EngineInputs
 
 
 def _at(array, d, *rest):

@@ -7,8 +7,8 @@ Jupyter notebook. It writes three files into the current folder.
 from pathlib import Path
 
 import spendcalc
-from spendcalc import plots
-from spendcalc.outputs import write_result
+from spendcalc.io.outputs import write_result
+from spendcalc.views import charts as plots
 
 # 1. Load a ready scenario: a validated, immutable Scenario.
 hague = spendcalc.load_scenario("hague-2035")

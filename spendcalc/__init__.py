@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from spendcalc.api import compute, load_scenario, project
+    from spendcalc.core.result import compute, load_scenario, project
 
 __all__ = ["__version__", "compute", "load_scenario", "project"]
 
 
 def __getattr__(name: str) -> Any:
     if name in ("compute", "load_scenario", "project"):
-        from spendcalc import api
+        from spendcalc.core import result as api
 
         return getattr(api, name)
     raise AttributeError(f"module 'spendcalc' has no attribute {name!r}")

@@ -1,5 +1,5 @@
 """``python -m spendcalc`` runs the command line."""
 
-from spendcalc.cli import main
+from spendcalc.cli.app import main
 
 main()

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from spendcalc.data import Dataset, load_dataset
-from spendcalc.resources import bundled_dir
+from spendcalc.io.data import Dataset, load_dataset
+from spendcalc.io.resources import bundled_dir
 
 
 @pytest.fixture(scope="session")

@@ -32,7 +32,7 @@ def summary(name: str) -> pd.DataFrame:
 
 
 if __name__ == "__main__":
-    from spendcalc.scenarios import ready_scenarios
+    from spendcalc.io.scenarios import ready_scenarios
 
     GOLDEN.mkdir(exist_ok=True)
     for ready in ready_scenarios():

@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import spendcalc
-from spendcalc import budget
-from spendcalc import evidence_views as ev
-from spendcalc.cli import app
-from spendcalc.resources import bundled_dir
-from spendcalc.scenarios import load_scenario
+from spendcalc.cli.app import app
+from spendcalc.core import budget
+from spendcalc.io.resources import bundled_dir
+from spendcalc.io.scenarios import load_scenario
+from spendcalc.views import evidence as ev
 
 runner = CliRunner()
 DATA = bundled_dir("data")
@@ -249,8 +249,8 @@ def test_moneyflow_command_states_the_upper_bound():
      r"equipment_share.csv: row \d+: equipment_share_pct = 151.13 is outside 0 to 100"),
 ])
 def test_fiscal_data_errors_name_file_row_and_field(data_copy, file, old, new, message):
-    from spendcalc.errors import DataError
-    from spendcalc.fiscal_data import load_fiscal
+    from spendcalc.core.errors import DataError
+    from spendcalc.io.fiscal_data import load_fiscal
 
     path = data_copy / file
     text = path.read_text(encoding="utf-8")

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from spendcalc import claims
-from spendcalc.cli import app
-from spendcalc.errors import DataError
-from spendcalc.resources import bundled_dir
+from spendcalc.cli.app import app
+from spendcalc.core.errors import DataError
+from spendcalc.evidence import claims
+from spendcalc.io.resources import bundled_dir
 
 runner = CliRunner()
 DATA = bundled_dir("data")

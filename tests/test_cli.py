@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 import spendcalc
-from spendcalc.cli import app
+from spendcalc.cli.app import app
 
 runner = CliRunner()
 
@@ -102,7 +102,7 @@ def test_unsupported_suffix_fails_before_any_work(tmp_path):
 
 
 def test_no_partial_file_is_left_when_a_write_fails(tmp_path, monkeypatch):
-    from spendcalc import outputs
+    from spendcalc.io import outputs
 
     def boom(*_a, **_k):
         raise OSError(28, "No space left on device")
@@ -181,7 +181,7 @@ def test_installed_console_script_runs_in_a_subprocess(tmp_path):
 
 def test_help_does_not_import_pandas_or_matplotlib():
     code = ("import sys; sys.argv = ['spendcalc', '--help']\n"
-            "from spendcalc.cli import main\n"
+            "from spendcalc.cli.app import main\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
             "heavy = [m for m in ('pandas', 'matplotlib', 'numpy', 'pydantic')\n"
             "         if m in sys.modules]\n"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from spendcalc.data import load_dataset
-from spendcalc.errors import DataError
+from spendcalc.core.errors import DataError
+from spendcalc.io.data import load_dataset
 
 
 def test_bundled_data_has_32_members_and_complete_years(data):

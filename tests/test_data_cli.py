@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from spendcalc.cli import app
-from spendcalc.data import set_default_directory
-from spendcalc.resources import bundled_dir
+from spendcalc.cli.app import app
+from spendcalc.io.data import set_default_directory
+from spendcalc.io.resources import bundled_dir
 
 runner = CliRunner()
 

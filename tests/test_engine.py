@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from spendcalc.engine import EngineInputs, aggregate, project, share_paths
+from spendcalc.core.engine import EngineInputs, aggregate, project, share_paths
 
 YEARS = np.arange(2025, 2030)  # five years: base 2025 to 2029
 

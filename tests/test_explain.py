@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 import spendcalc
-from spendcalc import explain as E
-from spendcalc.cli import app
+from spendcalc.cli.app import app
+from spendcalc.evidence import explain as E
 
 runner = CliRunner()
 

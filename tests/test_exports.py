@@ -22,12 +22,13 @@ import pytest
 from typer.testing import CliRunner
 
 import spendcalc
-from spendcalc import export_schema, outputs, provenance, tables
-from spendcalc.cli import app
-from spendcalc.data import load_dataset
-from spendcalc.errors import OutputError, SpendcalcError
-from spendcalc.export_schema import Meta, ProjectionExport
-from spendcalc.scenarios import parse_scenario
+from spendcalc.cli.app import app
+from spendcalc.core import tables
+from spendcalc.core.errors import OutputError, SpendcalcError
+from spendcalc.io import export_schema, outputs, provenance
+from spendcalc.io.data import load_dataset
+from spendcalc.io.export_schema import Meta, ProjectionExport
+from spendcalc.io.scenarios import parse_scenario
 
 runner = CliRunner()
 MEMBERS = ("DEU", "ESP", "ISL", "USA")  # a large ally, the exemption, no armed forces, the US
@@ -38,7 +39,7 @@ def invoke(*args):
     return runner.invoke(app, list(map(str, args)))
 
 
-def computed(epoch: int, name: str = "hague-2035") -> spendcalc.api.Result:
+def computed(epoch: int, name: str = "hague-2035") -> spendcalc.core.result.Result:
     """A run whose metadata say it was made at ``epoch`` (seconds since 1970, UTC)."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", str(epoch))
@@ -279,7 +280,7 @@ def test_json_and_csv_are_byte_identical_apart_from_the_creation_time(tmp_path, 
 def test_committed_schema_is_the_generated_one():
     committed = export_schema.SCHEMA_FILE.read_text(encoding="utf-8")
     assert committed == export_schema.schema_text(), (
-        "schemas/projection.schema.json is stale: python -m spendcalc.export_schema")
+        "schemas/projection.schema.json is stale: python -m spendcalc.io.export_schema")
     assert export_schema.main(["--check"]) == 0
 
 

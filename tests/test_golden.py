@@ -8,7 +8,7 @@ import pytest
 from golden_summary import GOLDEN, summary
 
 import spendcalc
-from spendcalc.scenarios import ready_scenarios
+from spendcalc.io.scenarios import ready_scenarios
 
 
 @pytest.mark.parametrize("name", [r.name for r in ready_scenarios()])

@@ -31,7 +31,7 @@ def installed(tmp_path_factory) -> Path:
 def test_wheel_runs_from_anywhere_with_its_own_data(installed, tmp_path):
     python = installed / "bin" / "python"
     where = subprocess.run(
-        [str(python), "-c", "import spendcalc.resources as r; print(r.bundled_dir('data'));"
+        [str(python), "-c", "import spendcalc.io.resources as r; print(r.bundled_dir('data'));"
                             "print(r.bundled_dir('scenarios'))"],
         cwd=tmp_path, capture_output=True, text=True, check=True,
     ).stdout.split()

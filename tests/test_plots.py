@@ -19,9 +19,11 @@ import pytest
 from typer.testing import CliRunner
 
 import spendcalc
-from spendcalc import api, plot_cli, plots
-from spendcalc.cli import app
-from spendcalc.scenarios import ready_scenarios
+from spendcalc.cli import plot as plot_cli
+from spendcalc.cli.app import app
+from spendcalc.core import result as api
+from spendcalc.io.scenarios import ready_scenarios
+from spendcalc.views import charts as plots
 
 READY = [r.name for r in ready_scenarios()]
 LOW_DPI = 30.0
@@ -422,7 +424,7 @@ def test_save_is_atomic_and_refuses_to_overwrite(hague, tmp_path):
     fig = plots.heatmap(hague, dpi=LOW_DPI)
     out = plots.save(fig, tmp_path / "h.svg")
     assert out.read_bytes().lstrip().startswith(b"<?xml")
-    with pytest.raises(spendcalc.errors.OutputError, match="file exists"):
+    with pytest.raises(spendcalc.core.errors.OutputError, match="file exists"):
         plots.save(fig, out)
     assert [p.name for p in tmp_path.iterdir()] == ["h.svg"]
 
@@ -475,7 +477,7 @@ def test_kinds_in_the_cli_match_the_plots_module():
 def test_plot_fan_and_tradeoff(tmp_path):
     from typer.testing import CliRunner
 
-    from spendcalc.cli import app
+    from spendcalc.cli.app import app
 
     runner = CliRunner()
     res = runner.invoke(app, ["plot", "fan", "--members", "DEU", "--draws", "200",
@@ -492,7 +494,7 @@ def test_plot_fan_and_tradeoff(tmp_path):
 
 
 def test_importing_the_cli_does_not_import_matplotlib_or_pandas():
-    code = ("import sys, spendcalc.cli, spendcalc.plot_cli; "
+    code = ("import sys, spendcalc.cli.app, spendcalc.cli.plot; "
             "print(sorted(m for m in ('matplotlib', 'pandas') if m in sys.modules))")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
@@ -519,5 +521,5 @@ def test_docs_regenerate_the_readme_image():
 
 
 def test_too_small_a_height_for_the_rows_warns_with_a_height_that_fits(hague):
-    with pytest.warns(spendcalc.errors.SpendcalcWarning, match=r"try --height 6"):
+    with pytest.warns(spendcalc.core.errors.SpendcalcWarning, match=r"try --height 6"):
         draw("gap", hague, height=4)

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import spendcalc
-from spendcalc import inputs
-from spendcalc.engine import EngineInputs, project
+from spendcalc.core import inputs
+from spendcalc.core.engine import EngineInputs, project
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from reference import reference_project

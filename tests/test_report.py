@@ -20,15 +20,17 @@ import pytest
 from typer.testing import CliRunner
 
 import spendcalc
-from spendcalc import claims, report, whatif
-from spendcalc.errors import OutputError
+from spendcalc.core import whatif
+from spendcalc.core.errors import OutputError
+from spendcalc.evidence import claims
+from spendcalc.views import report
 
 CREATED = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 runner = CliRunner()
 
 
 def invoke(*args):
-    from spendcalc.cli import app
+    from spendcalc.cli.app import app
 
     return runner.invoke(app, list(map(str, args)))
 
@@ -399,7 +401,7 @@ def test_set_applies_to_the_report(tmp_path):
 
 
 def test_usage_errors_through_the_console_script_are_one_line(tmp_path):
-    code = ("import sys; from spendcalc import cli\n"
+    code = ("import sys; from spendcalc.cli import app as cli\n"
             "sys.argv = ['spendcalc', 'report', '--nope']; cli.main()")
     res = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
                          text=True, timeout=60)
@@ -408,7 +410,7 @@ def test_usage_errors_through_the_console_script_are_one_line(tmp_path):
 
 
 def test_the_command_module_is_import_light():
-    code = ("import sys; import spendcalc.report_cli\n"
+    code = ("import sys; import spendcalc.cli.report\n"
             "heavy = [m for m in ('pandas', 'matplotlib', 'numpy', 'pydantic')\n"
             "         if m in sys.modules]\n"
             "print('HEAVY', heavy)")

@@ -23,7 +23,8 @@ from pathlib import Path
 import pytest
 
 import spendcalc
-from spendcalc import claims, report
+from spendcalc.evidence import claims
+from spendcalc.views import report
 
 CHROMIUM = os.environ.get("SPENDCALC_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("SPENDCALC_CHROMEDRIVER", "/usr/bin/chromedriver")

@@ -7,15 +7,15 @@ import pytest
 from typer.testing import CliRunner
 
 import spendcalc
-from spendcalc import inputs, simulate
-from spendcalc.cli import app
-from spendcalc.scenarios import load_scenario
-from spendcalc.uncertainty import (
+from spendcalc.cli.app import app
+from spendcalc.core import inputs, simulate
+from spendcalc.core.uncertainty import (
     Streams,
     growth_draws,
     historical_growth_sd,
     mean_pairwise_correlation,
 )
+from spendcalc.io.scenarios import load_scenario
 
 runner = CliRunner()
 
@@ -129,7 +129,7 @@ def test_simulate_bad_input(args, message):
 
 
 def test_progress_bar_appears_only_after_a_second(monkeypatch):
-    from spendcalc import whatif_cli
+    from spendcalc.cli import whatif as whatif_cli
 
     clock = iter([0.0, 0.5, 1.5, 1.6])
     monkeypatch.setattr(whatif_cli.time, "perf_counter", lambda: next(clock))

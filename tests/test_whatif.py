@@ -8,10 +8,10 @@ import pytest
 from typer.testing import CliRunner
 
 import spendcalc
-from spendcalc import whatif
-from spendcalc.cli import app
-from spendcalc.errors import SpendcalcError
-from spendcalc.scenarios import load_scenario
+from spendcalc.cli.app import app
+from spendcalc.core import whatif
+from spendcalc.core.errors import SpendcalcError
+from spendcalc.io.scenarios import load_scenario
 
 runner = CliRunner()
 

@@ -1,0 +1,189 @@
+"""The ``spendcalc`` command line: parse, call, print. No arithmetic here.
+
+Heavy libraries (numpy, pandas, pydantic, matplotlib) are imported inside the commands that
+need them, so ``spendcalc --help`` starts instantly.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import sys
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from spendcalc.cli import data as data_cli
+from spendcalc.cli import evidence as evidence_cli
+from spendcalc.cli import options as cli_options
+from spendcalc.cli import plot as plot_cli
+from spendcalc.cli import report as report_cli
+from spendcalc.cli import whatif as whatif_cli
+from spendcalc.cli.options import ScenarioArg, SetOption
+from spendcalc.core.errors import SpendcalcError
+from spendcalc.core.version import __version__
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+app = typer.Typer(
+    name="spendcalc",
+    help="NATO defence-spending scenarios: the Hague 5% target, country by country, "
+         "year by year, against the old 2% baseline.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: importing rich's help renderer costs ~80 ms
+)
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console()
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def guarded(fn: F) -> F:
+    """Wrap a command: add the ``--data DIR`` option every command takes, turn user errors
+    into one line on stderr and exit code 2, and show warnings as one line."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, data_dir: Path | None = None, **kwargs: Any) -> Any:
+        from spendcalc.io.data import set_default_directory
+
+        warnings.showwarning = _show_warning
+        try:
+            set_default_directory(data_dir)
+            return fn(*args, **kwargs)
+        except SpendcalcError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            raise typer.Exit(2) from None
+
+    signature = inspect.signature(fn, eval_str=True)
+    extra = inspect.Parameter("data_dir", inspect.Parameter.KEYWORD_ONLY, default=None,
+                              annotation=cli_options.DataOption)
+    wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*signature.parameters.values(), extra])
+    return wrapper  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"spendcalc {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """spendcalc: NATO defence-spending scenario calculator."""
+
+
+@app.command()
+@guarded
+def run(
+    scenario: ScenarioArg = "hague-2035",
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="Write the full projection: .csv (with a .meta.json sidecar), "
+                               ".json, .xlsx or .parquet (needs pyarrow).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing output files.")]
+    = False,
+    sets: SetOption = None,
+    from_meta: Annotated[Path | None, typer.Option(
+        "--from-meta", metavar="FILE.meta.json",
+        help="Re-run what made an export (its .meta.json sidecar, or a .json export) and say "
+             "whether the result is identical; exit 1 if it differs.")] = None,
+) -> None:
+    """Project a scenario; print per-member and aggregate gaps."""
+    from spendcalc.core import result as api
+    from spendcalc.io import outputs
+    from spendcalc.views import terminal
+
+    if output is not None:
+        outputs.check_output(output, force=force, formats=outputs.FORMATS)
+    rerun = None
+    if from_meta is not None:
+        from spendcalc.io import provenance
+
+        if sets or scenario != "hague-2035":
+            raise SpendcalcError("--from-meta re-runs the scenario its file records; "
+                                 "give no SCENARIO or --set with it")
+        rerun = provenance.rerun(from_meta)
+        result = rerun.result
+    else:
+        result = api.compute(cli_options.load(scenario, sets))
+    terminal.run_summary(result, _console())
+    if output is not None:
+        for path in outputs.write_result(result, output, force=force):
+            print(f"wrote {path}")
+    if rerun is not None:
+        print(rerun.message)
+        if rerun.identical is False:
+            raise typer.Exit(1)
+
+
+@app.command()
+@guarded
+def members(
+    years: Annotated[int, typer.Option(min=1, max=12, help="How many recent years to show.")]
+    = 3,
+) -> None:
+    """Show the bundled data: shares of GDP, GDP, sources, vintage."""
+    from spendcalc.io.data import load_dataset
+    from spendcalc.views import terminal
+
+    _console().print(terminal.members_table(load_dataset(), years))
+
+
+@app.command()
+@guarded
+def scenarios() -> None:
+    """List the ready scenarios with one-line descriptions."""
+    from spendcalc.io.scenarios import ready_scenarios
+    from spendcalc.views import terminal
+
+    _console().print(terminal.scenarios_table(ready_scenarios()))
+
+
+@app.command()
+@guarded
+def validate(
+    file: Annotated[Path, typer.Argument(help="The scenario file to check.")],
+) -> None:
+    """Check a scenario file: 'ok' or exactly what is wrong (exit 2)."""
+    from spendcalc.io.scenarios import load_scenario
+
+    scenario = load_scenario(file)
+    print(f"ok: {file} ({scenario.name})")
+
+
+whatif_cli.register(app)
+plot_cli.register(app)
+evidence_cli.register(app)
+report_cli.register(app)
+data_cli.register(app)
+
+
+def main() -> None:
+    """The console script: usage errors too become one line on stderr and exit code 2."""
+    try:
+        code = app(standalone_mode=False)
+    except typer.Abort:
+        print("aborted", file=sys.stderr)
+        sys.exit(1)
+    except typer.TyperException as exc:  # click's usage errors, as vendored by typer
+        message = exc.format_message()
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            print(message)
+            sys.exit(0)
+        print(f"error: {' '.join(message.split())}", file=sys.stderr)
+        sys.exit(getattr(exc, "exit_code", 2))
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,100 @@
+"""``spendcalc data template DIR`` and ``spendcalc data sources``: your own data.
+
+Every command also takes ``--data DIR`` (added by ``cli.guarded``): a folder whose files
+replace the bundled files of the same name, validated the same way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+data_app = typer.Typer(help="Your own data: a template folder, and the sources in use.",
+                       no_args_is_help=True)
+
+README = """# Your own data for spendcalc
+
+Run any command with `--data {folder}`: each file here replaces the bundled file of the same
+name (see `spendcalc data sources`); files you delete come from the bundled data. A file you
+keep must be complete: the same columns, every member and year, validated like the bundled
+data (errors name the file, row and field).
+
+Units, as in the bundled files:
+- shares (`*_pct`, `defence_share_gdp_pct`): percent of GDP, 2.0 for 2 %, never fractions;
+- GDP (`gdp_usd_bn_current`): billions of current US dollars (NATO's own series);
+- growth and inflation (`real_gdp_growth_pct`, `cpi_inflation_pct`): percent per year;
+- `source_id`: an id from `sources.csv`, so every number keeps its source.
+
+The files here have the bundled header and no rows. The quickest start is to copy the
+bundled file you want to change (its folder is printed by `spendcalc data sources`) and edit
+it, e.g. to add next year's NATO figures to `nato_defence_expenditure.csv`.
+"""
+
+
+def register(app: typer.Typer) -> None:
+    from spendcalc.cli.app import guarded
+
+    data_app.command("template")(guarded(template))
+    data_app.command("sources")(guarded(sources))
+    app.add_typer(data_app, name="data")
+
+
+def template(
+    folder: Annotated[Path, typer.Argument(help="The folder to create (must not exist).")],
+    force: Annotated[bool, typer.Option("--force", help="Write into an existing folder, "
+                                                        "replacing files of the same name.")]
+    = False,
+) -> None:
+    """Write empty files in the bundled schema, with a README on columns and units."""
+    from spendcalc.core.errors import OutputError
+    from spendcalc.io.outputs import write_atomic
+    from spendcalc.io.resources import bundled_dir
+
+    if folder.exists() and not force:
+        raise OutputError(f"{folder}: already exists; use --force to write into it")
+    bundled = bundled_dir("data")
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in sorted(bundled.glob("*.csv")):
+        with path.open(encoding="utf-8") as handle:
+            header = handle.readline()
+        write_atomic(folder / path.name, header.encode())
+    write_atomic(folder / "README.md", README.format(folder=folder).encode())
+    print(f"wrote {folder}/ with {len(list(bundled.glob('*.csv')))} empty CSV files and a "
+          "README.md; fill the ones you need and delete the rest")
+
+
+def sources() -> None:
+    """List the data files in use (yours or bundled), their sources and the vintage."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    from spendcalc.io.data import load_dataset
+    from spendcalc.io.resources import bundled_dir
+
+    data = load_dataset()
+    table = Table(title="Data in use", box=box.SIMPLE_HEAD, header_style="bold",
+                  caption=f"Vintage: {data.vintage}. Bundled folder: {bundled_dir('data')}")
+    table.add_column("File", no_wrap=True)
+    table.add_column("From")
+    table.add_column("Sources")
+    for path in sorted(bundled_dir("data").glob("*.csv")):
+        used = data.path(path.name)
+        ids = _source_ids(used)
+        titles = [f"{i} ({data.sources[i].published})" if i in data.sources else i for i in ids]
+        shown = ", ".join(titles[:3]) + (f" and {len(titles) - 3} more" if len(titles) > 3
+                                         else "")
+        table.add_row(path.name, "yours" if used != path else "bundled", shown or "—")
+    Console().print(table)
+
+
+def _source_ids(path: Path) -> list[str]:
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if "source_id" not in (reader.fieldnames or []):
+            return []
+        return sorted({(row.get("source_id") or "").strip() for row in reader} - {""})

@@ -1,0 +1,239 @@
+"""Commands for evidence and teaching: claims, tradeoff, moneyflow, explain (issue 5).
+
+Parse, call, print; no arithmetic here. Kept import-light: numpy, pandas, pydantic and
+matplotlib load inside the commands, so ``spendcalc --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from spendcalc.cli.options import ScenarioArg, SetOption
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from spendcalc.evidence.claims import ClaimResult, Evidence
+
+MemberOption = Annotated[str | None, typer.Option(
+    "--member", help="One member's code, e.g. DEU (see 'spendcalc members').")]
+GroupOption = Annotated[str | None, typer.Option(
+    "--group", help="A named group: nato, european-allies, eu, eastern-flank, nordic-baltic, "
+                    "southern, g7 (data/groups.toml). Default: every member in the scenario.")]
+YearOption = Annotated[int | None, typer.Option(
+    "--year", help="The year to show (default: the scenario's horizon); sums run from the "
+                   "year after the base year to this one.")]
+MeasureOption = Annotated[str, typer.Option(
+    "--measure", help="Which extra spending the group tables use: baseline (above 2% of GDP) "
+                      "or base-share (above the base-year share: new money).")]
+OutputOption = Annotated[Path | None, typer.Option(
+    "-o", "--output", help="Also write the results: .csv (with a .meta.json sidecar) or .json.")]
+ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite existing output files.")]
+
+CLAIMS_HELP = """Test the source documents' claims against the bundled data.
+
+For each claim (seeds/claims.toml): what is claimed, what the data say for each NATO edition
+(or other source) the check reads, and a verdict per edition: consistent, inconsistent or
+not checkable with the bundled data, with the numbers behind it. Opinions and events without
+a figure are listed as not checkable, with the reason. See docs/evidence.md.
+"""
+
+TRADEOFF_HELP = """Put the extra defence spending in terms of public budgets.
+
+For one member (--member) or a group (--group; default every member): the spending above 2%
+of GDP and above the base-year share, in the chosen year and summed, as a share of public
+spending on health, education, social protection and in total; per person; at constant
+prices; and the debt ratio if the new money is borrowed ([financing] in the scenario:
+--set financing.interest_rate_pct=4, financing.borrowed_pct=50, financing.cut_line=health).
+"""
+
+MONEYFLOW_HELP = """Where the extra money would go: major equipment, imports, US suppliers.
+
+Per member and in total, summed from the year after the base year to --year, under the
+scenario's [equipment] assumptions (--set equipment.imported_pct=40,
+equipment.us_share_of_imports_pct=64, equipment.share_pct=20). The default treats all
+equipment as imported: an upper bound on money to US suppliers.
+"""
+
+EXPLAIN_HELP = """Walk through one member's projection in plain sentences.
+
+Where it starts (base-year share and source), the target and any exemption or milestone,
+the path year by year, the GDP growth assumption, the resulting spending, and the gaps to
+2% and to the target. Every number is the projection table's.
+"""
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console()
+
+
+def _load(scenario: str, sets: list[str] | None) -> Any:
+    from spendcalc.cli import options as cli_options
+    from spendcalc.core import result as api
+
+    return api.compute(cli_options.load(scenario, sets))
+
+
+def _check_output(output: Path | None, force: bool) -> None:
+    if output is not None:
+        from spendcalc.io.outputs import check_output
+
+        check_output(output, force=force)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the evidence commands to ``app``."""
+    from spendcalc.cli.app import guarded
+
+    @app.command("claims", help=CLAIMS_HELP)
+    @guarded
+    def claims_cmd(
+        claim_id: Annotated[str | None, typer.Option(
+            "--id", help="Only this claim (its id, e.g. allies-below-2pct-2024).")] = None,
+        checkable: Annotated[bool, typer.Option(
+            "--checkable", help="Only claims with a check against the data (hide opinions "
+                                "and events).")] = False,
+        output: OutputOption = None,
+        force: ForceOption = False,
+    ) -> None:
+        """Test the source documents' claims against the bundled data."""
+        from spendcalc.evidence import claims
+        from spendcalc.views import evidence as evidence_views
+
+        _check_output(output, force)
+        all_claims = claims.load_claims()
+        chosen = (claims.find_claim(claim_id, all_claims),) if claim_id else all_claims
+        if checkable:
+            chosen = tuple(c for c in chosen if c.check["kind"] != "not_checkable")
+        evidence = claims.load_evidence()
+        results = claims.check_all(chosen, evidence)
+        console = _console()
+        for item in evidence_views.claims_renderables(results, detail=claim_id is not None):
+            console.print(item)
+        if output is not None:
+            for path in _write_claims(output, results, evidence, force):
+                print(f"wrote {path}")
+
+    @app.command("tradeoff", help=TRADEOFF_HELP)
+    @guarded
+    def tradeoff_cmd(
+        scenario: ScenarioArg = "hague-2035",
+        member: MemberOption = None,
+        group: GroupOption = None,
+        year: YearOption = None,
+        measure: MeasureOption = "baseline",
+        chart: Annotated[Path | None, typer.Option(
+            "--chart", help="Also draw the chart: .png, .svg or .pdf.")] = None,
+        output: OutputOption = None,
+        force: ForceOption = False,
+        sets: SetOption = None,
+    ) -> None:
+        """Put the extra defence spending in terms of public budgets."""
+        from spendcalc.views import evidence as ev
+
+        ev.check_measure(measure)
+        if chart is not None:
+            ev.check_chart_path(chart, force=force)
+        _check_output(output, force)
+        result = _load(scenario, sets)
+        tr = ev.tradeoff(result, member, group, year)
+        console = _console()
+        for item in ev.tradeoff_renderables(tr, measure):
+            console.print(item)
+        if output is not None:
+            for path in ev.write_tradeoff(tr, output, force=force):
+                print(f"wrote {path}")
+        if chart is not None:
+            ev.write_figure(ev.tradeoff_figure(result, measure=measure, tradeoff_data=tr),
+                            chart, force=force)
+            print(f"wrote {chart}")
+
+    @app.command("moneyflow", help=MONEYFLOW_HELP)
+    @guarded
+    def moneyflow_cmd(
+        scenario: ScenarioArg = "hague-2035",
+        member: MemberOption = None,
+        group: Annotated[str | None, typer.Option(
+            "--group", help="A named group (data/groups.toml). Default: european-allies "
+                            "(every ally but the US).")] = None,
+        year: YearOption = None,
+        measure: MeasureOption = "baseline",
+        output: OutputOption = None,
+        force: ForceOption = False,
+        sets: SetOption = None,
+    ) -> None:
+        """Where the extra money would go: major equipment, imports, US suppliers."""
+        from spendcalc.views import evidence as ev
+
+        ev.check_measure(measure)
+        _check_output(output, force)
+        result = _load(scenario, sets)
+        if member is None and group is None:
+            group = "european-allies"
+        mf = ev.moneyflow(result, member, group, year, measure)
+        console = _console()
+        for item in ev.moneyflow_renderables(mf):
+            console.print(item)
+        if output is not None:
+            for path in ev.write_moneyflow(mf, output, force=force):
+                print(f"wrote {path}")
+
+    @app.command("explain", help=EXPLAIN_HELP)
+    @guarded
+    def explain_cmd(
+        scenario: ScenarioArg = "hague-2035",
+        member: Annotated[str, typer.Option(
+            "--member", help="The member to explain, e.g. DEU (required).")] = "",
+        year: YearOption = None,
+        sets: SetOption = None,
+    ) -> None:
+        """Walk through one member's projection in plain sentences."""
+        from spendcalc.evidence import explain
+        from spendcalc.views.evidence import OptionError
+
+        if not member:
+            raise OptionError("--member is required, e.g. spendcalc explain --member DEU")
+        result = _load(scenario, sets)
+        ex = explain.explain(result, member, year)
+        console = _console()
+        for item in explain.renderables(ex, result.scenario.baseline_pct):
+            console.print(item)
+
+
+def _write_claims(output: Path, results: list[ClaimResult], evidence: Evidence,
+                  force: bool) -> list[Path]:
+    import csv
+    import io
+
+    from spendcalc.evidence import claims
+    from spendcalc.io.outputs import check_output, write_atomic
+
+    check_output(output, force=force)
+    meta = claims.metadata(evidence)
+    files: dict[Path, bytes] = {}
+    if output.suffix.lower() == ".csv":
+        rows = claims.records(results)
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["claim_id"],
+                                lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        files[output] = buffer.getvalue().encode()
+        files[Path(f"{output}.meta.json")] = _dumps(meta)
+    else:
+        files[output] = _dumps(claims.document(results, meta))
+    for path, content in files.items():
+        write_atomic(path, content)
+    return list(files)
+
+
+def _dumps(doc: object) -> bytes:
+    import json
+
+    return (json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode()

@@ -1,0 +1,78 @@
+"""The ``spendcalc report`` command: one self-contained HTML page of one or more scenarios.
+
+Parse, call ``spendcalc.views.report``, write. Import-light: numpy, pandas and matplotlib load only
+when the command runs, so ``spendcalc --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from spendcalc.cli.options import SetOption
+
+HELP = """Write a self-contained HTML report of one or more scenarios.
+
+One file with everything inside (charts as SVG, no network needed; email it, or open it in
+class): the gap chart, the paths of the largest allies and of those furthest below their
+target, the group and per-member tables (click a heading to sort), the assumptions in words,
+the claims check and the data sources and vintage. Several scenarios add a comparison.
+Prints well (File > Print, or Save as PDF).
+
+SCENARIO is a ready scenario's name (default hague-2035) or a .toml file. The file is
+report-SCENARIO.html (report-A-vs-B.html for several) unless -o says otherwise; it is never
+overwritten without --force. Set SOURCE_DATE_EPOCH to fix the creation date (identical bytes).
+
+Examples: spendcalc report; spendcalc report hague-2035 rutte-2032 -o cmp.html;
+spendcalc report --set target.year=2032 -o 2032.html. See docs/report.md.
+"""
+
+
+def register(app: typer.Typer) -> None:
+    """Add the report command to ``app``."""
+    from spendcalc.cli.app import guarded
+
+    @app.command("report", help=HELP)
+    @guarded
+    def report(
+        scenarios: Annotated[list[str] | None, typer.Argument(
+            metavar="[SCENARIO]...",
+            help="Ready scenario names or .toml files (default: hague-2035); several add a "
+                 "comparison.", show_default=False)] = None,
+        output: Annotated[Path | None, typer.Option(
+            "-o", "--output", help="The .html file to write (default: report-SCENARIO.html "
+                                   "here).")] = None,
+        force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
+        = False,
+        sets: SetOption = None,
+    ) -> None:
+        """Write a self-contained HTML report of one or more scenarios."""
+        run_report(scenarios or [], output=output, force=force, sets=sets)
+
+
+def run_report(names: list[str], *, output: Path | None, force: bool,
+               sets: list[str] | None) -> Path:
+    """The report command's body: check the output, load, compute, build, write, print."""
+    from spendcalc.io.scenarios import DEFAULT_SCENARIO
+    from spendcalc.views import report
+
+    if output is not None:
+        report.check_output(output, force=force)  # suffix, folder, exists: before any work
+    from spendcalc.cli import options as cli_options
+    from spendcalc.core import result as api
+
+    names = names or [DEFAULT_SCENARIO]
+    scenarios = [cli_options.load(name, sets) for name in names]
+    path = output if output is not None else report.default_output([s.name for s in scenarios])
+    report.check_output(path, force=force)
+    results = [api.compute(s) for s in scenarios]
+    command = "spendcalc report " + " ".join(
+        [*(shlex.quote(n) for n in names),
+         *(f"--set {shlex.quote(s)}" for s in sets or ())])
+    content = report.build(results, command=command.strip())
+    report.write(content, path, force=force)
+    print(f"wrote {path} ({len(content.encode('utf-8')) / 1024:,.0f} KB): open it in a browser")
+    return path

@@ -1,0 +1,1 @@
+"""The domain: models, the dataset, the pure-NumPy engine and its results."""

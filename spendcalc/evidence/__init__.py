@@ -1,0 +1,1 @@
+"""Claims, budget trade-offs and explanations, computed from results."""

@@ -1,0 +1,343 @@
+"""Explain one member's projection in plain sentences, with the table's own numbers.
+
+``explain(result, "DEU")`` walks through: where the member starts (base-year share and its
+source), where the scenario sends it (target, exemption, milestones), how the path gets there
+(shape, year by year), what GDP does (the growth assumption), the resulting spending, and the
+gaps to the old 2% guideline and to the target.
+
+Every number printed from the projection is read from ``result.table`` and recorded as a
+``Fact`` (column, year, value, text), so tests can check each one against the table. The
+few numbers that are not in the table are the scenario's own settings and the data's inputs
+(IMF growth, US inflation), named as such.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from spendcalc.core import budget
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.console import RenderableType
+
+    from spendcalc.core.result import Result
+    from spendcalc.io.data import Dataset
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A number shown to the user: where it comes from and how it is written."""
+
+    column: str
+    year: int
+    value: float
+    text: str
+
+
+@dataclass
+class Explanation:
+    """Paragraphs (heading, text) plus the year-by-year rows they describe."""
+
+    iso3: str
+    member: str
+    year: int
+    paragraphs: list[tuple[str, str]] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    """The member's table rows, base year to horizon (for the year-by-year view)."""
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(f"{head}. {body}" for head, body in self.paragraphs)
+
+
+class _Reader:
+    """Reads one member's rows from the table, formats them and records each as a Fact."""
+
+    def __init__(self, rows: dict[int, dict[str, Any]], facts: list[Fact]) -> None:
+        self.rows = rows
+        self.facts = facts
+
+    def raw(self, column: str, year: int) -> float:
+        return float(self.rows[year][column])
+
+    def __call__(self, column: str, year: int, kind: str = "pct") -> str:
+        value = self.raw(column, year)
+        text = fmt(value, kind)
+        self.facts.append(Fact(column, year, value, text))
+        return text
+
+
+def fmt(value: float, kind: str) -> str:
+    """How each kind of number is written: shares two decimals, money one decimal (two
+    below 10 bn), points two decimals with a sign."""
+    if math.isnan(value):
+        return "—"
+    if kind == "pct":
+        return f"{value:.2f}%"
+    if kind == "usd":
+        return f"USD {value:,.2f} bn" if abs(value) < 10 else f"USD {value:,.1f} bn"
+    if kind == "points":
+        return f"{value:+.2f} points"
+    raise ValueError(kind)
+
+
+SHAPE_WORDS = {
+    "linear": "in a straight line between anchor years (the base year, any milestone, the "
+              "target): the same number of points every year within each stretch",
+    "front-loaded": "front-loaded: most of the rise comes early",
+    "back-loaded": "back-loaded: most of the rise comes late",
+    "step": "as a single step: the whole rise happens in one year",
+    "constant-growth": "with spending (in dollars) growing by the same percentage every year",
+    "points": "through common anchor points, in straight lines between them",
+}
+
+
+def explain(result: Result, member: str, year: int | None = None, *,
+            data: Dataset | None = None) -> Explanation:
+    """Explain ``member``'s projection in ``result`` (focus year: ``year``, default horizon)."""
+    from spendcalc.io.data import load_dataset
+    from spendcalc.views.evidence import check_year, resolve_member
+
+    data = data or load_dataset()
+    s = result.scenario
+    iso3 = resolve_member(member, data, s)
+    year = check_year(s, year)
+    m = data.members[data.index(iso3)]
+    t = result.table
+    sub = t[t.iso3 == iso3].sort_values("year")
+    records: list[dict[str, Any]] = sub.to_dict("records")  # type: ignore[assignment]
+    rows = {int(r["year"]): r for r in records}
+    ex = Explanation(iso3=iso3, member=m.name, year=year, rows=records)
+    v = _Reader(rows, ex.facts)
+    base, last = s.base_year, s.horizon
+    say = ex.paragraphs.append
+
+    say(("Scenario", f"{s.name}" + (f" — {s.description}" if s.description else "") + "."))
+    if not m.armed_forces:
+        say(("No armed forces", f"{m.name} has no armed forces and reports no defence "
+             f"spending, so it has no share, no target and no gap; its GDP "
+             f"({v('gdp_usd_bn', base, 'usd')} in {base}) is left out of group shares."))
+        return ex
+
+    # 1. Where it starts.
+    col = data.share_years.index(base)
+    source_id = str(rows[base]["base_share_source"])
+    source = data.sources.get(source_id)
+    estimate = data.share_estimate[data.index(iso3)][col]
+    text = (f"In {base} {m.name} spent {v('core_pct', base)} of its GDP on core defence "
+            f"(NATO's definition): {v('core_usd_bn', base, 'usd')} out of a GDP of "
+            f"{v('gdp_usd_bn', base, 'usd')}. The share comes from {source_id}"
+            + (f", “{source.title}”" if source else "")
+            + (", a NATO estimate" if estimate else "") + ".")
+    if base not in data.gdp_years:
+        text += (f" NATO's GDP series ends in {data.gdp_years[-1]}; {base} GDP is that figure "
+                 "grown with IMF real growth and US inflation.")
+    if s.related.base_pct > 0:
+        text += (f" The scenario assumes {v('related_pct', base)} of GDP of defence-related "
+                 "spending is already counted (related.base_pct).")
+    else:
+        text += (" No defence-related spending (the up-to-1.5% category) is counted in "
+                 f"{base}: no data exist, so all of it is treated as new (related.base_pct = 0).")
+    say(("Where it starts", text))
+
+    # 2. Where the scenario sends it.
+    ex_rule = s.exemptions.get(iso3)
+    own = [ms for ms in s.milestones if ms.member == iso3]
+    if s.target is None:
+        text = (f"The scenario sets no target: {m.name} keeps its {base} share "
+                f"({v('core_pct', base)}) every year.")
+    else:
+        ty = int(rows[last]["target_year"])
+        text = ""
+        if ex_rule is not None:
+            text += (f"{m.name} is exempt from the common target ({s.target.core_pct:g}% core "
+                     f"+ {s.target.related_pct:g}% related). Its own target: "
+                     f"{v('target_core_pct', last)} core + {v('target_related_pct', last)} "
+                     f"related = {v('target_total_pct', last)} of GDP by {ty}. Reason given: "
+                     f"{ex_rule.reason.rstrip('.')}"
+                     + (f" (source {ex_rule.source})" if ex_rule.source else "") + ".")
+        else:
+            text += (f"The target is {v('target_core_pct', last)} of GDP on core defence plus "
+                     f"{v('target_related_pct', last)} on defence-related spending, "
+                     f"{v('target_total_pct', last)} in all, reached in {ty} and held after.")
+        if own:
+            stones = "; ".join(f"{ms.pct:g}% core in {ms.year}"
+                               + (f" ({ms.source})" if ms.source else "") for ms in own)
+            text += (f" {m.name}'s own milestones, met exactly in their year: {stones}.")
+        base_core = v.raw("core_pct", base)
+        target_core = v.raw("target_core_pct", last)
+        if base_core > target_core and not s.allow_cuts:
+            text += (f" Its {base} core share ({v('core_pct', base)}) is already above the "
+                     "core target; the scenario does not allow cuts, so it never falls below "
+                     "that share" + (" (its milestones can still raise it)." if own else "."))
+    say(("Where the scenario sends it", text))
+
+    # 3. How the path gets there.
+    shape = s.path.shape
+    text = f"The shares move {SHAPE_WORDS[shape]}"
+    if shape in ("front-loaded", "back-loaded"):
+        half = 1 - 0.5 ** s.path.curvature if shape == "front-loaded" else 0.5 ** s.path.curvature
+        text += (f" (curvature {s.path.curvature:g}: halfway through the period "
+                 f"{half * 100:.0f}% of the rise is done)")
+    elif shape == "step" and s.path.step_year:
+        text += f" (in {s.path.step_year})"
+    elif shape == "points" and s.path.points:
+        text += " (" + ", ".join(f"{y}: {p:g}%" for y, p in sorted(s.path.points.items())) + ")"
+    core = np.array([v.raw("core_pct", y) for y in sorted(rows)])
+    text += "."
+    mid = base + (year - base) // 2
+    if abs(v.raw("core_pct", year) - v.raw("core_pct", base)) < 5e-7:
+        text += f" Core defence stays at {v('core_pct', base)} of GDP through {year}"
+    elif shape == "linear" and len(core) > 1 and not own:
+        step = core[1] - core[0]
+        ex.facts.append(Fact("core_pct:diff", base + 1, float(step), f"{step:.2f}"))
+        text += (f" Core defence goes from {v('core_pct', base)} in {base}, {step:.2f} points "
+                 f"a year, to {v('core_pct', mid)} in {mid} and {v('core_pct', year)} in "
+                 f"{year}")
+    else:
+        text += (f" Core defence goes from {v('core_pct', base)} in {base} to "
+                 f"{v('core_pct', mid)} in {mid} and {v('core_pct', year)} in {year}")
+    if abs(v.raw("related_pct", year) - v.raw("related_pct", base)) < 5e-7:
+        text += f"; defence-related spending stays at {v('related_pct', base)}"
+    else:
+        text += (f"; defence-related spending goes from {v('related_pct', base)} to "
+                 f"{v('related_pct', year)}")
+    if abs(v.raw("total_pct", year) - v.raw("total_pct", base)) < 5e-7:
+        text += f"; the total stays at {v('total_pct', base)} of GDP."
+    else:
+        text += f"; the total goes from {v('total_pct', base)} to {v('total_pct', year)} of GDP."
+    if s.target is None and not own and not s.path.points:
+        text = text.split(".", 1)[1].lstrip() if "." in text else text
+        text = "Nothing moves the shares (no target, no milestone). " + text
+    text += " The table below gives every year."
+    say(("How it gets there", text))
+
+    # 4. GDP.
+    say(("What GDP does", _growth_text(s, iso3, m.name, rows, v, data, base, year)))
+
+    # 5. The result.
+    text = (f"In {year} {m.name} would spend {v('core_pct', year)} of GDP on core defence and "
+            f"{v('related_pct', year)} on related items, {v('total_pct', year)} in all: "
+            f"{v('total_usd_bn', year, 'usd')} at current prices, or "
+            f"{v('total_usd_bn_const', year, 'usd')} in {base} dollars (deflated by US "
+            "inflation).")
+    say(("What it spends", text))
+
+    # 6. Gaps.
+    extra = v.raw("extra_over_baseline_usd_bn", year)
+    more = "more" if extra >= 0 else "less"
+    text = (f"{s.baseline_pct:g}% of GDP would be {v('baseline_usd_bn', year, 'usd')} in "
+            f"{year}; the scenario spends {fmt(abs(extra), 'usd')} {more} than that. ")
+    v.facts.append(Fact("extra_over_baseline_usd_bn", year, extra, fmt(abs(extra), "usd")))
+    cum = v.raw("cum_extra_over_baseline_usd_bn", year)
+    v.facts.append(Fact("cum_extra_over_baseline_usd_bn", year, cum, fmt(abs(cum), "usd")))
+    text += (f"Summed over {base + 1}–{year} it spends {fmt(abs(cum), 'usd')} "
+             f"{'more' if cum >= 0 else 'less'} than {s.baseline_pct:g}% would have cost. ")
+    inc = v.raw("increase_over_base_share_usd_bn", year)
+    cinc = v.raw("cum_increase_over_base_share_usd_bn", year)
+    v.facts.append(Fact("increase_over_base_share_usd_bn", year, inc, fmt(inc, "usd")))
+    v.facts.append(Fact("cum_increase_over_base_share_usd_bn", year, cinc, fmt(cinc, "usd")))
+    text += (f"Compared with keeping its {base} share, {year} spending is {fmt(inc, 'usd')} "
+             f"higher, and {fmt(cinc, 'usd')} over {base + 1}–{year}: the new money the "
+             "scenario asks for.")
+    say((f"Against the old {s.baseline_pct:g}%", text))
+    if s.target is not None:
+        short = v.raw("shortfall_to_target_usd_bn", year)
+        if short > 1e-9:
+            gap = v.raw("target_total_pct", year) - v.raw("total_pct", year)
+            ex.facts.append(Fact("target_total_pct-total_pct", year, gap, f"{gap:.2f}"))
+            text = (f"In {year} {m.name} is still {gap:.2f} points of GDP "
+                    f"({v('shortfall_to_target_usd_bn', year, 'usd')}) short of its "
+                    f"{v('target_total_pct', year)} target, due in "
+                    f"{int(rows[year]['target_year'])}.")
+        else:
+            text = (f"In {year} {m.name} spends at least its {v('target_total_pct', year)} "
+                    "target: no shortfall.")
+        say(("Against the target", text))
+    return ex
+
+
+def _growth_text(s: Any, iso3: str, name: str, rows: dict[int, dict[str, Any]], v: _Reader,
+                 data: Dataset, base: int, year: int) -> str:
+    g = s.growth
+    years = sorted(rows)
+    gdp = np.array([float(rows[y]["gdp_usd_bn"]) for y in years])
+    change = budget.annual_change_pct(gdp)
+    first = base + 1
+    text = (f"GDP in current US dollars grows from {v('gdp_usd_bn', base, 'usd')} in {base} to "
+            f"{v('gdp_usd_bn', year, 'usd')} in {year}. ")
+    if iso3 in g.overrides:
+        text += f"The scenario sets {name}'s nominal growth to {g.overrides[iso3]:g}% a year. "
+    elif g.source == "flat":
+        text += f"The scenario assumes flat nominal growth of {g.flat_pct:g}% a year for all. "
+    else:
+        real = float(data.real_growth(first)[data.index(iso3)]) + g.real_offset
+        cpi = data.us_cpi_pct(first)
+        text += (f"Each year's growth is the IMF's real growth for {name} (WEO October 2025)"
+                 + (f" plus {g.real_offset:+g} points (growth.real_offset)" if g.real_offset
+                    else "")
+                 + f" combined with US inflation: in {first}, {real:.2f}% real growth and "
+                 f"{cpi:.2f}% US inflation give {change[1]:.2f}% "
+                 "((1 + real) × (1 + inflation) − 1)."
+                 + f" After {data.projection_years[-1]}, the {data.projection_years[-1]} rates "
+                 "hold. ")
+    if g.shock is not None:
+        text += f"In {g.shock.year} every member's growth changes by {g.shock.pct:+g} points. "
+    text += "Year-on-year: " + ", ".join(f"{y} {c:+.1f}%" for y, c in zip(years[1:], change[1:],
+                                                                             strict=True)
+                                          if y <= year) + "."
+    return text
+
+
+def renderables(ex: Explanation, baseline_pct: float = 2.0) -> list[RenderableType]:
+    """Paragraphs, then the year-by-year table."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    out: list[RenderableType] = []
+    for head, body in ex.paragraphs:
+        t = Text()
+        t.append(f"{head}. ", style="bold")
+        t.append(body)
+        out.append(t)
+        out.append(Text(""))
+    if not ex.rows or not ex.rows[0]["armed_forces"]:
+        return out
+    table = Table(title=f"{ex.member}, year by year (the projection table)",
+                  caption="Shares in % of GDP; money in USD bn at current prices. "
+                          f"Over {baseline_pct:g}% = spending minus {baseline_pct:g}% of GDP.",
+                  box=box.SIMPLE_HEAD, header_style="bold", title_justify="left",
+                  caption_justify="left")
+    for head in ("Year", "Core\n%", "Related\n%", "Total\n%", "GDP", "Spending",
+                 f"Over\n{baseline_pct:g}%", "Short of\ntarget"):
+        table.add_column(head, justify="right", no_wrap=True)
+    for r in ex.rows:
+        style = "bold" if int(r["year"]) == ex.year else None
+        table.add_row(str(r["year"]), f"{r['core_pct']:.2f}", f"{r['related_pct']:.2f}",
+                      f"{r['total_pct']:.2f}", f"{r['gdp_usd_bn']:,.1f}",
+                      f"{r['total_usd_bn']:,.1f}", f"{r['extra_over_baseline_usd_bn']:+,.1f}",
+                      _short(r["shortfall_to_target_usd_bn"]), style=style)
+    out.append(table)
+    return out
+
+
+def _short(value: Any) -> str:
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return "—"
+    return "—" if math.isnan(x) else f"{x:,.1f}"
+
+
+def table_rows(ex: Explanation) -> pd.DataFrame:
+    """The year-by-year rows as a DataFrame (the same rows the table shows)."""
+    import pandas as pd
+
+    return pd.DataFrame(ex.rows)

@@ -1,0 +1,1 @@
+"""Files in and out: data editions, scenario files, exports, provenance."""

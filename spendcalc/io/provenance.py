@@ -1,0 +1,392 @@
+"""Provenance of exports: the input hashes and creation time in every export's metadata, and
+``spendcalc run --from-meta``: re-run exactly what made an export and say whether the result
+is identical.
+
+The input hash (``inputs_sha256``) is SHA-256 over, in this order, for each data file the
+projection reads (in name order) and then the resolved scenario::
+
+    b"data/<name>\\n" + b"<length in bytes>\\n" + <the file's bytes>
+    b"scenario.toml\\n" + b"<length in bytes>\\n" + <the resolved scenario TOML, UTF-8>
+
+so it depends on the files' contents only, never on where they are.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from spendcalc.core.errors import SpendcalcError
+from spendcalc.core.version import __version__
+
+if TYPE_CHECKING:
+    from spendcalc.core.models import Scenario
+    from spendcalc.core.result import Result
+    from spendcalc.io.data import Dataset
+
+META_SUFFIX = ".meta.json"
+
+
+# --------------------------------------------------------------------------- metadata
+
+def created_now() -> str:
+    """The creation time for metadata: now, UTC, to the second, ``...Z``. The environment
+    variable ``SOURCE_DATE_EPOCH`` (seconds since 1970, the reproducible-builds convention)
+    replaces the clock, for files that must be byte-identical from one day to the next."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    moment = datetime.now(UTC)
+    if epoch.isdigit():
+        with contextlib.suppress(OverflowError, OSError, ValueError):  # out of range: clock
+            moment = datetime.fromtimestamp(int(epoch), UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def dataset_files() -> tuple[str, ...]:
+    """The data files ``load_dataset`` reads (and so the projection depends on), by name."""
+    from spendcalc.io import data
+
+    return tuple(sorted((data.MEMBERS_FILE, data.SHARES_FILE, data.GDP_FILE,
+                         data.PROJECTIONS_FILE, data.COMMITMENTS_FILE, data.SOURCES_FILE,
+                         data.GROUPS_FILE)))
+
+
+_digests: dict[tuple[Any, ...], tuple[tuple[dict[str, str], ...], Any]] = {}
+
+
+def _data_digest(data: Dataset) -> tuple[tuple[dict[str, str], ...], Any]:
+    """Each data file's name, origin and SHA-256, and a hasher fed with all of them.
+
+    Cached on the files' paths, sizes and modification times: hashing is done once per
+    version of the files, not once per projection."""
+    paths = [(name, data.path(name)) for name in dataset_files()]
+    try:
+        key = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for _, p in paths)
+    except OSError as exc:
+        raise SpendcalcError(f"{exc.filename}: cannot read data file ({exc.strerror})") from None
+    if key not in _digests:
+        whole = hashlib.sha256()
+        files = []
+        for name, path in paths:
+            content = path.read_bytes()
+            _feed(whole, f"data/{name}", content)
+            user = data.directory is not None and path.parent == data.directory
+            files.append({"name": name, "origin": "user" if user else "bundled",
+                          "sha256": hashlib.sha256(content).hexdigest()})
+        if len(_digests) > 16:
+            _digests.clear()
+        _digests[key] = (tuple(files), whole)
+    return _digests[key]
+
+
+def _feed(hasher: Any, label: str, content: bytes) -> None:
+    hasher.update(f"{label}\n{len(content)}\n".encode())
+    hasher.update(content)
+
+
+def data_files(data: Dataset) -> list[dict[str, str]]:
+    """``[{"name", "origin", "sha256"}, ...]`` for the data files, in name order."""
+    return [dict(f) for f in _data_digest(data)[0]]
+
+
+def inputs_sha256(scenario_toml: str, data: Dataset) -> str:
+    """SHA-256 over the data files' bytes and the resolved scenario TOML (see the module
+    docstring for the exact layout)."""
+    hasher = _data_digest(data)[1].copy()
+    _feed(hasher, "scenario.toml", scenario_toml.encode())
+    return str(hasher.hexdigest())
+
+
+_tomls: dict[str, str] = {}
+
+
+def scenario_toml(scenario: Scenario) -> str:
+    """The resolved scenario as TOML text (``scenario_toml.to_toml``), cached by content."""
+    key = scenario.model_dump_json()
+    text = _tomls.get(key)
+    if text is None:
+        from spendcalc.core.scenario_toml import to_toml
+
+        text = to_toml(scenario)
+        if len(_tomls) > 64:
+            _tomls.clear()
+        _tomls[key] = text
+    return text
+
+
+# --------------------------------------------------------------------------- reading a meta
+
+@dataclass(frozen=True)
+class MetaRecord:
+    """A meta block read back from a file, with the export it describes."""
+
+    path: Path
+    """The file read: a ``FILE.meta.json`` sidecar or a ``.json`` export."""
+    meta: dict[str, Any]
+    original: Path
+    """The export whose numbers the meta describes (the CSV beside a sidecar, or the .json
+    export itself); it may no longer exist."""
+    document: dict[str, Any] | None
+    """The whole .json export, when that is what was read."""
+
+
+def read_meta(path: Path) -> MetaRecord:
+    """Read a ``FILE.meta.json`` sidecar or a ``.json`` export's ``meta`` block; one-line
+    SpendcalcError naming the file if it is missing, not JSON, or lacks what a re-run needs."""
+    path = Path(path)
+    if not path.name.lower().endswith(".json"):
+        hint = (f" (for this export: {path.name}{META_SUFFIX})"
+                if Path(f"{path}{META_SUFFIX}").is_file() else "")
+        raise SpendcalcError(f"{path}: expected a FILE{META_SUFFIX} sidecar or a .json export "
+                             f"written by spendcalc run{hint}")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SpendcalcError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise SpendcalcError(f"{path}: is a folder, not a file") from None
+    except UnicodeDecodeError:
+        raise SpendcalcError(f"{path}: not a UTF-8 text file") from None
+    except OSError as exc:
+        raise SpendcalcError(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SpendcalcError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}, "
+                             f"column {exc.colno})") from None
+    if not isinstance(doc, dict):
+        raise SpendcalcError(f"{path}: not a spendcalc meta file (expected a JSON object)")
+    sidecar = path.name.lower().endswith(META_SUFFIX)
+    if sidecar:
+        meta, document = doc, None
+        original = path.with_name(path.name[: -len(META_SUFFIX)])
+    elif isinstance(doc.get("meta"), dict):
+        meta, document, original = doc["meta"], doc, path
+    else:
+        raise SpendcalcError(f"{path}: no 'meta' block; expected a FILE{META_SUFFIX} sidecar "
+                             "or a .json export written by spendcalc run")
+    where = path if sidecar else f"{path}: meta"
+    version = meta.get("spendcalc_version")
+    if not isinstance(version, str) or not version:
+        raise SpendcalcError(f"{where}: lacks 'spendcalc_version'; not a spendcalc meta file")
+    _check_not_newer(path, version)  # before anything else: a newer format may differ
+    if not isinstance(meta.get("scenario"), str):
+        what = ("several scenarios (spendcalc compare)" if isinstance(meta.get("scenario"), list)
+                else "no 'scenario' name")
+        raise SpendcalcError(f"{where}: records {what}; --from-meta re-runs a single "
+                             "spendcalc run export")
+    toml_text, settings = meta.get("scenario_toml"), meta.get("scenario_settings")
+    if not isinstance(toml_text, str) and not isinstance(settings, dict):
+        raise SpendcalcError(f"{where}: lacks 'scenario_toml' (and 'scenario_settings'); "
+                             "cannot tell which scenario made it")
+    return MetaRecord(path=path, meta=meta, original=original, document=document)
+
+
+def _release(version: str) -> tuple[int, ...] | None:
+    """The release numbers of a version string (``0.1.0rc1`` -> (0, 1)); None if none."""
+    match = re.match(r"\s*v?(\d+(?:\.\d+)*)", version)
+    if not match:
+        return None
+    parts = [int(p) for p in match.group(1).split(".")]
+    while len(parts) > 1 and parts[-1] == 0:
+        parts.pop()
+    return tuple(parts)
+
+
+def _check_not_newer(path: Path, theirs: str) -> None:
+    """A meta from a newer spendcalc is an error: its scenario may hold fields, and its
+    numbers come from rules, this version does not know."""
+    mine_r, theirs_r = _release(__version__), _release(theirs)
+    if theirs_r is None:
+        raise SpendcalcError(f"{path}: spendcalc_version {theirs!r} is not a version number")
+    if mine_r is not None and theirs_r > mine_r:
+        raise SpendcalcError(f"{path}: written by spendcalc {theirs}, newer than this "
+                             f"spendcalc {__version__}; upgrade spendcalc to re-run it")
+
+
+def check_version(record: MetaRecord) -> str | None:
+    """None if the meta comes from this spendcalc version; a note if from an older one
+    (``read_meta`` has already refused newer ones)."""
+    theirs = str(record.meta["spendcalc_version"])
+    if theirs == __version__:
+        return None
+    _check_not_newer(record.path, theirs)
+    return (f"note: {record.path.name} was written by spendcalc {theirs}; re-run with "
+            f"spendcalc {__version__}")
+
+
+def recorded_scenario(record: MetaRecord) -> tuple[Scenario, str | None]:
+    """The scenario the meta records (its TOML text; the JSON settings for metas written
+    before the TOML was recorded), and a note when the fallback was used."""
+    from spendcalc.io.scenarios import parse_scenario
+
+    meta = record.meta
+    toml_text = meta.get("scenario_toml")
+    if isinstance(toml_text, str):
+        label = f"{record.path}: scenario_toml"
+        try:
+            doc = tomllib.loads(toml_text)
+        except tomllib.TOMLDecodeError as exc:
+            raise SpendcalcError(f"{label}: invalid TOML: {exc}") from None
+        return parse_scenario(doc, label), None
+    scenario = parse_scenario(meta["scenario_settings"], f"{record.path}: scenario_settings")
+    return scenario, (f"note: {record.path.name} holds no scenario TOML (older spendcalc); "
+                      "re-ran its scenario_settings")
+
+
+# --------------------------------------------------------------------------- re-running
+
+@dataclass(frozen=True)
+class RerunResult:
+    """What ``rerun`` found."""
+
+    result: Result
+    """The re-run's result (this spendcalc version, the data loaded now)."""
+    identical: bool | None
+    """True: the export's numbers are reproduced exactly (the CSV byte for byte; a .json
+    export's table and aggregates value for value); False: they differ; None: nothing to
+    compare (the export beside the meta file is gone, or is not a projection table)."""
+    message: str
+    """What to tell the user: a verdict line, then any ``note:`` lines."""
+
+
+def rerun(meta_path: Path, data: Dataset | None = None) -> RerunResult:
+    """Re-run what made an export from its ``FILE.meta.json`` (or a ``.json`` export) and
+    compare. ``data``: the data to re-run with (default: ``load_dataset()``, which follows
+    ``--data``)."""
+    from spendcalc.core import result as api
+    from spendcalc.io.data import load_dataset
+    from spendcalc.io.scenarios import check_against_data
+
+    record = read_meta(meta_path)
+    notes = [note for note in (check_version(record),) if note]
+    scenario, note = recorded_scenario(record)
+    if note:
+        notes.append(note)
+    data = data or load_dataset()
+    check_against_data(scenario, data, f"{record.path}: scenario")
+    result = api.compute(scenario, data)
+    data_note = _data_difference(record.meta, result.meta)
+    identical, verdict = _compare(record, result)
+    inputs = ("same data as the original run" if data_note is None
+              else data_note)
+    message = "\n".join([f"{verdict} ({scenario.name}; {inputs})", *notes])
+    return RerunResult(result=result, identical=identical, message=message)
+
+
+def _data_difference(old: dict[str, Any], new: dict[str, Any]) -> str | None:
+    """None if the recorded data files match those read now; else which ones differ."""
+    recorded = old.get("data_files")
+    if not isinstance(recorded, list) or not all(isinstance(f, dict) for f in recorded):
+        return "the meta holds no data hashes, so whether the data are the same is unknown"
+    before = {str(f.get("name")): f for f in recorded}
+    now = {f["name"]: f for f in new["data_files"]}
+    changed = sorted(n for n in now if n in before and before[n].get("sha256") != now[n]["sha256"])
+    missing = sorted(set(now) - set(before))
+    gone = sorted(set(before) - set(now))
+    if not (changed or missing or gone):
+        return None
+    parts = []
+    if changed:
+        users = [n for n in changed if before[n].get("origin") == "user"]
+        hint = (f"; the original read {', '.join(users)} from a user data folder (--data)"
+                if users else "")
+        parts.append(f"{', '.join(changed)} changed{hint}")
+    if missing:
+        parts.append(f"{', '.join(missing)} not recorded")
+    if gone:
+        parts.append(f"{', '.join(gone)} no longer read")
+    return "DATA DIFFER from the original run: " + "; ".join(parts)
+
+
+def _compare(record: MetaRecord, result: Result) -> tuple[bool | None, str]:
+    from spendcalc.io import outputs
+
+    original = record.original
+    if record.document is not None:
+        return _compare_json(original, record.document, result)
+    if original.suffix.lower() != ".csv":
+        return None, f"re-ran; {original.name} is not a CSV export, nothing compared"
+    try:
+        before = original.read_bytes()
+    except FileNotFoundError:
+        return None, f"re-ran; {original} not found, so there is nothing to compare"
+    except OSError as exc:
+        return None, f"re-ran; cannot read {original} ({exc.strerror}), nothing compared"
+    after = outputs.render_result(result, ".csv")[""]
+    if before == after:
+        return True, f"identical: {original.name} is reproduced byte for byte"
+    if not PROJECTION_KEYS.issubset(_csv_header(before)):
+        return None, (f"re-ran; {original.name} is not a spendcalc run projection table, "
+                      "nothing compared")
+    return False, f"DIFFERENT: {original.name} {_first_csv_difference(before, after)}"
+
+
+PROJECTION_KEYS = frozenset({"iso3", "year", "projected", "total_usd_bn"})
+"""Columns that mark a CSV as a projection table (other commands' CSVs have other keys)."""
+
+
+def _csv_header(content: bytes) -> list[str]:
+    import csv
+
+    first = content.decode("utf-8", errors="replace").partition("\n")[0]
+    return next(csv.reader([first]), [])
+
+
+def _first_csv_difference(before: bytes, after: bytes) -> str:
+    import csv
+
+    old = before.decode("utf-8", errors="replace").splitlines()
+    new = after.decode("utf-8").splitlines()
+    old_header, header = _csv_header(before), _csv_header(after)
+    if old_header != header:
+        gone = [c for c in old_header if c not in header]
+        added = [c for c in header if c not in old_header]
+        what = "; ".join(part for part in (
+            f"the file has {', '.join(gone)}" if gone else "",
+            f"the re-run has {', '.join(added)}" if added else "") if part)
+        return f"has other columns than the re-run ({what or 'in another order'})"
+    for line, (a, b) in enumerate(zip(old[1:], new[1:], strict=False), start=2):
+        if a == b:
+            continue
+        row_a, row_b = next(csv.reader([a])), next(csv.reader([b]))
+        col = next((i for i, (x, y) in enumerate(zip(row_a, row_b, strict=False)) if x != y),
+                   min(len(row_a), len(row_b)))
+        name = header[col] if col < len(header) else f"column {col + 1}"
+        key = dict(zip(header, row_b, strict=False))
+        where = f"{key.get('iso3', '?')} {key.get('year', '?')}"
+        was = row_a[col] if col < len(row_a) else "(missing)"
+        now = row_b[col] if col < len(row_b) else "(missing)"
+        return f"differs from line {line} ({where}, {name}: {was} in the file, {now} now)"
+    return (f"has {len(old) - 1} rows, the re-run {len(new) - 1}")
+
+
+def _compare_json(path: Path, document: dict[str, Any], result: Result) -> tuple[bool | None, str]:
+    from spendcalc.io import outputs
+
+    if set(document) != {"meta", "table", "aggregates"}:
+        return None, f"re-ran; {path.name} is not a projection export, nothing compared"
+    fresh = json.loads(outputs.render_result(result, ".json")[""])
+    for section in ("table", "aggregates"):
+        old, new = document[section], fresh[section]
+        if old == new:
+            continue
+        if not isinstance(old, list) or len(old) != len(new):
+            count = len(old) if isinstance(old, list) else "no"
+            return False, (f"DIFFERENT: {path.name}: {section} has {count} rows, "
+                           f"the re-run {len(new)}")
+        for i, (a, b) in enumerate(zip(old, new, strict=True)):
+            if a != b:
+                col = next((k for k in b if not isinstance(a, dict) or a.get(k) != b[k]), "?")
+                key = b.get("iso3") or b.get("group")
+                was = a.get(col) if isinstance(a, dict) else a
+                return False, (f"DIFFERENT: {path.name}: {section}[{i}] ({key} {b.get('year')}, "
+                               f"{col}: {was} in the file, {b.get(col)} now)")
+    return True, f"identical: {path.name}'s table and aggregates are reproduced exactly"

@@ -1,0 +1,1 @@
+"""What people see: numbers in words, terminal tables, charts, the report."""

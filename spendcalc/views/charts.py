@@ -1,0 +1,1585 @@
+"""Publication-ready charts of a projection: one function per kind, each returning a Figure.
+
+    from spendcalc.core import result as api
+    from spendcalc.views import charts as plots
+    result = api.compute(api.load_scenario("hague-2035"))
+    fig = plots.gap(result)                                  # a matplotlib Figure
+    fig = plots.paths(result, members=["DEU", "FRA", "POL"])
+    plots.save(fig, Path("gap.svg"))                         # byte-reproducible file
+
+Kinds: ``gap``, ``paths``, ``heatmap``, ``stack``, ``burden`` and ``compare`` (two results).
+Each function takes a :class:`~spendcalc.core.result.Result` (or its ``table`` DataFrame; pass
+``meta=result.meta`` then, or the footer names the bundled data's vintage).
+
+Every number drawn is a column of the projection table, its group aggregates or NATO's
+reported history (``api.history()``); charts select, sort and lay them out. Two views split
+or difference table columns for drawing only: the gap's core and related parts (``core -
+baseline`` and ``related``, while the whole bar is the table's ``extra_over_baseline``), and
+``compare(..., diff=True)`` (scenario B's column minus A's).
+
+Charts use matplotlib's object API (``Figure``), never pyplot: no GUI backend is touched and
+no global state changes. Text is DejaVu Sans, which ships with matplotlib.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import math
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.textpath import TextToPath
+from matplotlib.ticker import FuncFormatter, MultipleLocator
+from matplotlib.transforms import offset_copy
+
+from spendcalc.core.errors import SpendcalcError, SpendcalcWarning
+from spendcalc.core.version import __version__
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.typing import RcKeyType
+
+    from spendcalc.core.result import Result
+
+KINDS = ("gap", "paths", "heatmap", "stack", "burden", "compare")
+"""The chart kinds, in the order the help lists them; ``gap`` is the default."""
+UNITS = ("usd", "pct")
+PRICES = ("current", "constant")
+STYLES = ("light", "dark")
+SUFFIXES = (".png", ".svg", ".pdf")
+DEFAULT_DPI = 200.0
+MAX_LINES = 8
+"""``paths`` draws at most this many members on one panel; more become small multiples."""
+LARGEST = 5
+"""``stack`` shows the largest allies other than the US (by base-year spending) as one band."""
+REFERENCE_LINES = ((2.0, "2%: Wales guideline"), (3.5, "3.5%: Hague core target"),
+                   (5.0, "5%: Hague core + related"))
+NO_FORCES = "no armed forces"
+FONT = "DejaVu Sans"
+
+
+class PlotError(SpendcalcError):
+    """A chart cannot be drawn as asked (unknown kind, member, group, unit, year, ...)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Styles
+
+
+@dataclass(frozen=True)
+class Style:
+    """Colours of one style. Palettes are colour-blind safe (Paul Tol, Okabe-Ito) and the
+    two-tone pairs differ in lightness, so charts also read in greyscale."""
+
+    name: str
+    background: str
+    text: str
+    muted: str
+    grid: str
+    axis: str
+    core: str
+    related: str
+    negative: str
+    marker: str
+    shade: str
+    palette: tuple[str, ...]
+    bands: tuple[str, str, str]
+    cmap: str = "cividis"
+    missing: str = "#D9D9D9"
+
+
+LIGHT = Style(
+    name="light", background="#FFFFFF", text="#1A1A1A", muted="#595959", grid="#E4E4E4",
+    axis="#333333", core="#004488", related="#DDAA33", negative="#BB5566", marker="#000000",
+    shade="#F2F2F2",
+    palette=("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#000000", "#56B4E9",
+             "#7F7F7F"),
+    bands=("#004488", "#BB5566", "#DDAA33"),
+)
+DARK = Style(
+    name="dark", background="#15191F", text="#ECECEC", muted="#A9AFB8", grid="#2C333D",
+    axis="#C8CDD4", core="#6699CC", related="#EECC66", negative="#EE99AA", marker="#FFFFFF",
+    shade="#1E242C",
+    palette=("#56B4E9", "#E69F00", "#2FBF8F", "#E08FC0", "#F0E442", "#FF7F50", "#FFFFFF",
+             "#A0A0A0"),
+    bands=("#6699CC", "#EE99AA", "#EECC66"),
+    missing="#3A414B",
+)
+_STYLES = {"light": LIGHT, "dark": DARK}
+
+
+def _rc(style: Style) -> dict[RcKeyType, Any]:
+    """matplotlib settings for ``style``, for ``matplotlib.rc_context``."""
+    return {
+        "font.family": FONT, "font.size": 8.5, "text.color": style.text,
+        "axes.facecolor": style.background, "axes.edgecolor": style.axis,
+        "axes.labelcolor": style.text, "axes.labelsize": 8.5, "axes.titlesize": 9,
+        "xtick.color": style.muted, "ytick.color": style.muted,
+        "xtick.labelcolor": style.text, "ytick.labelcolor": style.text,
+        "xtick.labelsize": 8, "ytick.labelsize": 8,
+        "figure.facecolor": style.background, "legend.fontsize": 8,
+        "legend.frameon": False, "axes.unicode_minus": True,
+        "svg.hashsalt": "spendcalc", "pdf.fonttype": 42,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs and options
+
+
+@dataclass(frozen=True)
+class Run:
+    """One projected scenario as the charts see it."""
+
+    name: str
+    table: pd.DataFrame
+    aggregates: pd.DataFrame | None
+    meta: dict[str, Any]
+
+    @property
+    def base_year(self) -> int:
+        return int(self.table.year.min())
+
+    @property
+    def horizon(self) -> int:
+        return int(self.table.year.max())
+
+    @property
+    def years(self) -> list[int]:
+        return sorted(int(y) for y in self.table.year.unique())
+
+    @property
+    def baseline_pct(self) -> float:
+        settings = self.meta.get("scenario_settings") or {}
+        if "baseline_pct" in settings:
+            return float(settings["baseline_pct"])
+        values = self.table.baseline_pct.dropna()
+        return float(values.iloc[0]) if len(values) else 2.0
+
+    @property
+    def codes(self) -> list[str]:
+        return list(dict.fromkeys(self.table.iso3))
+
+    def at(self, year: int) -> pd.DataFrame:
+        """The table's rows for ``year``, indexed by member code."""
+        return self.table[self.table.year == year].set_index("iso3")
+
+    def aggregate(self, group: str | None, year: int, column: str) -> float | None:
+        if group is None or self.aggregates is None:
+            return None
+        a = self.aggregates
+        rows = a[(a.group == group) & (a.year == year)]
+        return float(rows[column].iloc[0]) if len(rows) else None
+
+
+def as_run(source: Result | pd.DataFrame | Run, meta: dict[str, Any] | None = None) -> Run:
+    """A Run from a Result, or from a projection table (with ``meta`` if you have it)."""
+    if isinstance(source, Run):
+        return source
+    import pandas as pd
+
+    if not isinstance(source, pd.DataFrame):  # a Result
+        return Run(str(source.meta["scenario"]), source.table, source.aggregates,
+                   dict(source.meta))
+    table = source
+    if "scenario" not in table.columns:
+        raise PlotError("expected a spendcalc Result or its projection table")
+    names = list(dict.fromkeys(table["scenario"]))
+    if len(names) != 1:
+        raise PlotError(f"the table holds {len(names)} scenarios; pass one at a time")
+    meta = dict(meta or table.attrs.get("meta") or {})
+    if "data_vintage" not in meta:
+        from spendcalc.io.data import load_dataset
+
+        meta["data_vintage"] = f"{load_dataset().vintage} (bundled data)"
+    return Run(str(names[0]), table, None, meta)
+
+
+@dataclass(frozen=True)
+class Options:
+    """What every chart can be asked; ``None`` means the kind's own default."""
+
+    members: tuple[str, ...] | None = None
+    group: str | None = None
+    unit: str | None = None
+    prices: str = "current"
+    year: int | None = None
+    title: str | None = None
+    width: float | None = None
+    height: float | None = None
+    dpi: float = DEFAULT_DPI
+    style: str = "light"
+    grid: bool = False
+    diff: bool = False
+    cut: bool = True
+
+
+_UNITS = {"gap": ("usd", "pct"), "compare": ("usd", "pct"), "stack": ("usd",),
+          "paths": ("pct",), "heatmap": ("pct",), "burden": ("pct",)}
+_WITH_YEAR = ("gap", "compare")
+_WITH_MEMBERS = ("gap", "paths", "heatmap", "stack", "compare")
+
+
+def check_options(kind: str, opts: Options) -> Options:
+    """Validate ``opts`` for ``kind``; return them with the kind's defaults filled in."""
+    if kind not in KINDS:
+        close = difflib.get_close_matches(kind, KINDS, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise PlotError(f"unknown chart kind {kind!r}; {hint}kinds: {', '.join(KINDS)}")
+    allowed = _UNITS[kind]
+    unit = opts.unit if opts.unit is not None else allowed[0]
+    if unit not in UNITS:
+        raise PlotError(f"--unit: unknown unit {unit!r}; allowed: {', '.join(UNITS)}")
+    if unit not in allowed:
+        raise PlotError(f"--unit {unit}: {kind} shows "
+                        f"{'shares of GDP' if allowed == ('pct',) else 'US dollars'}; "
+                        f"allowed: {', '.join(allowed)}")
+    if opts.prices not in PRICES:
+        raise PlotError(f"--prices: unknown {opts.prices!r}; allowed: {', '.join(PRICES)}")
+    if opts.prices == "constant" and unit != "usd":
+        raise PlotError(f"--prices constant: {kind} shows shares of GDP, which do not depend "
+                        "on prices" if allowed == ("pct",) else
+                        "--prices constant needs --unit usd: shares of GDP do not depend on "
+                        "prices")
+    if opts.style not in STYLES:
+        close = difflib.get_close_matches(opts.style, STYLES, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise PlotError(f"--style: unknown style {opts.style!r}; {hint}allowed: "
+                        f"{', '.join(STYLES)}")
+    if opts.year is not None and kind not in _WITH_YEAR:
+        raise PlotError(f"--year: {kind} shows every year; --year applies to "
+                        f"{' and '.join(_WITH_YEAR)}")
+    if (opts.members or opts.group) and kind not in _WITH_MEMBERS:
+        raise PlotError(f"--members/--group: {kind} is about the whole alliance; they apply to "
+                        f"{', '.join(_WITH_MEMBERS)}")
+    if opts.members is not None and opts.group is not None:
+        raise PlotError("--members and --group: give one or the other")
+    if opts.members is not None and not [m for m in opts.members if m.strip()]:
+        raise PlotError("--members: no member codes given (e.g. --members DEU,FRA,POL)")
+    if opts.grid and kind != "paths":
+        raise PlotError("--grid applies to paths")
+    if opts.diff and kind != "compare":
+        raise PlotError("--diff applies to compare")
+    for name, value, low, high in (("--width", opts.width, 2.0, 40.0),
+                                   ("--height", opts.height, 2.0, 40.0),
+                                   ("--dpi", opts.dpi, 20.0, 1200.0)):
+        if value is not None and not (low <= value <= high):
+            raise PlotError(f"{name}: {value:g} is out of range; allowed: {low:g} to {high:g}")
+    return replace(opts, unit=unit)
+
+
+def _selection(run: Run, opts: Options) -> list[str]:
+    """Member codes to draw, in table order, from --members or --group (default: all)."""
+    from spendcalc.io.data import load_dataset
+    from spendcalc.io.scenarios import suggest_member
+
+    data = load_dataset()
+    present = run.codes
+    if opts.members is not None:
+        chosen: list[str] = []
+        for raw in opts.members:
+            code = raw.strip().upper()
+            if not code:
+                continue
+            if code not in data.codes:
+                raise PlotError(f"--members: {raw.strip()!r} is not a NATO member code"
+                                f"{suggest_member(raw.strip(), data)}")
+            if code not in present:
+                name = data.members[data.index(code)].name
+                raise PlotError(f"--members: {code} ({name}) is not in scenario {run.name}")
+            if code not in chosen:
+                chosen.append(code)
+        return chosen
+    if opts.group is not None:
+        groups = data.groups
+        if opts.group not in groups:
+            close = difflib.get_close_matches(opts.group, list(groups), n=1, cutoff=0.5)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise PlotError(f"--group: unknown group {opts.group!r}; {hint}groups: "
+                            f"{', '.join(groups)}")
+        chosen = [c for c in present if c in groups[opts.group].members]
+        if not chosen:
+            raise PlotError(f"--group {opts.group}: none of its members is in scenario "
+                            f"{run.name}")
+        return chosen
+    return present
+
+
+def check_runs(kind: str, runs: Sequence[Run], opts: Options) -> None:
+    """Raise PlotError if --members, --group or --year does not fit the runs."""
+    for run in runs:
+        _selection(run, opts)
+    if kind in _WITH_YEAR:
+        _year(runs[0], opts, runs[1] if len(runs) > 1 else None)
+
+
+def _matching_group(run: Run, codes: Sequence[str], opts: Options) -> tuple[str, str] | None:
+    """(key, label) of the aggregate covering exactly ``codes``, if the table has one."""
+    if run.aggregates is None:
+        return None
+    a = run.aggregates
+    wanted = set(codes)
+    keys = list(dict.fromkeys(a.group))
+    if opts.group in keys:
+        keys.remove(opts.group)
+        keys.insert(0, opts.group)
+    from spendcalc.io.data import load_dataset
+
+    groups = load_dataset().groups
+    present = set(run.codes)
+    for key in keys:
+        if key in groups and set(groups[key].members) & present == wanted:
+            label = str(a[a.group == key].label.iloc[0])
+            if not set(groups[key].members) <= present:
+                label += f" (its {len(wanted)} members in {run.name})"
+            return key, label
+    return None
+
+
+def _year(run: Run, opts: Options, other: Run | None = None) -> int:
+    year = opts.year if opts.year is not None else run.horizon
+    for r in (run, other):
+        if r is not None and year not in r.years:
+            raise PlotError(f"--year: {year} is not in scenario {r.name}; allowed: "
+                            f"{r.base_year} to {r.horizon}")
+    return year
+
+
+def _money(prices: str | None) -> str:
+    return "_const" if prices == "constant" else ""
+
+
+def _unit_text(run: Run, opts: Options) -> str:
+    if opts.unit == "pct":
+        return "% of GDP"
+    if opts.prices == "constant":
+        return f"USD bn, constant {run.base_year} prices"
+    return "USD bn, current prices"
+
+
+# ---------------------------------------------------------------------------------------------
+# Text, layout and footer
+
+
+_T2P = TextToPath()
+
+
+def text_width(text: str, size: float, weight: str = "normal") -> float:
+    """Width of ``text`` in points, as matplotlib will draw it."""
+    prop = FontProperties(family=FONT, size=size, weight=weight)
+    return float(_T2P.get_text_width_height_descent(text, prop, ismath=False)[0])
+
+
+def wrap(text: str, width_pt: float, size: float, weight: str = "normal") -> list[str]:
+    """Greedy word wrap to ``width_pt`` points."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            trial = f"{line} {word}" if line else word
+            if line and text_width(trial, size, weight) > width_pt:
+                lines.append(line)
+                line = word
+            else:
+                line = trial
+        lines.append(line)
+    return lines
+
+
+def assumptions(settings: dict[str, Any]) -> str:
+    """A scenario's key assumptions in a few words, from ``meta["scenario_settings"]``."""
+    if not settings:
+        return ""
+    parts: list[str] = []
+    target = settings.get("target")
+    base = settings.get("base_year")
+    if target:
+        core, related = target.get("core_pct"), target.get("related_pct")
+        goal = f"{core:g}% core" + (f" + {related:g}% related" if related else "")
+        parts.append(f"{goal} by {target.get('year')}")
+        path = settings.get("path") or {}
+        shape = path.get("shape", "linear")
+        parts.append({"step": "in one step", "constant-growth": "constant money growth",
+                      "points": "along set points"}.get(shape, f"{shape} path"))
+        delivered = path.get("delivered_pct")
+        if delivered is not None and delivered != 100:
+            parts.append(f"{delivered:g}% of the planned rise delivered")
+    else:
+        parts.append(f"no target, shares held at {base} levels")
+    milestones = settings.get("milestones") or []
+    if milestones:
+        parts.append(f"{len(milestones)} national milestones")
+    exemptions = settings.get("exemptions") or []
+    if isinstance(exemptions, dict):  # {member: spec} or [{member: ..., ...}]
+        exemptions = [{"member": k, **v} for k, v in exemptions.items()]
+    if exemptions:
+        text = ", ".join(f"{e['member']} {e['core_pct'] + (e.get('related_pct') or 0):g}%"
+                         for e in exemptions[:3])
+        more = f" +{len(exemptions) - 3}" if len(exemptions) > 3 else ""
+        parts.append(f"exempt: {text}{more}")
+    growth = settings.get("growth") or {}
+    if growth.get("source") == "flat":
+        parts.append(f"GDP growth {growth.get('flat_pct'):g}%/yr")
+    else:
+        offset = growth.get("real_offset") or 0
+        parts.append("IMF WEO growth" + (f" {offset:+g} pt" if offset else ""))
+    if growth.get("overrides"):
+        parts.append(f"growth set for {', '.join(growth['overrides'])}")
+    if growth.get("shock"):
+        shock = growth["shock"]
+        parts.append(f"{shock['pct']:+g} pt growth shock in {shock['year']}")
+    related_base = (settings.get("related") or {}).get("base_pct") or 0
+    if related_base:
+        parts.append(f"{related_base:g}% related already spent")
+    if settings.get("allow_cuts"):
+        parts.append("cuts allowed")
+    members = settings.get("members")
+    if isinstance(members, list):
+        parts.append(f"{len(members)} members")
+    if settings.get("exclude"):
+        parts.append(f"without {', '.join(settings['exclude'])}")
+    return "; ".join(parts)
+
+
+def footer_text(runs: Sequence[Run], notes: Iterable[str] = ()) -> str:
+    """Source, vintage, scenario(s) and assumptions, and any chart notes (one per line)."""
+    vintage = runs[0].meta.get("data_vintage", "unknown")
+    lines = [f"Source: NATO defence expenditure data, vintage {vintage}."]
+    for run in runs:
+        what = assumptions(run.meta.get("scenario_settings") or {})
+        lines.append(f"Scenario {run.name}" + (f": {what}." if what else "."))
+    lines.extend(notes)
+    return "\n".join(lines)
+
+
+TITLE_SIZE = 12.5
+SUBTITLE_SIZE = 8.8
+FOOTER_SIZE = 6.8
+PAD_IN = 0.14
+
+
+def _figure(opts: Options, default: tuple[float, float]) -> Figure:
+    size = (opts.width or default[0], opts.height or default[1])
+    style = _STYLES[opts.style]
+    return Figure(figsize=size, dpi=opts.dpi, layout="constrained",
+                  facecolor=style.background)
+
+
+def _frame(fig: Figure, style: Style, title: str, subtitle: str, footer: str) -> None:
+    """Title and subtitle at the top, footer at the bottom; the axes fill the space between."""
+    w, h = fig.get_size_inches()
+    usable = (w - 2 * PAD_IN) * 72
+    top = PAD_IN
+    for i, line in enumerate(wrap(title, usable, TITLE_SIZE, "bold")):
+        fig.text(PAD_IN / w, 1 - top / h, line, ha="left", va="top", fontsize=TITLE_SIZE,
+                 fontweight="bold", color=style.text, gid=f"title-{i}")
+        top += TITLE_SIZE * 1.3 / 72
+    top += 0.03
+    for i, line in enumerate(wrap(subtitle, usable, SUBTITLE_SIZE)):
+        fig.text(PAD_IN / w, 1 - top / h, line, ha="left", va="top", fontsize=SUBTITLE_SIZE,
+                 color=style.muted, gid=f"subtitle-{i}")
+        top += SUBTITLE_SIZE * 1.35 / 72
+    top += 0.06
+    version = f"spendcalc {__version__}"
+    room = usable - text_width(version, FOOTER_SIZE) - 12
+    lines = [part for para in footer.split("\n") for part in wrap(para, room, FOOTER_SIZE)]
+    step = FOOTER_SIZE * 1.38 / 72
+    bottom = 0.1
+    for i, line in enumerate(lines):  # top to bottom, so that the texts read in order
+        y = (bottom + (len(lines) - 1 - i) * step) / h
+        fig.text(PAD_IN / w, y, line, ha="left", va="bottom", fontsize=FOOTER_SIZE,
+                 color=style.muted, gid=f"footer-{i}")
+    fig.text(1 - PAD_IN / w, bottom / h, version, ha="right", va="bottom",
+             fontsize=FOOTER_SIZE, color=style.muted, gid="footer-version")
+    foot = bottom + len(lines) * step + 0.08
+    rect = (0.0, foot / h, 1.0, max(0.05, 1 - (top + foot) / h))
+    fig.get_layout_engine().set(rect=rect, w_pad=4 / 72, h_pad=4 / 72)  # type: ignore[union-attr,call-arg]
+
+
+def _above(ax: Axes, points: float) -> Any:
+    """Axes coordinates shifted up by ``points``: room for tick labels under a legend."""
+    fig = ax.get_figure(root=True)
+    return offset_copy(ax.transAxes, fig=fig if isinstance(fig, Figure) else None, y=points,
+                       units="points")
+
+
+def _clean_axes(ax: Axes, style: Style, *, grid_axis: Literal["x", "y"] = "x") -> None:
+    for side in ("top", "right", "left", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(length=0, pad=3)
+    ax.grid(True, axis=grid_axis, color=style.grid, linewidth=0.7)
+    ax.set_axisbelow(True)
+
+
+def _minus(text: str) -> str:
+    return text.replace("-", "\u2212")
+
+
+def _num(value: float, unit: str, signed: bool = True) -> str:
+    """A bar label: USD bn with 0 decimals from 10 on, shares with 1 decimal."""
+    if unit == "pct":
+        text = f"{value:+.1f}" if signed else f"{value:.1f}"
+    else:
+        digits = 0 if abs(value) >= 9.95 else 1
+        text = f"{value:+,.{digits}f}" if signed else f"{value:,.{digits}f}"
+    if text.lstrip("+-") in ("0.0", "0"):
+        text = text.lstrip("+-")  # no sign on a value that rounds to zero
+    return _minus(text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Horizontal bars (gap and compare)
+
+
+def _outliers(extent: np.ndarray, cut: bool) -> np.ndarray:
+    """Rows whose bar is more than 2.5 times the largest of the others (at most 2)."""
+    out = np.zeros(len(extent), dtype=bool)
+    if not cut or len(extent) < 4:
+        return out
+    order = np.argsort(-extent, kind="stable")
+    for k in (1, 2):
+        rest = extent[order[k]]
+        if rest > 0 and extent[order[k - 1]] > 2.5 * rest:
+            out[order[:k]] = True
+            break
+    return out
+
+
+def _x_limits(lo: np.ndarray, hi: np.ndarray, label_pt: np.ndarray, left_text_pt: np.ndarray,
+              axes_pt: float) -> tuple[float, float]:
+    """Axis limits from zero that leave room for each bar's label at its outer end."""
+    low = min(0.0, float(np.nanmin(lo)) if len(lo) else 0.0)
+    high = max(0.0, float(np.nanmax(hi)) if len(hi) else 1.0)
+    if high == low:
+        high = low + 1.0
+    for _ in range(4):
+        span = high - low
+        per_pt = span / axes_pt
+        need_hi = np.where(hi > 0, hi, 0.0) + label_pt * per_pt
+        need_lo = np.where(lo < 0, lo, 0.0) - left_text_pt * per_pt
+        high = max(high, float(np.nanmax(need_hi)) if len(need_hi) else high)
+        low = min(low, float(np.nanmin(need_lo)) if len(need_lo) else low)
+    return low, high
+
+
+def _break_marks(ax: Axes, x: float, y: float, height: float, style: Style,
+                 per_pt: float) -> None:
+    """Two slanted strokes across a cut bar."""
+    d = 2.5 * per_pt
+    for dx in (-2.4 * per_pt, 2.4 * per_pt):
+        ax.plot([x + dx - d, x + dx + d], [y + height / 2 + 0.06, y - height / 2 - 0.06],
+                color=style.background, linewidth=1.8, solid_capstyle="butt", zorder=5,
+                clip_on=False)
+
+
+def _measure(fig: Figure, ax: Axes) -> tuple[float, float]:
+    """Lay the figure out now; the plot area's width and height in points."""
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)
+    box = ax.get_position()
+    w, h = fig.get_size_inches()
+    return float(box.width * w * 72), float(box.height * h * 72)
+
+
+def _row_font(n_rows: int, axes_h_in: float) -> float:
+    """Tick-label size that keeps ``n_rows`` labels apart; warns when they cannot be."""
+    pitch = axes_h_in * 72 / max(n_rows, 1)
+    if pitch < 8.0:
+        need = math.ceil((n_rows * 8.0 / 72 + 2.2) * 2) / 2
+        warnings.warn(f"{n_rows} rows do not fit readably in this height; labels may touch "
+                      f"(try --height {need:g})", SpendcalcWarning, stacklevel=3)
+    return float(min(8.5, max(5.0, pitch * 0.62)))
+
+
+# ---------------------------------------------------------------------------------------------
+# The views: each selects the numbers a chart shows (and prints)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A drawn chart and the lines that summarise its numbers in the terminal."""
+
+    kind: str
+    figure: Figure
+    summary: list[str]
+
+
+def _gap_rows(run: Run, opts: Options) -> tuple[int, pd.DataFrame]:
+    """Per selected member: total gap, its core and related parts, today's gap, ordered."""
+    year = _year(run, opts)
+    codes = _selection(run, opts)
+    t = run.at(year).loc[codes]
+    base = run.at(run.base_year).loc[codes]
+    if opts.unit == "usd":
+        sfx = _money(opts.prices)
+        total = t[f"extra_over_baseline_usd_bn{sfx}"]
+        core = t[f"core_usd_bn{sfx}"] - t[f"baseline_usd_bn{sfx}"]
+        related = t[f"related_usd_bn{sfx}"]
+        today = base[f"extra_over_baseline_usd_bn{sfx}"]
+    else:
+        total = t["total_pct"] - t["baseline_pct"]
+        core = t["core_pct"] - t["baseline_pct"]
+        related = t["related_pct"]
+        today = base["total_pct"] - base["baseline_pct"]
+    import pandas as pd
+
+    rows = pd.DataFrame({"member": t["member"], "total": total, "core": core,
+                         "related": related, "today": today})
+    rows["armed"] = t["armed_forces"].astype(bool) & rows["total"].notna()
+    armed = rows[rows.armed].sort_values(["total", "member"], ascending=[False, True],
+                                         kind="stable")
+    return year, pd.concat([armed, rows[~rows.armed]])
+
+
+def gap(source: Result | pd.DataFrame, *, meta: dict[str, Any] | None = None,
+        **options: Any) -> Figure:
+    """Per member, sorted: how far the year's spending stands above the old 2% baseline.
+
+    Options: ``unit`` ("usd" | "pct"), ``prices`` ("current" | "constant"), ``year``
+    (default: the horizon), ``members`` or ``group``, ``cut`` (cut a bar that dwarfs the
+    others, marked and labelled), ``title``, ``width``, ``height``, ``dpi``, ``style``.
+    """
+    return render("gap", [as_run(source, meta)], Options(**_tuple_members(options))).figure
+
+
+def _gap(run: Run, opts: Options) -> Chart:
+    style = _STYLES[opts.style]
+    year, rows = _gap_rows(run, opts)
+    unit = str(opts.unit)
+    n = len(rows)
+    names = list(rows.member)
+    fig = _figure(opts, (8.0, 2.1 + 0.235 * max(n, 6)))
+    font = _row_font(n, fig.get_size_inches()[1] - 2.0)
+    label_font = min(7.5, font)
+    ax = fig.add_subplot()
+    _clean_axes(ax, style)
+
+    armed = rows[rows.armed]
+    y = np.arange(n, dtype=float)
+    ya = y[: len(armed)]
+    height = 0.72
+    total = armed.total.to_numpy(dtype=float)
+    core = armed.core.to_numpy(dtype=float)
+    related = armed.related.to_numpy(dtype=float)
+    today = armed.today.to_numpy(dtype=float)
+    has_related = bool(np.nansum(np.abs(related)) > 0)
+    baseline = f"{run.baseline_pct:g}%"
+    # The whole bar is the table's gap; the core part is drawn over it from zero, so the
+    # related part shows as the rest of the bar.
+    core_colours = [style.core if v >= 0 else style.negative for v in core]
+    # Where a bar has no related part, it is all core: one colour, no fringe at the edges.
+    total_colours = [style.related if r > 0 else c
+                     for r, c in zip(np.nan_to_num(related), core_colours, strict=True)]
+    total_bars = ax.barh(ya, total, height=height, color=total_colours, zorder=2)
+    core_bars = ax.barh(ya, core, height=height, zorder=3, color=core_colours)
+    for code, t_bar, c_bar in zip(armed.index, total_bars, core_bars, strict=True):
+        t_bar.set_gid(f"gap-total-{code}")
+        c_bar.set_gid(f"gap-core-{code}")
+    marker = ax.scatter(today, ya, marker="D", s=min(16.0, (font * 0.5) ** 2),
+                        color=style.marker,
+                        edgecolors=style.background, linewidths=0.7, zorder=4)
+    marker.set_gid("gap-today")
+    handles: list[Any] = [Patch(color=style.core, label=(
+        f"Core defence above {baseline} of GDP" if has_related
+        else f"Spending above {baseline} of GDP"))]
+    if has_related:
+        handles.append(Patch(color=style.related, label="Defence-related"))
+    if np.any(core < 0):
+        handles.append(Patch(color=style.negative, label=f"Below {baseline} of GDP"))
+    handles.append(Line2D([], [], linestyle="", marker="D", markersize=4.5,
+                          color=style.marker, markeredgecolor=style.background,
+                          label=f"{run.base_year} (today)"))
+    hi_ext = np.maximum.reduce([total, core, np.zeros_like(total)])
+    lo_ext = np.minimum.reduce([total, core, np.zeros_like(total)])
+    cut = _outliers(np.maximum(hi_ext, np.nan_to_num(today)), opts.cut)
+    notes = [f"Bar cut to fit the others: {armed.member.iloc[i]} (its value is printed on it)."
+             for i in np.flatnonzero(cut)]
+
+    ax.axvline(0, color=style.axis, linewidth=0.9, zorder=3)
+    ax.set_yticks(y, labels=names, fontsize=font)
+    ax.set_ylim(n - 0.5, -0.6)
+    ax.xaxis.set_major_formatter(FuncFormatter(
+        lambda v, _: _minus(f"{v:,.0f}" if unit == "usd" else f"{v:g}")))
+    ax.tick_params(axis="x", labeltop=True, labelsize=7.5)
+    what = "USD bn" if unit == "usd" else "percentage points of GDP"
+    prices = f", {opts.prices} prices" if unit == "usd" else ""
+    ax.set_xlabel(f"Spending above {baseline} of GDP in {year}, {what}{prices}",
+                  fontsize=8, color=style.muted)
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1), ncol=4,
+              bbox_transform=_above(ax, 14),
+              borderaxespad=0, handlelength=1.2, columnspacing=1.4, fontsize=7.8)
+    goal = (f"the old {baseline} guideline" if run.baseline_pct == 2.0
+            else f"a baseline of {baseline} of GDP")
+    title = opts.title or f"How far each ally would spend above {goal} in {year}"
+    subtitle = (f"Scenario {run.name} · {_unit_text(run, opts)} · {year} defence spending minus "
+                f"{baseline} of GDP, largest first · ◆ where the ally stands in "
+                f"{run.base_year}")
+    _frame(fig, style, title, subtitle, footer_text([run], notes))
+
+    # Axis limits from zero, with room for each label at its bar's end (cut bars excepted).
+    texts = [_num(v, unit) for v in total]
+    widths = np.array([text_width(s, label_font) + 12 for s in texts])
+    keep = ~cut
+    his = [np.maximum(hi_ext[keep], np.nan_to_num(today[keep], nan=0.0)), np.zeros(1)]
+    los = [np.minimum(lo_ext[keep], np.nan_to_num(today[keep], nan=0.0)), np.zeros(1)]
+    room_hi = [np.where(total[keep] >= 0, widths[keep], 0.0), np.zeros(1)]
+    room_lo = [np.where(total[keep] < 0, widths[keep], 0.0), np.zeros(1)]
+    if n > len(armed):  # the "no armed forces" note starts at zero
+        room_hi.append(np.array([text_width(NO_FORCES, label_font) + 6]))
+        his.append(np.zeros(1))
+        los.append(np.zeros(1))
+        room_lo.append(np.zeros(1))
+    axes_pt = _measure(fig, ax)[0]
+    low, high = _x_limits(np.concatenate(los), np.concatenate(his), np.concatenate(room_hi),
+                          np.concatenate(room_lo), axes_pt)
+    ax.set_xlim(low, high)
+    per_pt = (high - low) / axes_pt
+    for i, (v, text) in enumerate(zip(total, texts, strict=True)):
+        if cut[i]:
+            continue
+        # The label goes past the bar's end, and past today's marker where it is close.
+        mark = today[i] if not math.isnan(today[i]) else 0.0
+        if v >= 0:
+            end = max(v, core[i])
+            near = mark >= end - 6 * per_pt
+            anchor, dx = (max(end, mark), 8) if near else (end, 3)
+        else:
+            end = min(v, core[i])
+            near = mark <= end + 6 * per_pt
+            anchor, dx = (min(end, mark), -8) if near else (end, -3)
+        ax.annotate(text, (anchor, ya[i]), xytext=(dx, 0), textcoords="offset points",
+                    ha="left" if v >= 0 else "right", va="center", fontsize=label_font,
+                    color=style.text)
+    for i in map(int, np.flatnonzero(cut)):
+        mark = high - 14 * per_pt
+        _break_marks(ax, mark, ya[i], height, style, per_pt)
+        parts = (f"core {_num(core[i], unit)}, related {_num(related[i], unit)}; "
+                 if has_related else "")
+        text = (f"{_num(total[i], unit)} ({parts}{run.base_year}: {_num(today[i], unit)}), "
+                "bar cut")
+        under = style.core if core[i] >= mark else style.related
+        ax.annotate(text, (mark, ya[i]), xytext=(-6, 0), textcoords="offset points",
+                    ha="right", va="center", fontsize=label_font, fontweight="bold",
+                    color=_on(under))
+    for k in range(len(armed), n):
+        ax.annotate(NO_FORCES, (0, y[k]), xytext=(4, 0), textcoords="offset points",
+                    ha="left", va="center", fontsize=label_font, style="italic",
+                    color=style.muted)
+
+    lines = [f"Spending above {baseline} of GDP in {year}, {scenario_unit(run, opts)} "
+             f"({run.name}):"]
+    top = armed.head(5)
+    group = _matching_group(run, list(rows.index), opts)
+    total_line = None
+    if group is not None and unit == "usd":
+        v = run.aggregate(group[0], year, f"extra_over_baseline_usd_bn{_money(opts.prices)}")
+        total_line = None if v is None else (group[1], _plain(v, unit))
+    elif group is not None:
+        v = run.aggregate(group[0], year, "total_pct")
+        total_line = None if v is None else (group[1], f"{v:.2f}% of GDP")
+    width = max(len(m) for m in [*top.member, total_line[0] if total_line else ""])
+    for rank, (member, v) in enumerate(zip(top.member, top.total, strict=True), 1):
+        lines.append(f"  {rank}. {member:<{width}} {_plain(v, unit):>12}")
+    below = armed[armed.total < 0]
+    if len(below):
+        lines.append(f"  below the baseline: {', '.join(below.member)}")
+    if total_line is not None:
+        lines.append(f"     {total_line[0]:<{width}} {total_line[1]:>12}")
+    return Chart("gap", fig, lines)
+
+
+def scenario_unit(run: Run, opts: Options) -> str:
+    return "points of GDP" if opts.unit == "pct" else _unit_text(run, opts)
+
+
+def _plain(value: float, unit: str) -> str:
+    return f"{value:+,.2f} pt" if unit == "pct" else f"{value:+,.1f}"
+
+
+def _on(colour: str) -> str:
+    """Black or white text, whichever reads better on ``colour``."""
+    r, g, b = mpl.colors.to_rgb(colour)
+    return "#111111" if 0.299 * r + 0.587 * g + 0.114 * b > 0.55 else "#FFFFFF"
+
+
+# -- paths ------------------------------------------------------------------------------------
+
+
+def _history(history: pd.DataFrame | None) -> pd.DataFrame:
+    if history is not None:
+        return history
+    from spendcalc.core import result as api
+
+    return api.history()
+
+
+def paths(source: Result | pd.DataFrame, *, meta: dict[str, Any] | None = None,
+          history: pd.DataFrame | None = None, **options: Any) -> Figure:
+    """Core share of GDP over time: reported history (solid) and projection (dashed).
+
+    Options: ``members`` (default: the six largest spenders) or ``group``, ``grid`` (small
+    multiples; automatic above eight members), ``title``, ``width``, ``height``, ``dpi``,
+    ``style``. ``history`` defaults to ``api.history()``.
+    """
+    return render("paths", [as_run(source, meta)], Options(**_tuple_members(options)),
+                  history=history).figure
+
+
+def _path_series(run: Run, codes: Sequence[str], hist: pd.DataFrame
+                 ) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    """Per member: (history years, history shares incl. the base year, projection years,
+    projected shares incl. the base year)."""
+    out = {}
+    base = run.base_year
+    for code in codes:
+        h = hist[(hist.iso3 == code) & (hist.year < base)].sort_values("year")
+        t = run.table[run.table.iso3 == code].sort_values("year")
+        first = t[t.year == base]
+        hx = np.concatenate([h.year.to_numpy(dtype=float), first.year.to_numpy(dtype=float)])
+        hy = np.concatenate([h.core_pct.to_numpy(dtype=float),
+                             first.core_pct.to_numpy(dtype=float)])
+        out[code] = (hx, hy, t.year.to_numpy(dtype=float), t.core_pct.to_numpy(dtype=float))
+    return out
+
+
+def _spread(wanted: list[float], gap: float, low: float, high: float) -> list[float]:
+    """Move label positions (any unit) apart by at least ``gap``, staying in [low, high]."""
+    order = sorted(range(len(wanted)), key=lambda i: wanted[i])
+    pos = [wanted[i] for i in order]
+    for _ in range(50):
+        moved = False
+        for i in range(1, len(pos)):
+            if pos[i] - pos[i - 1] < gap - 1e-9:
+                mid = (pos[i] + pos[i - 1]) / 2
+                pos[i - 1], pos[i] = mid - gap / 2, mid + gap / 2
+                moved = True
+        if pos and pos[0] < low:
+            shift = low - pos[0]
+            pos = [p + shift for p in pos]
+        if pos and pos[-1] > high:
+            shift = pos[-1] - high
+            pos = [p - shift for p in pos]
+        if not moved:
+            break
+    out = [0.0] * len(wanted)
+    for i, p in zip(order, pos, strict=True):
+        out[i] = p
+    return out
+
+
+def _reference_lines(ax: Axes, style: Style) -> None:
+    for level, _ in REFERENCE_LINES:
+        ax.axhline(level, color=style.muted, linewidth=0.8, linestyle=(0, (1, 1.5)), zorder=1)
+
+
+def _label_references(ax: Axes, style: Style, series: Sequence[tuple[np.ndarray, np.ndarray]],
+                      width_pt: float, height_pt: float, size: float) -> None:
+    """Name each reference line just above it, where no data line runs through the text."""
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    xu, yu = (x1 - x0) / width_pt, (y1 - y0) / height_pt
+    for level, text in REFERENCE_LINES:
+        tw = (text_width(text, size) + 4) * xu
+        for above in (True, False):
+            lo = level + 1.5 * yu if above else level - (size * 1.25 + 1.5) * yu
+            hi = lo + size * 1.25 * yu
+            spot = None
+            for start in np.arange(x0 + 2 * xu, x1 - tw, 0.25):
+                xs = np.linspace(start, start + tw, 12)
+                clear = True
+                for sx, sy in series:
+                    ys = np.interp(xs, sx, sy, left=np.nan, right=np.nan)
+                    if np.any((ys > lo - 2.5 * yu) & (ys < hi + 2.5 * yu)):
+                        clear = False
+                        break
+                if clear:
+                    spot = float(start)
+                    break
+            if spot is not None:
+                ax.text(spot, lo, text, fontsize=size, color=style.muted, ha="left",
+                        va="bottom", zorder=2)
+                break
+        else:
+            ax.text(x0 + 2 * xu, level + 1.5 * yu, text, fontsize=size, color=style.muted,
+                    ha="left", va="bottom", zorder=5,
+                    bbox={"boxstyle": "square,pad=0.1", "lw": 0, "fc": style.background,
+                          "alpha": 0.85})
+
+
+def _shade_projection(ax: Axes, style: Style, base: int, end: float, label: bool) -> None:
+    ax.axvspan(base, end, color=style.shade, zorder=0, linewidth=0)
+    if label:
+        ax.annotate("projection", (base, 1), xycoords=("data", "axes fraction"),
+                    xytext=(4, -4), textcoords="offset points", ha="left", va="top",
+                    fontsize=7.5, color=style.muted, style="italic")
+
+
+def _year_ticks(first: float, last: int, step: int = 2) -> list[int]:
+    """Every ``step`` years counting back from ``last`` (so the horizon is labelled)."""
+    return list(range(last, math.ceil(first) - 1, -step))[::-1]
+
+
+def _paths(run: Run, opts: Options, history: pd.DataFrame | None) -> Chart:
+    style = _STYLES[opts.style]
+    chosen = _selection(run, opts)
+    base_rows = run.at(run.base_year)
+    if opts.members is None and opts.group is None and not opts.grid:
+        spend = base_rows.loc[chosen, "total_usd_bn"].dropna()
+        chosen = [c for c in chosen if c in spend.sort_values(ascending=False).index[:6]]
+    armed = [c for c in chosen if bool(base_rows.loc[c, "armed_forces"])
+             and not math.isnan(float(base_rows.loc[c, "core_pct"]))]  # type: ignore[arg-type]
+    unarmed = [c for c in chosen if c not in armed]
+    if not armed:
+        listed = ", ".join(str(base_rows.loc[c, "member"]) for c in chosen)
+        raise PlotError(f"paths: nothing to draw: {listed} has {NO_FORCES}")
+    hist = _history(history)
+    series = _path_series(run, armed, hist)
+    grid = opts.grid or len(armed) > MAX_LINES
+    first = int(min(s[0][0] for s in series.values()))
+    names = {c: str(base_rows.loc[c, "member"]) for c in chosen}
+    top = max(5.6, max(float(np.nanmax(np.concatenate([s[1], s[3]]))) for s in series.values())
+              * 1.08)
+    title = opts.title or (f"Core defence spending as a share of GDP, {first}–{run.horizon}")
+    subtitle = (f"Scenario {run.name} · % of GDP, NATO definition · solid: reported by NATO "
+                f"({run.base_year}: estimate); dashed: projection")
+    notes = []
+    if unarmed:
+        notes.append(f"{', '.join(names[c] for c in unarmed)}: {NO_FORCES} "
+                     "(no defence spending).")
+    footer = footer_text([run], notes)
+    if grid:
+        subtitle += " · dotted lines at 2%, 3.5% and 5% of GDP"
+        fig = _paths_grid(run, opts, style, armed + unarmed, series, names, first, top)
+        _frame(fig, style, title, subtitle, footer)
+    else:
+        fig = _paths_single(run, opts, style, armed, series, names, first, top,
+                            (title, subtitle, footer))
+    lines = [f"Core defence spending, % of GDP ({run.name}):"]
+    width = max(len(names[c]) for c in armed)
+    for code in armed:
+        hx, hy, px, py = series[code]
+        lines.append(f"  {names[code]:<{width}}  {int(hx[0])}: {hy[0]:5.2f}   "
+                     f"{run.base_year}: {py[0]:5.2f}   {int(px[-1])}: {py[-1]:5.2f}")
+    if grid and not opts.grid:
+        lines.append(f"  ({len(armed)} members: drawn as small multiples)")
+    return Chart("paths", fig, lines)
+
+
+def _draw_path(ax: Axes, code: str, data: tuple[np.ndarray, ...], colour: str,
+               width: float) -> None:
+    hx, hy, px, py = data
+    ax.plot(hx, hy, color=colour, linewidth=width, solid_capstyle="round", zorder=3,
+            gid=f"paths-history-{code}")
+    ax.plot(px, py, color=colour, linewidth=width, linestyle=(0, (3.2, 1.6)), zorder=3,
+            gid=f"paths-projection-{code}")
+
+
+def _paths_single(run: Run, opts: Options, style: Style, codes: list[str],
+                  series: Mapping[str, tuple[np.ndarray, ...]], names: dict[str, str],
+                  first: int, top: float, frame: tuple[str, str, str]) -> Figure:
+    fig = _figure(opts, (8.0, 5.6))
+    ax = fig.add_subplot()
+    _clean_axes(ax, style, grid_axis="y")
+    _shade_projection(ax, style, run.base_year, run.horizon + 0.4, True)
+    _reference_lines(ax, style)
+    label_size = 7.8
+    ends = []
+    for i, code in enumerate(codes):
+        colour = style.palette[i % len(style.palette)]
+        _draw_path(ax, code, series[code], colour, 1.9)
+        ends.append(float(series[code][3][-1]))
+    ax.set_xlim(first - 0.3, run.horizon + 0.4)
+    ax.set_ylim(0, top)
+    ax.yaxis.set_major_locator(MultipleLocator(1))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}%"))
+    ax.set_xticks(_year_ticks(first, run.horizon, 2 if run.horizon - first > 12 else 1))
+    ax.tick_params(axis="x", labelsize=7.5)
+    handles = [Line2D([], [], color=style.text, linewidth=1.6, label="Reported (NATO)"),
+               Line2D([], [], color=style.text, linewidth=1.6, linestyle=(0, (3.2, 1.6)),
+                      label=f"Projection ({run.name})"),
+               Line2D([], [], color=style.muted, linewidth=0.8, linestyle=(0, (1, 1.5)),
+                      label="Reference levels")]
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1), ncol=3,
+              bbox_transform=_above(ax, 5),
+              borderaxespad=0, handlelength=2.4)
+    _frame(fig, style, *frame)
+    # Direct labels at the line ends, spread apart so that none overlap.
+    texts = [f"{names[code]} {ends[i]:.1f}%" for i, code in enumerate(codes)]
+    label_w = max(text_width(t, label_size, "bold") for t in texts) + 16
+    width_pt, height_pt = _measure(fig, ax)
+    pt_per_unit = height_pt / top
+    wanted = [e * pt_per_unit for e in ends]
+    placed = _spread(wanted, label_size * 1.3, 0, height_pt)
+    for i in range(len(codes)):
+        colour = style.palette[i % len(style.palette)]
+        ax.annotate(texts[i], (run.horizon, ends[i]),
+                    xytext=(14, placed[i] - wanted[i]), textcoords="offset points",
+                    ha="left", va="center", fontsize=label_size, color=colour,
+                    fontweight="bold", annotation_clip=False,
+                    arrowprops={"arrowstyle": "-", "color": colour, "linewidth": 0.6,
+                                "shrinkA": 2, "shrinkB": 1, "relpos": (0, 0.5)})
+    lines = [(np.concatenate([s[0], s[2]]), np.concatenate([s[1], s[3]]))
+             for s in series.values()]
+    _label_references(ax, style, lines, width_pt - label_w, height_pt, 7)
+    return fig
+
+
+def _paths_grid(run: Run, opts: Options, style: Style, codes: list[str],
+                series: Mapping[str, tuple[np.ndarray, ...]], names: dict[str, str],
+                first: int, top: float) -> Figure:
+    n = len(codes)
+    ncols = 4 if n > 9 else 3 if n > 4 else n
+    nrows = math.ceil(n / ncols)
+    fig = _figure(opts, (9.0, 1.7 + 1.45 * nrows))
+    axes = fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False)
+    colour = style.core
+    for k, ax in enumerate(axes.flat):
+        if k >= n:
+            ax.set_visible(False)
+            continue
+        code = codes[k]
+        _clean_axes(ax, style, grid_axis="y")
+        ax.grid(False)
+        _shade_projection(ax, style, run.base_year, run.horizon + 0.5, False)
+        _reference_lines(ax, style)
+        ax.set_title(names[code], loc="left", fontsize=8.2, fontweight="bold", pad=3,
+                     color=style.text)
+        if code in series:
+            _draw_path(ax, code, series[code], colour, 1.5)
+            end = float(series[code][3][-1])
+            ax.annotate(f"{end:.1f}", (run.horizon, end), xytext=(2, 3),
+                        textcoords="offset points", ha="right", va="bottom", fontsize=6.5,
+                        color=style.text)
+        else:
+            ax.annotate(NO_FORCES, (0.5, 0.5), xycoords="axes fraction", ha="center",
+                        va="center", fontsize=7, style="italic", color=style.muted)
+        ax.set_xlim(first - 0.5, run.horizon + 0.5)
+        ax.set_ylim(0, top)
+        ax.set_yticks([0, 2, 3.5, 5], labels=["0", "2", "3.5", "5%"])
+        ax.set_xticks([first + 1, run.base_year, run.horizon] if run.base_year - first > 4
+                      else [run.base_year, run.horizon])
+        ax.tick_params(labelsize=6.5, pad=2)
+    return fig
+
+
+# -- heatmap ----------------------------------------------------------------------------------
+
+
+def heatmap(source: Result | pd.DataFrame, *, meta: dict[str, Any] | None = None,
+            **options: Any) -> Figure:
+    """Members x years, total share of GDP (core + related), annotated, sorted by the
+    horizon-year share. Options: ``members`` or ``group``, ``title``, size, ``style``."""
+    return render("heatmap", [as_run(source, meta)], Options(**_tuple_members(options))).figure
+
+
+def _heatmap(run: Run, opts: Options) -> Chart:
+    style = _STYLES[opts.style]
+    codes = _selection(run, opts)
+    years = run.years
+    wide = run.table.pivot(index="iso3", columns="year", values="total_pct").loc[codes, years]
+    end = run.at(run.horizon).loc[codes]
+    start = run.at(run.base_year).loc[codes]
+    import pandas as pd
+
+    order = pd.DataFrame({"end": end.total_pct, "start": start.total_pct, "member": end.member})
+    armed = order[order.end.notna()].sort_values(["end", "start", "member"],
+                                                 ascending=[False, False, True], kind="stable")
+    order = pd.concat([armed, order[order.end.isna()]])
+    values = wide.loc[order.index].to_numpy(dtype=float)
+    n, m = values.shape
+    fig = _figure(opts, (8.0, 2.2 + 0.25 * max(n, 6)))
+    font = _row_font(n, fig.get_size_inches()[1] - 2.2)
+    ax = fig.add_subplot()
+    vmax = max(6.0, math.ceil(float(np.nanmax(values))))
+    cmap = mpl.colormaps[style.cmap].with_extremes(bad=style.missing)
+    norm = mpl.colors.Normalize(vmin=0, vmax=vmax)
+    image = ax.imshow(np.ma.masked_invalid(values), aspect="auto", cmap=cmap, norm=norm,
+                      interpolation="nearest")
+    image.set_gid("heatmap-image")
+    cell_font = min(7.2, font * 0.95)
+    for i in range(n):
+        if np.all(np.isnan(values[i])):
+            ax.text((m - 1) / 2, i, NO_FORCES, ha="center", va="center", fontsize=cell_font,
+                    style="italic", color=_on(style.missing))
+            continue
+        for j in range(m):
+            v = values[i, j]
+            ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=cell_font,
+                    color=_on(mpl.colors.to_hex(cmap(norm(v)))))
+    ax.set_yticks(range(n), labels=list(order.member), fontsize=font)
+    ax.set_xticks(range(m), labels=[str(y) for y in years], fontsize=7.5)
+    ax.tick_params(length=0, labeltop=True, labelbottom=False, pad=3)
+    for side in ax.spines.values():
+        side.set_visible(False)
+    ax.set_xticks(np.arange(-0.5, m), minor=True)
+    ax.set_yticks(np.arange(-0.5, n), minor=True)
+    ax.grid(which="minor", color=style.background, linewidth=0.8)
+    ax.tick_params(which="minor", length=0)
+    bar = fig.colorbar(image, ax=ax, shrink=0.5, aspect=30, pad=0.015, extend="max"
+                       if np.nanmax(values) > vmax else "neither")
+    bar.set_label("% of GDP", fontsize=7.5, color=style.text)
+    bar.ax.tick_params(labelsize=7, length=2, color=style.muted, labelcolor=style.text)
+    bar.outline.set_visible(False)
+    for level in (2.0, 3.5, 5.0):
+        if level <= vmax:
+            bar.ax.axhline(level, color=style.background, linewidth=1)
+    title = opts.title or f"Defence spending as a share of GDP, {years[0]}–{years[-1]}"
+    subtitle = (f"Scenario {run.name} · core + related spending, % of GDP · allies sorted by "
+                f"their {years[-1]} share · {years[0]}: NATO estimates, later years projected")
+    _frame(fig, style, title, subtitle, footer_text([run]))
+    lines = [f"Total defence spending (core + related), % of GDP ({run.name}), "
+             f"{years[0]} to {years[-1]}:"]
+    width = max(len(str(s)) for s in armed.member) if len(armed) else 0
+    shown = armed if len(armed) <= 10 else pd.concat([armed.head(5), armed.tail(5)])
+    for k, (_, row) in enumerate(shown.iterrows()):
+        if len(armed) > 10 and k == 5:
+            lines.append("  ...")
+        lines.append(f"  {row.member:<{width}}  {row.start:5.2f} -> {row.end:5.2f}")
+    return Chart("heatmap", fig, lines)
+
+
+# -- stack ------------------------------------------------------------------------------------
+
+
+def stack(source: Result | pd.DataFrame, *, meta: dict[str, Any] | None = None,
+          **options: Any) -> Figure:
+    """Total spending (USD bn) over the years, stacked: the US, the largest other allies,
+    the rest; the 2% baseline of the same allies as a line (from the group aggregates).
+    Options: ``members`` or ``group``, ``prices``, ``title``, size, ``style``."""
+    return render("stack", [as_run(source, meta)], Options(**_tuple_members(options))).figure
+
+
+def _stack(run: Run, opts: Options) -> Chart:
+    style = _STYLES[opts.style]
+    sfx = _money(opts.prices)
+    col = f"total_usd_bn{sfx}"
+    codes = _selection(run, opts)
+    base = run.at(run.base_year).loc[codes]
+    spending = base[base[col].notna() & base.armed_forces.astype(bool)]
+    unarmed = [str(base.loc[c, "member"]) for c in codes if c not in spending.index]
+    if not len(spending):
+        raise PlotError(f"stack: nothing to draw: {', '.join(unarmed)} has {NO_FORCES}")
+    ranked = list(spending[col].sort_values(ascending=False, kind="stable").index)
+    from spendcalc.io.data import load_dataset
+
+    europe = {m.iso3 for m in load_dataset().members if m.region == "europe"}
+    us = [c for c in ranked if c == "USA"]
+    european = [c for c in ranked if c in europe]
+    largest = european[:LARGEST] if len(ranked) - len(us) > LARGEST + 1 else european
+    rest = [c for c in ranked if c not in us and c not in largest]
+    years = np.array(run.years, dtype=float)
+    wide = run.table.pivot(index="iso3", columns="year", values=col)
+    fig = _figure(opts, (8.0, 5.6))
+    ax = fig.add_subplot()
+    _clean_axes(ax, style, grid_axis="y")
+    bands = [("United States", us, style.bands[0]),
+             (_band_label(largest, rest), largest, style.bands[1]),
+             (f"Other {len(rest)} allies" if rest else "", rest, style.bands[2])]
+    lower = np.zeros(len(years))
+    handles: list[Any] = []
+    inner: list[tuple[str, np.ndarray, np.ndarray]] = []
+    for band, (label, members, colour) in enumerate(bands):
+        if not members:
+            continue
+        start = lower
+        for code in members:
+            upper = lower + wide.loc[code, run.years].to_numpy(dtype=float)
+            if band == 1:
+                inner.append((code, lower, upper))
+            lower = upper
+        poly = ax.fill_between(years, start, lower, facecolor=colour, linewidth=0, zorder=2)
+        poly.set_gid(f"stack-band-{band}")
+        ax.plot(years, lower, color=style.background, linewidth=0.9, zorder=3)
+        handles.append(Patch(color=colour, label=label))
+    for _, _, upper in inner[:-1]:
+        ax.plot(years, upper, color=style.background, linewidth=0.4, zorder=3)
+    group = _matching_group(run, list(spending.index) + [
+        c for c in codes if c not in spending.index], opts)
+    summary_rows: list[tuple[str, float, float]] = []
+    notes = []
+    if group is not None and run.aggregates is not None:
+        a = run.aggregates[run.aggregates.group == group[0]].sort_values("year")
+        line = ax.plot(a.year.to_numpy(dtype=float), a[f"baseline_usd_bn{sfx}"].to_numpy(),
+                       color=style.text, linewidth=1.6, linestyle=(0, (4, 2)), zorder=4,
+                       label=f"2% of GDP baseline ({group[1]})")[0]
+        line.set_gid("stack-baseline")
+        handles.append(line)
+        total = a[f"total_usd_bn{sfx}"].to_numpy()
+        ax.annotate(f"{group[1]}: {total[-1]:,.0f}", (years[-1], total[-1]), xytext=(-2, 5),
+                    textcoords="offset points", ha="right", va="bottom", fontsize=7.8,
+                    fontweight="bold", color=style.text)
+        ax.annotate(f"{total[0]:,.0f} in {run.base_year}", (years[0], total[0]), xytext=(2, 5),
+                    textcoords="offset points", ha="left", va="bottom", fontsize=7.8,
+                    fontweight="bold", color=style.text)
+        bl = a[f"baseline_usd_bn{sfx}"].to_numpy()
+        ax.annotate(f"2% baseline: {bl[-1]:,.0f}", (years[-1], bl[-1]), xytext=(-2, 5),
+                    textcoords="offset points", ha="right", va="bottom", fontsize=7.5,
+                    color=style.text, bbox={"boxstyle": "round,pad=0.15", "lw": 0,
+                                            "fc": style.background, "alpha": 0.85})
+        summary_rows.append((group[1], total[0], total[-1]))
+        summary_rows.append((f"  2% baseline of {group[1]}", bl[0], bl[-1]))
+    else:
+        notes.append("No 2% baseline line: these members are not a group with an aggregate "
+                     "(use --group or all members).")
+    if unarmed:
+        notes.append(f"{', '.join(unarmed)}: {NO_FORCES}.")
+    ax.set_xlim(years[0], years[-1])
+    ax.set_ylim(0, float(np.nanmax(lower)) * 1.08)
+    ax.xaxis.set_major_locator(MultipleLocator(1))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.tick_params(axis="x", labelsize=7.5)
+    ax.set_ylabel(_unit_text(run, opts), fontsize=8, color=style.muted)
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1), ncol=2,
+              bbox_transform=_above(ax, 5),
+              borderaxespad=0, handlelength=1.4, fontsize=7.8)
+    title = opts.title or f"Defence spending of NATO allies, {run.base_year}–{run.horizon}"
+    if group is not None and group[0] != "nato":
+        title = opts.title or f"Defence spending, {group[1]}, {run.base_year}–{run.horizon}"
+    subtitle = (f"Scenario {run.name} · {_unit_text(run, opts)} · core + related spending, "
+                f"stacked by ally; largest European allies by {run.base_year} spending")
+    _frame(fig, style, title, subtitle, footer_text([run], notes))
+    height_pt = _measure(fig, ax)[1]
+    per_pt = ax.get_ylim()[1] / height_pt
+    for code, low, up in inner:  # name the largest allies inside their band, where they fit
+        if (up[-1] - low[-1]) / per_pt >= 8.5:
+            ax.text(years[-1] - 0.08, (low[-1] + up[-1]) / 2, code, ha="right", va="center",
+                    fontsize=6.5, color=_on(style.bands[1]), zorder=4)
+    for code in us + largest:
+        summary_rows.append((str(base.loc[code, "member"]), float(wide.loc[code, run.years[0]]),
+                             float(wide.loc[code, run.years[-1]])))
+    width = max(len(r[0]) for r in summary_rows)
+    lines = [f"Defence spending, {_unit_text(run, opts)} ({run.name}):",
+             f"  {'':<{width}} {run.base_year:>9} {run.horizon:>9}"]
+    lines += [f"  {r[0]:<{width}} {r[1]:>9,.1f} {r[2]:>9,.1f}" for r in summary_rows]
+    return Chart("stack", fig, lines)
+
+
+def _band_label(largest: list[str], rest: list[str]) -> str:
+    if not largest:
+        return ""
+    codes = ", ".join(largest)
+    return f"Largest {len(largest)} European allies ({codes})" if rest else codes
+
+
+# -- burden -----------------------------------------------------------------------------------
+
+
+def burden(source: Result | pd.DataFrame, *, meta: dict[str, Any] | None = None,
+           history: pd.DataFrame | None = None, **options: Any) -> Figure:
+    """The US share of the allies' total defence spending: history (solid) and projection
+    (dashed). Options: ``title``, size, ``style``; ``history`` defaults to ``api.history()``."""
+    return render("burden", [as_run(source, meta)], Options(**_tuple_members(options)),
+                  history=history).figure
+
+
+def history_us_share(hist: pd.DataFrame, iso3: str = "USA") -> pd.Series:
+    """A member's share of all members' reported spending per year, percent (the history
+    table's ``share_of_total_pct``)."""
+    rows = hist[hist.iso3 == iso3].set_index("year")
+    return rows["share_of_total_pct"].astype(float)
+
+
+def _burden(run: Run, opts: Options, history: pd.DataFrame | None) -> Chart:
+    style = _STYLES[opts.style]
+    if "USA" not in run.codes:
+        raise PlotError(f"burden: scenario {run.name} does not include the United States")
+    hist = _history(history)
+    share = history_us_share(hist)
+    share = share[share.index < run.base_year]
+    t = run.table[run.table.iso3 == "USA"].sort_values("year")
+    px = t.year.to_numpy(dtype=float)
+    py = t.share_of_total_pct.to_numpy(dtype=float)
+    hx = np.append(share.index.to_numpy(dtype=float), px[0])
+    hy = np.append(share.to_numpy(dtype=float), py[0])
+    fig = _figure(opts, (8.0, 5.0))
+    ax = fig.add_subplot()
+    _clean_axes(ax, style, grid_axis="y")
+    _shade_projection(ax, style, run.base_year, run.horizon + 0.4, True)
+    xs = np.concatenate([hx, px[1:]])
+    ys = np.concatenate([hy, py[1:]])
+    ax.fill_between(xs, 0, ys, color=style.core, alpha=0.22, linewidth=0, zorder=1)
+    ax.plot(hx, hy, color=style.core, linewidth=2.2, zorder=3, gid="burden-history")
+    ax.plot(px, py, color=style.core, linewidth=2.2, linestyle=(0, (3.2, 1.6)), zorder=3,
+            gid="burden-projection")
+    ax.axhline(50, color=style.muted, linewidth=0.8, linestyle=(0, (1, 1.5)), zorder=2)
+    ax.annotate("half of the allies' total", (xs[0], 50), xytext=(2, 3),
+                textcoords="offset points", fontsize=7, color=style.muted)
+    points = [(hx[0], hy[0]), (px[0], py[0]), (px[-1], py[-1])]
+    for k, (x, v) in enumerate(points):
+        ax.plot([x], [v], marker="o", markersize=4.5, color=style.core, zorder=4)
+        ax.annotate(f"{v:.1f}%", (x, v), xytext=(0, 7), textcoords="offset points",
+                    ha="left" if k == 0 else "right" if k == 2 else "center", va="bottom",
+                    fontsize=8, fontweight="bold", color=style.text)
+    ax.annotate("United States", (xs[0], 6), xytext=(6, 0), textcoords="offset points",
+                fontsize=9, fontweight="bold", color=style.core if style.name == "light"
+                else style.text, va="bottom")
+    ax.annotate("All other allies", (xs[0], 94), xytext=(6, 0), textcoords="offset points",
+                fontsize=9, color=style.muted, va="top")
+    ax.set_xlim(xs[0] - 0.4, xs[-1] + 0.4)
+    ax.set_ylim(0, 100)
+    ax.yaxis.set_major_locator(MultipleLocator(25))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}%"))
+    ax.set_xticks(_year_ticks(xs[0], int(xs[-1]), 2 if xs[-1] - xs[0] > 12 else 1))
+    ax.tick_params(axis="x", labelsize=7.5)
+    title = opts.title or (f"The US share of NATO allies' defence spending, {int(xs[0])}–"
+                           f"{int(xs[-1])}")
+    subtitle = (f"Scenario {run.name} · % of all allies' spending in current USD · solid: "
+                f"reported (core defence); dashed: projection (core + related)")
+    _frame(fig, style, title, subtitle, footer_text([run]))
+    lines = [f"US share of the allies' defence spending ({run.name}):",
+             f"  {int(hx[0])}: {hy[0]:.1f}%   {run.base_year}: {py[0]:.1f}%   "
+             f"{run.horizon}: {py[-1]:.1f}%"]
+    return Chart("burden", fig, lines)
+
+
+# -- compare ----------------------------------------------------------------------------------
+
+
+def compare(a: Result | pd.DataFrame, b: Result | pd.DataFrame, *,
+            meta_a: dict[str, Any] | None = None, meta_b: dict[str, Any] | None = None,
+            **options: Any) -> Figure:
+    """Two scenarios' spending per member in one year, side by side (or ``diff=True``: B - A).
+    Options: ``unit``, ``prices``, ``year``, ``members`` or ``group``, ``cut``, ``title``,
+    size, ``style``."""
+    return render("compare", [as_run(a, meta_a), as_run(b, meta_b)],
+                  Options(**_tuple_members(options))).figure
+
+
+def _compare(a: Run, b: Run, opts: Options) -> Chart:
+    style = _STYLES[opts.style]
+    year = _year(a, opts, b)
+    codes = _selection(a, opts)
+    missing = [c for c in codes if c not in b.codes]
+    if missing:
+        raise PlotError(f"compare: {', '.join(missing)} not in scenario {b.name}")
+    unit = str(opts.unit)
+    col = f"total_usd_bn{_money(opts.prices)}" if unit == "usd" else "total_pct"
+    ta, tb = a.at(year).loc[codes], b.at(year).loc[codes]
+    import pandas as pd
+
+    rows = pd.DataFrame({"member": ta.member, "a": ta[col], "b": tb[col]})
+    if opts.diff:
+        rows["d"] = rows.b - rows.a
+    key = "d" if opts.diff else "a"
+    armed_mask = rows.a.notna() & rows.b.notna()
+    armed = rows[armed_mask].sort_values([key, "b", "member"], ascending=[False, False, True],
+                                         kind="stable")
+    rows = pd.concat([armed, rows[~armed_mask]])
+    n = len(rows)
+    names = list(rows.member)
+    fig = _figure(opts, (8.0, 2.2 + (0.235 if opts.diff else 0.34) * max(n, 6)))
+    font = _row_font(n, fig.get_size_inches()[1] - 2.2)
+    label_font = min(7.2, font * (1.0 if opts.diff else 0.86))
+    ax = fig.add_subplot()
+    _clean_axes(ax, style)
+    y = np.arange(n, dtype=float)
+    ya = y[: len(armed)]
+
+    def fmt(v: float) -> str:
+        return _num(v, unit, signed=opts.diff)
+
+    if opts.diff:
+        series = [("d", 0.0, 0.72, [style.core if v >= 0 else style.negative
+                                    for v in armed.d], f"{b.name} minus {a.name}")]
+    else:
+        series = [("a", -0.2, 0.38, [style.core] * len(armed), a.name),
+                  ("b", 0.2, 0.38, [style.related] * len(armed), b.name)]
+    values = {k: armed[k].to_numpy(dtype=float) for k, *_ in series}
+    extent = np.max(np.abs(np.vstack(list(values.values()))), axis=0)
+    cut = _outliers(extent, opts.cut)
+    keep = ~cut
+    for k, offset, height, colours, label in series:
+        bars = ax.barh(ya + offset, values[k], height=height, color=colours, label=label,
+                       zorder=2)
+        for code, bar in zip(armed.index, bars, strict=True):
+            bar.set_gid(f"compare-{k}-{code}")
+    notes = [f"Bars cut to fit the others: {armed.member.iloc[i]} (values printed on them)."
+             for i in np.flatnonzero(cut)]
+    agree = not np.any(extent > 1e-9)
+    if agree:
+        notes.append(f"The two scenarios give the same values in {year}.")
+    ax.axvline(0, color=style.axis, linewidth=0.9, zorder=3)
+    ax.set_yticks(y, labels=names, fontsize=font)
+    ax.set_ylim(n - 0.5, -0.6)
+    ax.xaxis.set_major_formatter(FuncFormatter(
+        lambda v, _: _minus(f"{v:,.0f}" if unit == "usd" else f"{v:g}")))
+    ax.tick_params(axis="x", labeltop=True, labelsize=7.5)
+    what = _unit_text(a, opts)
+    ax.set_xlabel(f"{'Change in ' if opts.diff else ''}{year} defence spending (core + related),"
+                  f" {what}", fontsize=8, color=style.muted)
+    if opts.diff:
+        d = values["d"]
+        handles = ([Patch(color=style.core, label=f"{b.name} higher")] if np.any(d > 0)
+                   else []) + ([Patch(color=style.negative, label=f"{b.name} lower")]
+                               if np.any(d < 0) else [])
+    else:
+        handles = [Patch(color=style.core, label=a.name), Patch(color=style.related,
+                                                                 label=b.name)]
+    if handles:
+        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1), ncol=2,
+                  bbox_transform=_above(ax, 14),
+                  borderaxespad=0, handlelength=1.2, fontsize=7.8)
+    if opts.diff:
+        title = opts.title or f"{b.name} minus {a.name}: defence spending in {year}"
+        subtitle = f"{what} · difference per ally, largest increase first"
+        if not handles:
+            subtitle += f" · the two scenarios agree for every ally in {year}"
+    else:
+        title = opts.title or f"Defence spending in {year}: {a.name} and {b.name}"
+        subtitle = f"{what} · per ally, sorted by {a.name}"
+    _frame(fig, style, title, subtitle, footer_text([a, b], notes))
+
+    his, los, ehi, elo = [np.zeros(1)], [np.zeros(1)], [np.zeros(1)], [np.zeros(1)]
+    for k, *_ in series:
+        v = values[k]
+        w = np.array([text_width(fmt(x), label_font) + 8 for x in v])
+        his.append(np.maximum(v[keep], 0))
+        los.append(np.minimum(v[keep], 0))
+        ehi.append(np.where(v[keep] >= 0, w[keep], 0))
+        elo.append(np.where(v[keep] < 0, w[keep], 0))
+    if n > len(armed):
+        his.append(np.zeros(1))
+        los.append(np.zeros(1))
+        ehi.append(np.array([text_width(NO_FORCES, label_font) + 6]))
+        elo.append(np.zeros(1))
+    axes_pt = _measure(fig, ax)[0]
+    low, high = _x_limits(np.concatenate(los), np.concatenate(his), np.concatenate(ehi),
+                          np.concatenate(elo), axes_pt)
+    ax.set_xlim(low, high)
+    if agree:  # all zero: whole-number ticks, not 0 0 0 1 1 1 over a sliver of an axis
+        ax.xaxis.set_major_locator(MultipleLocator(max(1.0, round((high - low) / 4))))
+    per_pt = (high - low) / axes_pt
+    for k, offset, height, colours, _ in series:
+        for i, x in enumerate(values[k]):
+            if cut[i]:
+                mark = high - 14 * per_pt if x >= 0 else low + 14 * per_pt
+                _break_marks(ax, mark, ya[i] + offset, height, style, per_pt)
+                ax.annotate(f"{fmt(x)}, bar cut", (mark, ya[i] + offset),
+                            xytext=(-6 if x >= 0 else 6, 0), textcoords="offset points",
+                            ha="right" if x >= 0 else "left", va="center",
+                            fontsize=label_font, fontweight="bold", color=_on(colours[i]))
+            else:
+                ax.annotate(fmt(x), (x, ya[i] + offset), xytext=(3 if x >= 0 else -3, 0),
+                            textcoords="offset points", ha="left" if x >= 0 else "right",
+                            va="center", fontsize=label_font, color=style.text)
+    for row_i in range(len(armed), n):
+        ax.annotate(NO_FORCES, (0, y[row_i]), xytext=(4, 0), textcoords="offset points",
+                    ha="left", va="center", fontsize=label_font, style="italic",
+                    color=style.muted)
+    change = (armed.b - armed.a).abs()  # which rows to print: where the scenarios differ most
+    if change.max() > 0:
+        differ = change[change > 0].sort_values(ascending=False, kind="stable")
+        show = armed.loc[differ.index].head(5)
+        heading = f"Defence spending in {year}, {what}, largest differences:"
+    else:
+        show = armed.head(5)
+        heading = f"Defence spending in {year}, {what} (the same in both scenarios):"
+    group = _matching_group(a, list(rows.index), opts)
+    totals = None
+    if group is not None:
+        va, vb = a.aggregate(group[0], year, col), b.aggregate(group[0], year, col)
+        totals = None if va is None or vb is None else (group[1], va, vb)
+    name_w = max([len(str(m)) for m in show.member] + [len(totals[0]) if totals else 0])
+    col_w = max(12, len(a.name) + 2, len(b.name) + 2)
+    head = f"  {'':<{name_w + 3}} {a.name:>{col_w}} {b.name:>{col_w}}"
+    lines = [heading, head + (f" {'difference':>12}" if opts.diff else "")]
+    for rank, (_, row) in enumerate(show.iterrows(), 1):
+        extra = f" {_plain(row.d, unit):>12}" if opts.diff else ""
+        lines.append(f"  {rank}. {row.member:<{name_w}} {_plain2(row.a, unit):>{col_w}} "
+                     f"{_plain2(row.b, unit):>{col_w}}{extra}")
+    if totals is not None:
+        lines.append(f"     {totals[0]:<{name_w}} {_plain2(totals[1], unit):>{col_w}} "
+                     f"{_plain2(totals[2], unit):>{col_w}}")
+    return Chart("compare", fig, lines)
+
+
+def _plain2(value: float, unit: str) -> str:
+    return f"{value:.2f}%" if unit == "pct" else f"{value:,.1f}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry points: render, save
+
+
+def _tuple_members(options: dict[str, Any]) -> dict[str, Any]:
+    members = options.get("members")
+    if isinstance(members, str):
+        options = {**options, "members": tuple(members.split(","))}
+    elif members is not None:
+        options = {**options, "members": tuple(members)}
+    return options
+
+
+def render(kind: str, runs: Sequence[Run], opts: Options,
+           history: pd.DataFrame | None = None) -> Chart:
+    """Draw ``kind`` for ``runs`` (two for compare, else one) with validated ``opts``."""
+    opts = check_options(kind, opts)
+    style = _STYLES[opts.style]
+    with mpl.rc_context(_rc(style)):
+        if kind == "compare":
+            if len(runs) != 2:
+                raise PlotError("compare needs two scenarios: spendcalc plot compare A B")
+            return _compare(runs[0], runs[1], opts)
+        if len(runs) != 1:
+            raise PlotError(f"{kind} takes one scenario; only compare takes two")
+        run = runs[0]
+        if kind == "gap":
+            return _gap(run, opts)
+        if kind == "paths":
+            return _paths(run, opts, history)
+        if kind == "heatmap":
+            return _heatmap(run, opts)
+        if kind == "stack":
+            return _stack(run, opts)
+        return _burden(run, opts, history)
+
+
+def check_output(path: Path, *, force: bool = False) -> None:
+    """Fail before any work on an unknown suffix, a missing folder or an existing file."""
+    from spendcalc.io import outputs
+
+    outputs.check_output(path, force=force, formats=SUFFIXES)
+
+
+def to_bytes(fig: Figure, fmt: str, dpi: float | None = None) -> bytes:
+    """The figure as PNG, SVG or PDF bytes; the same figure always gives the same bytes."""
+    fmt = fmt.lower().lstrip(".")
+    title = " ".join(t.get_text() for t in fig.texts
+                     if (t.get_gid() or "").startswith("title-"))
+    metadata: dict[str, Any] = {
+        "png": {"Software": None, "Title": title},
+        "svg": {"Date": None, "Creator": None, "Title": title},
+        "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Title": title},
+    }[fmt]
+    buf = io.BytesIO()
+    with mpl.rc_context({"svg.hashsalt": "spendcalc", "pdf.fonttype": 42}):
+        fig.savefig(buf, format=fmt, dpi=dpi or fig.dpi, metadata=metadata,
+                    facecolor=fig.get_facecolor())
+    return buf.getvalue()
+
+
+def save(fig: Figure, path: Path, *, force: bool = False) -> Path:
+    """Write ``fig`` to ``path`` (its suffix picks the format) atomically."""
+    from spendcalc.io.outputs import write_atomic
+
+    path = Path(path)
+    check_output(path, force=force)
+    write_atomic(path, to_bytes(fig, path.suffix))
+    return path
+
+
+def default_output(kind: str, names: Sequence[str]) -> Path:
+    """``KIND-SCENARIO.png`` (``compare-A-vs-B.png``) in the current folder."""
+    return Path(f"{kind}-{'-vs-'.join(names)}.png")

@@ -1,0 +1,1115 @@
+"""Views for evidence and teaching: budget trade-offs and where the money goes.
+
+Numbers come from the projection table (``spendcalc.core.result.Result.table``) and the budget data
+(``spendcalc.io.fiscal_data``); every new step of arithmetic (ratios to budget lines, per
+person, constant prices, the debt path, the split by supplier) is a call into
+``spendcalc.core.budget``. This module lays the results out as tables (pandas), renders them with
+``rich`` and draws the trade-off chart (matplotlib, Agg, imported inside the function).
+
+Two measures of "extra" spending, both straight from the table:
+
+- ``baseline``: spending above the scenario's baseline (2 % of GDP) —
+  ``extra_over_baseline_usd_bn``;
+- ``base-share``: spending above the member's base-year share of GDP, i.e. money not yet in
+  today's budgets — ``increase_over_base_share_usd_bn``. The debt path and any cut always
+  use this one: spending up to the base-year share is already in the IMF's debt projection.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from rich import box
+from rich.table import Table
+from rich.text import Text
+
+from spendcalc.core import budget
+from spendcalc.core.errors import SpendcalcError
+from spendcalc.io.fiscal_data import (
+    BUDGET_LINES,
+    LINE_LABELS,
+    SOURCE_LABELS,
+    FiscalData,
+    load_fiscal,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from rich.console import RenderableType
+
+    from spendcalc.core.models import Scenario
+    from spendcalc.core.result import Result
+    from spendcalc.evidence.claims import ClaimResult
+    from spendcalc.io.data import Dataset
+
+
+class OptionError(SpendcalcError):
+    """A command-line option has a value the data or the scenario cannot serve."""
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    prefix: str
+    column: str
+    cum_column: str
+
+    def label(self, scenario: Scenario) -> str:
+        if self.key == "baseline":
+            return f"above {scenario.baseline_pct:g}% of GDP"
+        return f"above the {scenario.base_year} share"
+
+
+MEASURES = {
+    "baseline": Measure("baseline", "above_baseline", "extra_over_baseline_usd_bn",
+                        "cum_extra_over_baseline_usd_bn"),
+    "base-share": Measure("base-share", "above_base_share", "increase_over_base_share_usd_bn",
+                          "cum_increase_over_base_share_usd_bn"),
+}
+FINANCED = MEASURES["base-share"]
+"""The measure the debt path and cuts apply to (new money, not yet in budgets)."""
+
+
+
+# --------------------------------------------------------------------------- selection
+
+@dataclass(frozen=True)
+class Selection:
+    """The members a view covers, in the table's order."""
+
+    codes: tuple[str, ...]
+    label: str
+    member: str | None = None
+    group: str | None = None
+
+
+def resolve_member(code: str, data: Dataset, scenario: Scenario) -> str:
+    """A member code from ``--member`` (any case), checked against the data and scenario."""
+    from spendcalc.core.inputs import selected_members
+    from spendcalc.io.scenarios import suggest_member
+
+    iso3 = code.strip().upper()
+    if iso3 not in data.codes:
+        raise OptionError(f"--member: {code!r} is not a NATO member code"
+                          f"{suggest_member(code.strip(), data)}")
+    if iso3 not in {m.iso3 for m in selected_members(scenario, data)}:
+        raise OptionError(f"--member: {iso3} is not among the members of scenario "
+                          f"{scenario.name!r} (see its 'members' and 'exclude')")
+    return iso3
+
+
+def select(result: Result, data: Dataset, member: str | None = None,
+           group: str | None = None) -> Selection:
+    """``--member`` or ``--group`` (not both); neither: every member in the run."""
+    in_run = tuple(dict.fromkeys(result.table.iso3.tolist()))
+    if member is not None and group is not None:
+        raise OptionError("use --member or --group, not both")
+    if member is not None:
+        iso3 = resolve_member(member, data, result.scenario)
+        return Selection((iso3,), data.members[data.index(iso3)].name, member=iso3)
+    if group is not None:
+        key = group.strip().lower()
+        if key not in data.groups:
+            raise OptionError(f"--group: unknown group {group!r}; allowed: "
+                              f"{', '.join(data.groups)}")
+        chosen = tuple(c for c in in_run if c in data.groups[key].members)
+        if not chosen:
+            raise OptionError(f"--group: no member of {key!r} is in scenario "
+                              f"{result.scenario.name!r}")
+        return Selection(chosen, data.groups[key].label, group=key)
+    label = "NATO total" if len(in_run) == len(data.codes) else "All members in the scenario"
+    return Selection(in_run, label)
+
+
+def check_year(scenario: Scenario, year: int | None) -> int:
+    """``--year``: a projected year (after the base year, up to the horizon); default the
+    horizon."""
+    if year is None:
+        return scenario.horizon
+    if not scenario.base_year < year <= scenario.horizon:
+        raise OptionError(f"--year: {year} is outside the projection; allowed: "
+                          f"{scenario.base_year + 1} to {scenario.horizon} (scenario "
+                          f"{scenario.name!r})")
+    return year
+
+
+def check_measure(measure: str) -> Measure:
+    if measure not in MEASURES:
+        raise OptionError(f"--measure: {measure!r} is not allowed; allowed: "
+                          f"{', '.join(MEASURES)}")
+    return MEASURES[measure]
+
+
+# --------------------------------------------------------------------------- arrays
+
+@dataclass(frozen=True)
+class _Grid:
+    """Table columns as (members, years) arrays for the selection."""
+
+    codes: tuple[str, ...]
+    names: tuple[str, ...]
+    armed: np.ndarray
+    years: np.ndarray
+    frame: pd.DataFrame
+
+    def __call__(self, column: str) -> np.ndarray:
+        wide = self.frame.pivot(index="iso3", columns="year", values=column)
+        return wide.reindex(index=list(self.codes), columns=list(self.years)).to_numpy(float)
+
+
+def _grid(result: Result, codes: tuple[str, ...]) -> _Grid:
+    sub = result.table[result.table.iso3.isin(codes)]
+    first = sub.drop_duplicates("iso3").set_index("iso3")
+    return _Grid(codes=codes, names=tuple(str(first.loc[c, "member"]) for c in codes),
+                 armed=np.array([bool(first.loc[c, "armed_forces"]) for c in codes]),
+                 years=np.array(sorted(sub.year.unique()), dtype=np.int64), frame=sub)
+
+
+def _held(years: np.ndarray, series: dict[int, Any]) -> np.ndarray:
+    return budget.hold_after(years, {y: o.value for y, o in series.items()})
+
+
+# --------------------------------------------------------------------------- trade-off
+
+@dataclass(frozen=True)
+class Tradeoff:
+    """Extra spending against budget lines, per person, at constant prices, and if borrowed.
+
+    ``yearly``: one row per (member, year), base year to horizon. ``summary``: one row per
+    member for ``year``, with ``cum_*`` columns summed over the years after the base year up
+    to ``year``. ``total``: the same for the selection as a whole (several members only).
+    """
+
+    scenario: Scenario
+    year: int
+    selection: Selection
+    yearly: pd.DataFrame
+    summary: pd.DataFrame
+    total: dict[str, Any] | None
+    notes: list[str]
+    sources: list[str]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def tradeoff(result: Result, member: str | None = None, group: str | None = None,
+             year: int | None = None, *, data: Dataset | None = None,
+             fiscal: FiscalData | None = None) -> Tradeoff:
+    """Compute the trade-off tables for a projected scenario (see ``Tradeoff``)."""
+    from spendcalc.io.data import load_dataset
+
+    data = data or load_dataset()
+    fiscal = fiscal or load_fiscal(data)
+    scenario = result.scenario
+    sel = select(result, data, member, group)
+    year = check_year(scenario, year)
+    if sel.member is not None:
+        _need_fiscal(fiscal, sel.member, data)
+    g = _grid(result, sel.codes)
+    years, n_m = g.years, len(sel.codes)
+    gdp = g("gdp_usd_bn")
+    deflator = g("deflator")
+    fin = scenario.financing
+    if fin.cut_line is not None and fin.borrowed_pct < 100:
+        lacking = [c for c in sel.codes if fiscal.latest(c, fin.cut_line) is None]
+        if sel.member is not None and lacking:
+            raise OptionError(
+                f"financing.cut_line = {fin.cut_line}: fiscal.csv has no "
+                f"{LINE_LABELS[fin.cut_line]} figure for {g.names[0]} ({sel.member}); lines "
+                f"with data: {', '.join(_available_lines(fiscal, sel.member)) or 'none'}")
+
+    population = np.vstack([_held(years, fiscal.population_m.get(c, {})) for c in sel.codes])
+    debt_base = np.vstack([_held(years, fiscal.series(c, "gov_debt")) for c in sel.codes])
+    lines = {ln: [fiscal.latest(c, ln) for c in sel.codes] for ln in BUDGET_LINES}
+    line_pct = {ln: np.array([o.value if o else np.nan for o in obs]) for ln, obs in lines.items()}
+
+    cols: dict[str, Any] = {
+        "iso3": np.repeat(sel.codes, len(years)), "member": np.repeat(g.names, len(years)),
+        "year": np.tile(years, n_m), "armed_forces": np.repeat(g.armed, len(years)),
+        "gdp_usd_bn": gdp.ravel(), "deflator": deflator.ravel(),
+        "population_m": population.ravel(),
+    }
+    amounts = {}
+    for m in MEASURES.values():
+        amount = g(m.column)
+        amounts[m.key] = amount
+        cols[f"{m.prefix}_usd_bn"] = amount.ravel()
+        cols[f"{m.prefix}_usd_bn_const"] = budget.to_constant_usd_bn(amount, deflator).ravel()
+        cols[f"{m.prefix}_usd_per_person"] = budget.per_person_usd(amount, population).ravel()
+        for ln in BUDGET_LINES:
+            cols[f"{m.prefix}_pct_{ln}"] = budget.share_of_line_pct(
+                amount, line_pct[ln][:, None], gdp).ravel()
+    new = amounts[FINANCED.key]
+    path = budget.debt_path(debt_base, new, gdp, fin.borrowed_pct, fin.interest_rate_pct)
+    cut = new * (100.0 - fin.borrowed_pct) / 100.0
+    cols["debt_without_pct_gdp"] = np.where(g.armed[:, None], path.without_pct_gdp,
+                                            np.nan).ravel()
+    cols["debt_with_pct_gdp"] = path.with_pct_gdp.ravel()
+    cols["added_debt_usd_bn"] = path.added_usd_bn.ravel()
+    cols["cut_usd_bn"] = cut.ravel()
+    for ln in BUDGET_LINES:
+        cols[f"cut_pct_{ln}"] = budget.share_of_line_pct(cut, line_pct[ln][:, None], gdp).ravel()
+    yearly = pd.DataFrame(cols)
+
+    # The chosen year, and sums over base+1..year.
+    j = int(np.searchsorted(years, year))
+    span = slice(1, j + 1)
+    summary = yearly[yearly.year == year].reset_index(drop=True).copy()
+    for m in MEASURES.values():
+        amount = amounts[m.key]
+        summary[f"cum_{m.prefix}_usd_bn"] = g(m.cum_column)[:, j]
+        summary[f"cum_{m.prefix}_usd_bn_const"] = budget.to_constant_usd_bn(
+            amount[:, span], deflator[:, span]).sum(axis=1)
+        summary[f"cum_{m.prefix}_usd_per_person"] = budget.per_person_usd(
+            amount[:, span], population[:, span]).sum(axis=1)
+        for ln in BUDGET_LINES:
+            summary[f"cum_{m.prefix}_pct_{ln}"] = budget.cumulative_share_of_line_pct(
+                amount[:, span], line_pct[ln], gdp[:, span])
+    for ln in BUDGET_LINES:
+        summary[f"cum_cut_pct_{ln}"] = budget.cumulative_share_of_line_pct(
+            cut[:, span], line_pct[ln], gdp[:, span])
+        summary[f"{ln}_pct_gdp"] = line_pct[ln]
+        summary[f"{ln}_year"] = pd.array([o.year if o else None for o in lines[ln]],
+                                         dtype="Int64")
+        summary[f"{ln}_source"] = [o.source_id if o else "" for o in lines[ln]]
+    summary["cum_cut_usd_bn"] = cut[:, span].sum(axis=1)
+    summary["cum_added_debt_usd_bn"] = path.added_usd_bn[:, j]
+    summary["debt_base_year_pct_gdp"] = np.where(g.armed, debt_base[:, 0], np.nan)
+    pop_obs = [fiscal.latest_population(c) for c in sel.codes]
+    summary["population_year"] = pd.array([o.year if o else None for o in pop_obs],
+                                          dtype="Int64")
+
+    total = _tradeoff_total(summary, amounts, gdp, population, line_pct, cut, path, g, j) \
+        if n_m > 1 else None
+    notes = _tradeoff_notes(scenario, fiscal, sel, g, summary, year)
+    sources = _tradeoff_sources(result, summary)
+    return Tradeoff(scenario=scenario, year=year, selection=sel, yearly=yearly,
+                    summary=summary, total=total, notes=notes, sources=sources,
+                    meta=dict(result.meta))
+
+
+def _available_lines(fiscal: FiscalData, iso3: str) -> list[str]:
+    return [ln for ln in BUDGET_LINES if fiscal.latest(iso3, ln) is not None]
+
+
+def _need_fiscal(fiscal: FiscalData, iso3: str, data: Dataset) -> None:
+    member = data.members[data.index(iso3)]
+    if not member.armed_forces:
+        raise OptionError(f"--member: {member.name} ({iso3}) has no armed forces: no defence "
+                          "spending, so no trade-off to show")
+    if not _available_lines(fiscal, iso3) and not fiscal.series(iso3, "gov_debt"):
+        raise OptionError(f"--member: fiscal.csv has no budget or debt figures for "
+                          f"{member.name} ({iso3}); nothing to compare with")
+
+
+def _tradeoff_total(summary: pd.DataFrame, amounts: dict[str, np.ndarray], gdp: np.ndarray,
+                    population: np.ndarray, line_pct: dict[str, np.ndarray],
+                    cut: np.ndarray, path: budget.DebtPath, g: _Grid, j: int) -> dict[str, Any]:
+    """The selection as a whole: sums of money; ratios over the members with the data."""
+    armed = g.armed
+    span = slice(1, j + 1)
+    out: dict[str, Any] = {"n_members": int(armed.sum())}
+    has_pop = armed & ~np.isnan(population[:, j])
+    for m in MEASURES.values():
+        a = amounts[m.key]
+        out[f"{m.prefix}_usd_bn"] = float(np.nansum(a[armed, j]))
+        out[f"cum_{m.prefix}_usd_bn"] = float(np.nansum(summary[f"cum_{m.prefix}_usd_bn"][armed]))
+        out[f"{m.prefix}_usd_bn_const"] = float(np.nansum(summary[f"{m.prefix}_usd_bn_const"]
+                                                          [armed]))
+        out[f"cum_{m.prefix}_usd_bn_const"] = float(np.nansum(
+            summary[f"cum_{m.prefix}_usd_bn_const"][armed]))
+        out[f"{m.prefix}_usd_per_person"] = float(budget.per_person_usd(
+            a[has_pop, j].sum(), population[has_pop, j].sum()))
+        out[f"cum_{m.prefix}_usd_per_person"] = float(np.sum(budget.per_person_usd(
+            a[has_pop][:, span].sum(axis=0), population[has_pop][:, span].sum(axis=0))))
+        for ln in BUDGET_LINES:
+            ok = armed & ~np.isnan(line_pct[ln])
+            line_now = budget.line_usd_bn(line_pct[ln][ok], gdp[ok, j]).sum()
+            line_sum = budget.line_usd_bn(line_pct[ln][ok][:, None], gdp[ok][:, span]).sum()
+            out[f"{m.prefix}_pct_{ln}"] = float(budget.percent_of(a[ok, j].sum(), line_now))
+            out[f"cum_{m.prefix}_pct_{ln}"] = float(budget.percent_of(a[ok][:, span].sum(),
+                                                                      line_sum))
+            out[f"{ln}_members"] = int(ok.sum())
+    weights = gdp[armed, j]
+    out["debt_without_pct_gdp"] = float(np.sum(path.without_pct_gdp[armed, j] * weights)
+                                        / weights.sum())
+    out["debt_with_pct_gdp"] = float(np.sum(path.with_pct_gdp[armed, j] * weights)
+                                     / weights.sum())
+    out["cut_usd_bn"] = float(np.nansum(cut[armed, j]))
+    return out
+
+
+def _tradeoff_notes(scenario: Scenario, fiscal: FiscalData, sel: Selection, g: _Grid,
+                    summary: pd.DataFrame, year: int) -> list[str]:
+    notes = []
+    armed_codes = [c for c, a in zip(sel.codes, g.armed, strict=True) if a]
+    unarmed = [n for n, a in zip(g.names, g.armed, strict=True) if not a]
+    if unarmed:
+        notes.append(f"{', '.join(unarmed)}: no armed forces, no defence spending (left out "
+                     "of totals).")
+    missing: dict[str, list[str]] = {}
+    for ln in BUDGET_LINES:
+        lacking = tuple(c for c in armed_codes if fiscal.latest(c, ln) is None)
+        if lacking:
+            missing.setdefault(", ".join(lacking), []).append(LINE_LABELS[ln])
+    for who, what in missing.items():
+        notes.append(f"No {', '.join(what)} figure in fiscal.csv for {who}: shown as '—' and "
+                     "left out of group ratios (nothing is filled in).")
+    years = sorted({int(y) for ln in BUDGET_LINES for y in summary[f"{ln}_year"].dropna()})
+    if years:
+        span = f"{years[0]}" if len(years) == 1 else f"{years[0]}–{years[-1]}"
+        notes.append(f"Budget lines: each member's latest year in fiscal.csv ({span}), held at "
+                     "that share of GDP, so they grow with GDP.")
+    pop_years = sorted({int(y) for y in summary["population_year"].dropna()})
+    if pop_years and max(pop_years) < year:
+        notes.append(f"Population: held at its {max(pop_years)} level (population.csv ends "
+                     f"there; no projection is bundled).")
+    fin = scenario.financing
+    cut_part = ""
+    if fin.borrowed_pct < 100:
+        where = LINE_LABELS[fin.cut_line] if fin.cut_line else "each line in turn"
+        cut_part = f"; the other {100 - fin.borrowed_pct:g}% cut from {where}"
+    notes.append(
+        f"Debt: the increase over the {scenario.base_year} share is new money; "
+        f"{fin.borrowed_pct:g}% of it is borrowed at {fin.interest_rate_pct:g}% a year "
+        f"(interest also borrowed){cut_part}. Without it: IMF WEO Apr 2026 gross debt, "
+        "projections to 2031, the 2031 ratio held after. GDP grows as in the scenario; the "
+        "spending is assumed not to change GDP.")
+    return notes
+
+
+def _tradeoff_sources(result: Result, summary: pd.DataFrame) -> list[str]:
+    ids: set[str] = set()
+    for ln in BUDGET_LINES:
+        ids |= {s for s in summary[f"{ln}_source"] if s}
+    labels = sorted(SOURCE_LABELS.get(s, s) for s in ids)
+    return [f"spendcalc {result.meta.get('spendcalc_version', '')}, scenario "
+            f"{result.scenario.name}", str(result.meta.get("data_vintage", "")),
+            f"budgets: {'; '.join(labels)}" if labels else "budgets: none",
+            "debt: IMF WEO Apr 2026", "population: derived from NATO (Jun 2024)"]
+
+
+# --------------------------------------------------------------------------- money flow
+
+DEFAULT_US_SHARE = 64.0
+"""models_budget.Equipment's default: SIPRI-ATT-2025, European NATO states, 2020-2024."""
+
+@dataclass(frozen=True)
+class MoneyFlow:
+    """Where the extra money goes: equipment, imports, US suppliers, per member and in total.
+
+    ``frame``: one row per member with the amounts in ``year`` and ``cum_*`` summed over
+    the years after the base year up to ``year`` (USD bn, current prices)."""
+
+    scenario: Scenario
+    year: int
+    selection: Selection
+    measure: Measure
+    frame: pd.DataFrame
+    total: dict[str, float]
+    notes: list[str]
+    sources: list[str]
+
+
+def moneyflow(result: Result, member: str | None = None, group: str | None = None,
+              year: int | None = None, measure: str = "baseline", *,
+              data: Dataset | None = None, fiscal: FiscalData | None = None) -> MoneyFlow:
+    """Split the extra spending by the ``[equipment]`` assumptions (see ``models_budget``)."""
+    from spendcalc.io.data import load_dataset
+
+    data = data or load_dataset()
+    fiscal = fiscal or load_fiscal(data)
+    scenario = result.scenario
+    m = check_measure(measure)
+    sel = select(result, data, member, group)
+    year = check_year(scenario, year)
+    if sel.member is not None and not data.members[data.index(sel.member)].armed_forces:
+        raise OptionError(f"--member: {sel.member} has no armed forces: no defence spending")
+    eq = scenario.equipment
+    g = _grid(result, sel.codes)
+    j = int(np.searchsorted(g.years, year))
+    shares, sources = [], []
+    for c in sel.codes:
+        obs = fiscal.latest_equipment_share(c)
+        if eq.share_pct is not None:
+            shares.append(eq.share_pct)
+            sources.append("scenario")
+        elif obs is not None:
+            shares.append(obs.value)
+            sources.append(f"NATO {obs.year}")
+        else:
+            shares.append(budget.NATO_EQUIPMENT_GUIDELINE_PCT)
+            sources.append("20% guideline")
+    is_us = np.array([c == "USA" for c in sel.codes])
+    share = np.array(shares)
+    year_amount = g(m.column)[:, j]
+    cum_amount = g(m.cum_column)[:, j]
+    flows = budget.equipment_flows(year_amount, share, eq.imported_pct,
+                                   eq.us_share_of_imports_pct, is_us)
+    cum_flows = budget.equipment_flows(cum_amount, share, eq.imported_pct,
+                                       eq.us_share_of_imports_pct, is_us)
+    frame = pd.DataFrame({
+        "iso3": sel.codes, "member": g.names, "armed_forces": g.armed, "year": year,
+        "extra_usd_bn": year_amount, "cum_extra_usd_bn": cum_amount,
+        "equipment_share_pct": np.where(g.armed, share, np.nan),
+        "equipment_share_source": [s if a else "" for s, a in zip(sources, g.armed,
+                                                                    strict=True)],
+        "equipment_usd_bn": flows.equipment_usd_bn,
+        "cum_equipment_usd_bn": cum_flows.equipment_usd_bn,
+        "imported_usd_bn": flows.imported_usd_bn,
+        "cum_imported_usd_bn": cum_flows.imported_usd_bn,
+        "us_suppliers_usd_bn": flows.us_suppliers_usd_bn,
+        "cum_us_suppliers_usd_bn": cum_flows.us_suppliers_usd_bn,
+    })
+    allies = frame[frame.armed_forces & (frame.iso3 != "USA")]
+    total = {col: float(np.nansum(allies[col])) for col in frame.columns if "usd_bn" in col}
+    total["n_allies"] = float(len(allies))
+    notes = []
+    if "USA" in sel.codes:
+        notes.append("United States: its equipment is bought from its own industry; it is not "
+                     "an import and is left out of the totals of money to US suppliers.")
+    if eq.share_pct is None:
+        guideline = [c for c, s, a in zip(sel.codes, sources, g.armed, strict=True)
+                     if s == "20% guideline" and a]
+        notes.append("Equipment share: each member's latest NATO figure (equipment_share.csv, "
+                     "2024 estimates)" + (f"; NATO's 20% guideline for {', '.join(guideline)}"
+                                          if guideline else "")
+                     + ". The extra money is assumed to be spent like today's budget.")
+    importers = [c for c, a in zip(sel.codes, g.armed, strict=True) if a and c != "USA"]
+    if importers and eq.imported_pct >= 100:
+        notes.append("Upper-bound reading: all equipment is treated as imported "
+                     "(equipment.imported_pct = 100). No bundled data give the imported share; "
+                     "allies with their own arms industries import less. Set it with "
+                     "--set equipment.imported_pct=N.")
+    if importers:
+        sipri = ("(SIPRI, European NATO states' arms imports 2020-24, by volume of deliveries, "
+                 "not money; no per-country figures"
+                 + ("; Canada is not in SIPRI's group" if "CAN" in importers else "") + ").")
+        notes.append(f"US share of imports: {eq.us_share_of_imports_pct:g}% "
+                     + (sipri if eq.us_share_of_imports_pct == DEFAULT_US_SHARE
+                        else "(scenario setting)."))
+    unarmed = [n for n, a in zip(g.names, g.armed, strict=True) if not a]
+    if unarmed:
+        notes.append(f"{', '.join(unarmed)}: no armed forces, no defence spending.")
+    sources = [f"spendcalc {result.meta.get('spendcalc_version', '')}, scenario "
+               f"{scenario.name}", str(result.meta.get("data_vintage", ""))]
+    if eq.share_pct is None:
+        sources.append(f"equipment shares: {SOURCE_LABELS['NATO-DE-2024-EST']}")
+    if importers and eq.us_share_of_imports_pct == DEFAULT_US_SHARE:
+        sources.append(f"US share of imports: {SOURCE_LABELS['SIPRI-ATT-2025']}")
+    return MoneyFlow(scenario=scenario, year=year, selection=sel, measure=m, frame=frame,
+                     total=total, notes=notes, sources=sources)
+
+
+# --------------------------------------------------------------------------- rendering
+
+def _missing(value: Any) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    try:
+        return math.isnan(float(value))
+    except (TypeError, ValueError):
+        return True
+
+
+def _num(value: Any, digits: int = 1, suffix: str = "") -> str:
+    if _missing(value):
+        return "—"
+    return f"{float(value):,.{digits}f}{suffix}"
+
+
+def _pct(value: Any) -> str:
+    """A percentage: one decimal, none from 100 up (a wide column is no help there)."""
+    if _missing(value):
+        return "—"
+    return _num(value, 0 if abs(float(value)) >= 100 else 1, "%")
+
+
+def _money(value: Any) -> str:
+    """USD bn: two decimals below 10 (small allies), one above."""
+    if _missing(value):
+        return "—"
+    return _num(value, 2 if abs(float(value)) < 10 else 1)
+
+
+def _signed(value: Any, digits: int = 1) -> str:
+    text = _num(value, digits)
+    return text if text == "—" or float(value) < 0 else f"+{text}"
+
+
+def _notes(notes: list[str]) -> Text:
+    return Text("\n".join(f"• {n}" for n in notes), style="dim")
+
+
+def _sources(sources: list[str]) -> Text:
+    return Text("Sources: " + "; ".join(sources) + ".", style="dim")
+
+
+def _span(scenario: Scenario, year: int) -> str:
+    return f"{scenario.base_year + 1}–{year}"
+
+
+def _table(title: str, caption: str | None = None) -> Table:
+    return Table(title=title, caption=caption, box=box.SIMPLE_HEAD, header_style="bold",
+                 title_justify="left", caption_justify="left")
+
+
+def tradeoff_renderables(tr: Tradeoff, measure: str = "baseline") -> list[RenderableType]:
+    """What ``spendcalc tradeoff`` prints: a member's card or a group's tables, then notes."""
+    if tr.selection.member is not None:
+        out: list[RenderableType] = [_member_card(tr), _financing_table(tr)]
+    else:
+        m = check_measure(measure)
+        out = [_group_table(tr, m), _group_debt_table(tr)]
+    return [*out, _notes(tr.notes), _sources(tr.sources)]
+
+
+def _member_card(tr: Tradeoff) -> Table:
+    s, y = tr.scenario, tr.year
+    row = tr.summary.iloc[0]
+    span = _span(s, y)
+    table = _table(f"{row['member']} ({row['iso3']}), {s.name}: the extra defence spending "
+                   "in context",
+                   caption="Line: the budget line in % of GDP (latest year in fiscal.csv).")
+    table.add_column("", no_wrap=True)
+    table.add_column("Line,\n% GDP", justify="right", no_wrap=True)
+    keys = list(MEASURES.values())
+    headers = {"baseline": f"Above\n{s.baseline_pct:g}% of GDP",
+               "base-share": f"Above\n{s.base_year} share"}
+    for m in keys:
+        table.add_column(headers[m.key], justify="right", no_wrap=True)
+
+    def add(label: str, fmt: Any, col: str, line: str = "") -> None:
+        table.add_row(label, line, *[fmt(row[col.format(p=m.prefix)]) for m in keys])
+
+    def head(text: str) -> None:
+        table.add_row(Text(text, style="italic"))
+
+    def per_person(v: Any) -> str:
+        return _num(v, 0)
+
+    head("USD bn")
+    add(f"  {y}", _money, "{p}_usd_bn")
+    add(f"  {span}", _money, "cum_{p}_usd_bn")
+    head(f"USD bn at {s.base_year} prices")
+    add(f"  {y}", _money, "{p}_usd_bn_const")
+    add(f"  {span}", _money, "cum_{p}_usd_bn_const")
+    head("USD per person")
+    add(f"  {y}", per_person, "{p}_usd_per_person")
+    add(f"  {span}", per_person, "cum_{p}_usd_per_person")
+    table.add_section()
+    head(f"% of public spending, {y}")
+    for ln in BUDGET_LINES:
+        add(f"  {CARD_LINE[ln]}", _pct, "{p}_pct_" + ln, _line_info(row, ln))
+    head(f"% of public spending, {span}")
+    for ln in BUDGET_LINES:
+        add(f"  {CARD_LINE[ln]}", _pct, "cum_{p}_pct_" + ln)
+    return table
+
+
+CARD_LINE = {"health": "health", "education": "education",
+             "social_protection": "social protection", "gov_expenditure": "everything (total)"}
+
+
+def _line_info(row: Any, ln: str) -> str:
+    if _missing(row[f"{ln}_pct_gdp"]):
+        return "no data"
+    return f"{row[f'{ln}_pct_gdp']:.1f} ({row[f'{ln}_year']})"
+
+
+def _financing_table(tr: Tradeoff) -> Table:
+    s, y = tr.scenario, tr.year
+    fin = s.financing
+    row = tr.summary.iloc[0]
+    yearly = tr.yearly[tr.yearly.iso3 == row["iso3"]]
+    base = yearly[yearly.year == s.base_year].iloc[0]
+    table = _table(f"Financing the increase over the {s.base_year} share: "
+                   f"{fin.borrowed_pct:g}% borrowed at {fin.interest_rate_pct:g}% interest")
+    table.add_column("")
+    table.add_column(str(s.base_year), justify="right")
+    table.add_column(str(y), justify="right")
+    table.add_row("Gross debt without it, % of GDP", _num(base["debt_without_pct_gdp"]),
+                  _num(row["debt_without_pct_gdp"]))
+    table.add_row("Gross debt with it, % of GDP", _num(base["debt_with_pct_gdp"]),
+                  _num(row["debt_with_pct_gdp"]))
+    table.add_row("Debt added, USD bn", _money(base["added_debt_usd_bn"]),
+                  _money(row["added_debt_usd_bn"]))
+    if fin.borrowed_pct < 100:
+        lines = [fin.cut_line] if fin.cut_line else list(BUDGET_LINES)
+        table.add_section()
+        table.add_row(f"Cut instead ({100 - fin.borrowed_pct:g}%), USD bn", "",
+                      _money(row["cut_usd_bn"]))
+        for ln in lines:
+            table.add_row(f"  as % of {LINE_LABELS[ln]}", "", _pct(row[f"cut_pct_{ln}"]))
+    return table
+
+
+def _group_table(tr: Tradeoff, m: Measure) -> Table:
+    s, y = tr.scenario, tr.year
+    table = _table(f"{tr.selection.label}, {s.name}: spending {m.label(s)} in {y}",
+                   caption=("USD bn at current prices; then as % of each member's public "
+                            "spending on health, education, social protection and in total; "
+                            "then USD per person."))
+    table.add_column("Code")
+    table.add_column("Member", no_wrap=True, max_width=16)
+    table.add_column("USD bn", justify="right", no_wrap=True)
+    for ln in BUDGET_LINES:
+        table.add_column(SHORT_LINE[ln], justify="right", no_wrap=True)
+    table.add_column("USD per\nperson", justify="right", no_wrap=True)
+    for _, row in tr.summary.iterrows():
+        if not row["armed_forces"]:
+            table.add_row(row["iso3"], f"{row['member']}*", *["—"] * 6, style="dim")
+            continue
+        table.add_row(row["iso3"], row["member"], _money(row[f"{m.prefix}_usd_bn"]),
+                      *[_pct(row[f"{m.prefix}_pct_{ln}"]) for ln in BUDGET_LINES],
+                      _num(row[f"{m.prefix}_usd_per_person"], 0))
+    if tr.total is not None:
+        t = tr.total
+        table.add_section()
+        table.add_row("", f"Total {y}", _money(t[f"{m.prefix}_usd_bn"]),
+                      *[_pct(t[f"{m.prefix}_pct_{ln}"]) for ln in BUDGET_LINES],
+                      _num(t[f"{m.prefix}_usd_per_person"], 0), style="bold")
+        table.add_row("", f"Sum {_span(s, y)}", _money(t[f"cum_{m.prefix}_usd_bn"]),
+                      *[_pct(t[f"cum_{m.prefix}_pct_{ln}"]) for ln in BUDGET_LINES],
+                      _num(t[f"cum_{m.prefix}_usd_per_person"], 0))
+    return table
+
+
+SHORT_LINE = {"health": "Health", "education": "Educ.", "social_protection": "Social\nprot.",
+              "gov_expenditure": "Total\nexp."}
+
+
+def _group_debt_table(tr: Tradeoff) -> Table:
+    s, y = tr.scenario, tr.year
+    fin = s.financing
+    table = _table(f"Gross debt in {y}, % of GDP, if the increase over the {s.base_year} "
+                   f"share is {fin.borrowed_pct:g}% borrowed at {fin.interest_rate_pct:g}%",
+                   caption=(f"Increase: spending above the {s.base_year} share, USD bn. "
+                            "Without: IMF WEO Apr 2026. The total row weights members by GDP."))
+    table.add_column("Code")
+    table.add_column("Member", no_wrap=True, max_width=16)
+    table.add_column(f"Increase\n{y}", justify="right", no_wrap=True)
+    table.add_column(f"Increase\n{_span(s, y)}", justify="right", no_wrap=True)
+    table.add_column("Debt\nwithout", justify="right", no_wrap=True)
+    table.add_column("Debt\nwith", justify="right", no_wrap=True)
+    table.add_column("Change,\npoints", justify="right", no_wrap=True)
+    for _, row in tr.summary.iterrows():
+        if not row["armed_forces"]:
+            continue
+        table.add_row(row["iso3"], row["member"], _money(row[f"{FINANCED.prefix}_usd_bn"]),
+                      _money(row[f"cum_{FINANCED.prefix}_usd_bn"]),
+                      _num(row["debt_without_pct_gdp"]), _num(row["debt_with_pct_gdp"]),
+                      _signed(row["debt_with_pct_gdp"] - row["debt_without_pct_gdp"]))
+    if tr.total is not None:
+        t = tr.total
+        table.add_section()
+        table.add_row("", "Total", _money(t[f"{FINANCED.prefix}_usd_bn"]),
+                      _money(t[f"cum_{FINANCED.prefix}_usd_bn"]),
+                      _num(t["debt_without_pct_gdp"]), _num(t["debt_with_pct_gdp"]),
+                      _signed(t["debt_with_pct_gdp"] - t["debt_without_pct_gdp"]),
+                      style="bold")
+    return table
+
+
+def moneyflow_renderables(mf: MoneyFlow) -> list[RenderableType]:
+    """What ``spendcalc moneyflow`` prints: per-member table, a summary sentence, notes."""
+    s, y, m = mf.scenario, mf.year, mf.measure
+    eq = s.equipment
+    table = _table(
+        f"{mf.selection.label}, {s.name}: where the spending {m.label(s)} would go, summed "
+        f"over {_span(s, y)}",
+        caption=(f"USD bn at current prices. Equipment = extra × equipment share; imported = "
+                 f"equipment × {eq.imported_pct:g}%; US suppliers = imported × "
+                 f"{eq.us_share_of_imports_pct:g}%."))
+    table.add_column("Code")
+    table.add_column("Member", no_wrap=True, max_width=16)
+    table.add_column("Extra", justify="right", no_wrap=True)
+    table.add_column("Equip.\nshare", justify="right")
+    table.add_column("Equip-\nment", justify="right", no_wrap=True)
+    table.add_column("Imported", justify="right", no_wrap=True)
+    table.add_column("US\nsuppliers", justify="right", no_wrap=True)
+    for _, row in mf.frame.iterrows():
+        if not row["armed_forces"]:
+            table.add_row(row["iso3"], f"{row['member']}*", *["—"] * 5, style="dim")
+            continue
+        domestic = row["iso3"] == "USA"
+        table.add_row(row["iso3"], row["member"], _money(row["cum_extra_usd_bn"]),
+                      _pct(row["equipment_share_pct"]), _money(row["cum_equipment_usd_bn"]),
+                      "domestic" if domestic else _money(row["cum_imported_usd_bn"]),
+                      "domestic" if domestic else _money(row["cum_us_suppliers_usd_bn"]))
+    t = mf.total
+    if len(mf.selection.codes) > 1 and t["n_allies"] > 0:
+        table.add_section()
+        label = "Allies but US" if "USA" in mf.selection.codes else "Total"
+        table.add_row("", label, _money(t["cum_extra_usd_bn"]), "",
+                      _money(t["cum_equipment_usd_bn"]), _money(t["cum_imported_usd_bn"]),
+                      _money(t["cum_us_suppliers_usd_bn"]), style="bold")
+    return [table, Text(moneyflow_sentence(mf)), _notes(mf.notes), _sources(mf.sources)]
+
+
+def moneyflow_sentence(mf: MoneyFlow) -> str:
+    """The totals in one plain sentence (allies other than the US)."""
+    s, y, m, t = mf.scenario, mf.year, mf.measure, mf.total
+    eq = s.equipment
+    if t["n_allies"] == 0:
+        return ("The United States buys its equipment from its own industry: none of it is "
+                "an import, so there is nothing to split by supplier.")
+    who = mf.selection.label
+    if "USA" in mf.selection.codes:
+        who = f"{who} without the United States"
+    extra = t["cum_extra_usd_bn"]
+    share = budget.percent_of(t["cum_us_suppliers_usd_bn"], extra)
+    reading = "at most " if eq.imported_pct >= 100 else ""
+    return (f"{who}: of USD {_money(extra)} bn spent {m.label(s)} over {_span(s, y)} "
+            f"(USD {_money(t['extra_usd_bn'])} bn in {y}), USD "
+            f"{_money(t['cum_equipment_usd_bn'])} bn would go to major equipment at the "
+            f"assumed equipment shares, and {reading}USD {_money(t['cum_us_suppliers_usd_bn'])}"
+            f" bn ({_pct(share)} of the extra) to US suppliers if {eq.imported_pct:g}% of "
+            f"equipment is imported and {eq.us_share_of_imports_pct:g}% of imports come from "
+            "the US.")
+
+
+# --------------------------------------------------------------------------- chart
+
+def tradeoff_figure(result: Result, member: str | None = None, group: str | None = None,
+                    year: int | None = None, measure: str = "baseline", *,
+                    tradeoff_data: Tradeoff | None = None, data: Dataset | None = None,
+                    fiscal: FiscalData | None = None) -> Figure:
+    """The trade-off chart (matplotlib Figure, no pyplot, Agg-safe).
+
+    One member: left, the extra spending in ``year`` as % of each budget line (both
+    measures); right, the debt ratio path without and with the borrowed new money.
+    A group (or every member): each member's spending ``measure`` in ``year`` as % of its
+    health spending and of total government expenditure. A source line is at the bottom."""
+    from matplotlib.figure import Figure
+
+    tr = tradeoff_data or tradeoff(result, member, group, year, data=data, fiscal=fiscal)
+    s, y = tr.scenario, tr.year
+    if tr.selection.member is not None:
+        fig = Figure(figsize=(10, 4.8), layout="constrained")
+        ax1, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.15, 1]})
+        row = tr.summary.iloc[0]
+        labels = [LINE_LABELS[ln].replace("total government expenditure",
+                                          "total gov. expenditure") for ln in BUDGET_LINES]
+        pos = np.arange(len(BUDGET_LINES))
+        height = 0.38
+        for k, (m, colour) in enumerate(zip(MEASURES.values(), ("#1f5a91", "#d08c2e"),
+                                            strict=True)):
+            vals = np.array([_nan(row[f"{m.prefix}_pct_{ln}"]) for ln in BUDGET_LINES])
+            bars = ax1.barh(pos + (k - 0.5) * height, np.nan_to_num(vals), height,
+                            label=m.label(s), color=colour)
+            for bar, v in zip(bars, vals, strict=True):
+                text = "no data" if math.isnan(v) else f"{v:.1f}%"
+                ax1.annotate(text, (bar.get_width(), bar.get_y() + bar.get_height() / 2),
+                             xytext=(3, 0), textcoords="offset points", va="center",
+                             fontsize=8)
+        ax1.set_yticks(pos, labels)
+        ax1.invert_yaxis()
+        ax1.set_xlabel(f"extra defence spending in {y}, % of the budget line")
+        ax1.set_title(f"{row['member']}: extra spending in {y} vs public budgets", fontsize=10)
+        ax1.legend(fontsize=8, loc="lower right")
+        ax1.margins(x=0.2)
+        yearly = tr.yearly[tr.yearly.iso3 == row["iso3"]]
+        fin = s.financing
+        ax2.plot(yearly.year, yearly.debt_without_pct_gdp, color="#555555",
+                 label="without (IMF to 2031, then held)")
+        ax2.plot(yearly.year, yearly.debt_with_pct_gdp, color="#b03a2e",
+                 label=f"with it, at {fin.interest_rate_pct:g}% interest")
+        ax2.axvline(y, color="#999999", linewidth=0.8, linestyle=":")
+        ax2.set_ylabel("gross government debt, % of GDP")
+        ax2.set_title(f"Gross debt if the increase over the {s.base_year} share\nis "
+                      f"{fin.borrowed_pct:g}% borrowed", fontsize=10)
+        ax2.set_ylim(bottom=0)
+        ax2.legend(fontsize=8)
+        ax2.grid(alpha=0.3)
+    else:
+        m = check_measure(measure)
+        rows = tr.summary[tr.summary.armed_forces].copy()
+        rows = rows.sort_values(f"{m.prefix}_pct_gov_expenditure", ascending=True)
+        fig = Figure(figsize=(9, max(3.5, 0.28 * len(rows) + 1.6)), layout="constrained")
+        ax = fig.subplots()
+        pos = np.arange(len(rows))
+        height = 0.4
+        for k, (ln, colour) in enumerate((("health", "#2e8b57"),
+                                          ("gov_expenditure", "#1f5a91"))):
+            vals = rows[f"{m.prefix}_pct_{ln}"].to_numpy(float)
+            ax.barh(pos + (k - 0.5) * height, np.nan_to_num(vals), height, color=colour,
+                    label=f"% of {LINE_LABELS[ln]}")
+            for p, v in zip(pos, vals, strict=True):
+                if math.isnan(v):
+                    ax.annotate("no data", (0, p + (k - 0.5) * height), xytext=(3, 0),
+                                textcoords="offset points", va="center", fontsize=7)
+        ax.set_yticks(pos, [f"{n} ({c})" for n, c in zip(rows.member, rows.iso3,
+                                                           strict=True)], fontsize=8)
+        ax.set_xlabel(f"defence spending {m.label(s)} in {y}, % of the budget line")
+        ax.set_title(f"{tr.selection.label} — {s.name}: spending {m.label(s)} in {y} vs "
+                     "public budgets", fontsize=10)
+        ax.legend(fontsize=8, loc="lower right")
+        ax.grid(axis="x", alpha=0.3)
+    _source_line(fig, "Source: " + "; ".join(tr.sources) + ". Budget lines held at their "
+                 "latest share of GDP; population held at 2024.")
+    return fig
+
+
+def _source_line(fig: Figure, text: str) -> None:
+    """The source line at the bottom of every chart, wrapped to the figure's width."""
+    import textwrap
+
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    width_in = fig.get_size_inches()[0]
+    lines = textwrap.wrap(text, width=int(width_in * 16))
+    fig.text(0.01, 0.005, "\n".join(lines), fontsize=6.5, color="#444444", ha="left",
+             va="bottom")
+    bottom = (0.12 + 0.11 * len(lines)) / fig.get_size_inches()[1]
+    engine = fig.get_layout_engine()
+    if isinstance(engine, ConstrainedLayoutEngine):
+        engine.set(rect=(0, bottom, 1, 1 - bottom))
+
+
+def _nan(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def write_figure(fig: Figure, path: Any, *, force: bool = False) -> None:
+    """Save ``fig`` atomically in the format of ``path``'s suffix (.png, .svg, .pdf)."""
+    import io
+    from pathlib import Path
+
+    from spendcalc.io.outputs import write_atomic
+
+    path = Path(path)
+    check_chart_path(path, force=force)
+    import matplotlib as mpl
+
+    buffer = io.BytesIO()
+    # A fixed salt makes SVG ids, and so the file, the same for the same inputs.
+    with mpl.rc_context({"svg.hashsalt": "spendcalc", "pdf.fonttype": 42}):
+        fig.savefig(buffer, format=path.suffix.lower().lstrip("."), dpi=200,
+                    metadata=_figure_metadata(path.suffix.lower()))
+    write_atomic(path, buffer.getvalue())
+
+
+CHART_SUFFIXES = (".png", ".svg", ".pdf")
+
+
+def check_chart_path(path: Any, *, force: bool = False) -> None:
+    """Same rules and messages as ``outputs.check_output``, for chart suffixes."""
+    from pathlib import Path
+
+    from spendcalc.core.errors import OutputError
+
+    path = Path(path)
+    if path.suffix.lower() not in CHART_SUFFIXES:
+        raise OutputError(f"{path}: unsupported suffix {path.suffix or '(none)'!r}; "
+                          f"allowed: {', '.join(CHART_SUFFIXES)}")
+    if not path.parent.is_dir():
+        raise OutputError(f"{path}: folder {path.parent} does not exist")
+    if not force and path.exists():
+        raise OutputError(f"{path}: file exists; use --force to overwrite it")
+
+
+def _figure_metadata(suffix: str) -> dict[str, Any]:
+    """Fixed metadata so that the same inputs give the same bytes."""
+    if suffix == ".png":
+        return {"Software": "spendcalc"}
+    if suffix == ".svg":
+        return {"Date": None, "Creator": "spendcalc"}
+    if suffix == ".pdf":
+        return {"CreationDate": None, "ModDate": None, "Creator": "spendcalc",
+                "Producer": "spendcalc"}
+    return {}
+
+
+
+# --------------------------------------------------------------------------- claims
+
+VERDICT_STYLE = {"consistent": "green", "inconsistent": "red", "not_checkable": "yellow",
+                 "mixed": "magenta"}
+VERDICT_WORDS = {"consistent": "consistent", "inconsistent": "inconsistent",
+                 "not_checkable": "not checkable", "mixed": "depends on the edition"}
+
+
+def claims_renderables(results: list[ClaimResult], *,
+                       detail: bool = False) -> list[RenderableType]:
+    """One block per claim, then (for several claims) a summary."""
+    out: list[RenderableType] = []
+    for r in results:
+        out.extend(_claim_block(r, detail=detail))
+    if len(results) > 1:
+        out.append(_claims_summary(results))
+    return out
+
+
+def _outcome_lines(outcomes: Any, dim: bool = False) -> list[RenderableType]:
+    """Per source: '• KEY (edition): verdict', then the numbers, indented."""
+    from rich.padding import Padding
+
+    from spendcalc.evidence.claims import VINTAGE_LABELS
+
+    out: list[RenderableType] = []
+    for o in outcomes:
+        line = Text("  • ")
+        line.append(o.key, style="bold" if not dim else "dim bold")
+        if o.key in VINTAGE_LABELS:
+            line.append(f" ({VINTAGE_LABELS[o.key]})", style="dim")
+        line.append(": ")
+        line.append(VERDICT_WORDS[o.verdict], style="dim" if dim else VERDICT_STYLE[o.verdict])
+        out.append(line)
+        out.append(Padding(Text(o.detail, style="dim" if dim else ""), (0, 0, 0, 4)))
+    return out
+
+
+def _claim_block(r: ClaimResult, *, detail: bool) -> list[RenderableType]:
+    from spendcalc.evidence.claims import stated_text
+
+    c = r.claim
+    head = Text()
+    head.append(c.id, style="bold")
+    head.append(f"  ({c.document})", style="dim")
+    verdict = r.verdict
+    head.append("  ")
+    head.append(VERDICT_WORDS[verdict].upper(), style=f"bold {VERDICT_STYLE[verdict]}")
+    body = Text()
+    body.append("Claimed: ", style="bold")
+    body.append(c.claim)
+    stated = stated_text(c.stated)
+    if stated:
+        body.append("\nFigures given: ", style="bold")
+        body.append(stated)
+    out: list[RenderableType] = [Text(""), head, body]
+    kind = c.check["kind"]
+    if kind == "not_checkable":
+        line = Text()
+        line.append("Not checkable with the bundled data: ", style="bold")
+        line.append(str(c.check["reason"]))
+        out.append(line)
+    else:
+        line = Text()
+        line.append("What the data say: ", style="bold")
+        line.append(r.check.description)
+        out.append(line)
+        out.extend(_outcome_lines(r.check.outcomes))
+        if r.vintages_disagree:
+            groups: dict[str, list[str]] = {}
+            for o in r.check.outcomes:
+                groups.setdefault(VERDICT_WORDS[o.verdict], []).append(o.key)
+            out.append(Text("The editions disagree: " + "; ".join(
+                f"{v} with {', '.join(keys)}" for v, keys in groups.items()) + ".",
+                style="magenta"))
+    for res in r.context:
+        line = Text()
+        line.append("For information (does not set the verdict): ", style="dim bold")
+        line.append(res.description, style="dim")
+        out.append(line)
+        out.extend(_outcome_lines(res.outcomes, dim=True))
+    if detail:
+        line = Text()
+        line.append("Hand check (seeds/claims.toml): ", style="bold")
+        line.append(c.hand_check)
+        out.append(line)
+        hand = ", ".join(f"{k}: {v.replace('_', ' ')}" for k, v in c.expected_verdict.items())
+        out.append(Text(f"Hand-computed verdicts: {hand}.", style="dim"))
+    return out
+
+
+def _claims_summary(results: list[ClaimResult]) -> Text:
+    checkable = [r for r in results if r.claim.check["kind"] != "not_checkable"]
+    by: dict[str, list[str]] = {}
+    for r in checkable:
+        by.setdefault(r.verdict, []).append(r.claim.id)
+    n_not = len(results) - len(checkable)
+    parts = []
+    for verdict in ("consistent", "inconsistent", "not_checkable", "mixed"):
+        ids = by.get(verdict, [])
+        if not ids:
+            continue
+        label = {"consistent": "consistent with every source read",
+                 "inconsistent": "inconsistent with every source read",
+                 "not_checkable": "not checkable (data incomplete)",
+                 "mixed": "depends on the edition" if len(ids) == 1
+                 else "depend on the edition"}[verdict]
+        named = f" ({', '.join(ids)})" if verdict != "consistent" else ""
+        parts.append(f"{len(ids)} {label}{named}")
+    text = Text("\n")
+    text.append(f"{len(results)} claims. ", style="bold")
+    text.append(f"{len(checkable)} have a check against the data"
+                + (": " + "; ".join(parts) if parts else "") + ".")
+    if n_not:
+        text.append(f" {n_not} are not checkable with the bundled data (opinions, events, or "
+                    "facts the data do not hold).")
+    return text
+
+
+# --------------------------------------------------------------------------- exports
+
+def _export(path: Any, first: pd.DataFrame, doc: dict[str, Any], meta: dict[str, Any], *,
+            force: bool) -> list[Any]:
+    """Write ``first`` as CSV (+ ``.meta.json``) or ``doc`` as JSON, atomically."""
+    import json
+    from pathlib import Path
+
+    from spendcalc.io.outputs import CSV_FLOAT_FORMAT, check_output, write_atomic
+
+    path = Path(path)
+    check_output(path, force=force)
+
+    def dumps(obj: object) -> bytes:
+        return (json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode()
+
+    files: dict[Path, bytes] = {}
+    if path.suffix.lower() == ".csv":
+        files[path] = first.to_csv(index=False, float_format=CSV_FLOAT_FORMAT,
+                                   lineterminator="\n").encode()
+        files[Path(f"{path}.meta.json")] = dumps(meta)
+    else:
+        files[path] = dumps(doc)
+    for target, content in files.items():
+        write_atomic(target, content)
+    return list(files)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    import json
+
+    out: list[dict[str, Any]] = json.loads(frame.to_json(orient="records",
+                                                         double_precision=10))
+    return out
+
+
+def _clean(obj: dict[str, Any]) -> dict[str, Any]:
+    return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in obj.items()}
+
+
+def _export_meta(meta: dict[str, Any], scenario: Scenario, year: int, what: str,
+                 notes: list[str], sources: list[str]) -> dict[str, Any]:
+    return {**meta, "view": what, "year": year,
+            "financing": scenario.financing.model_dump(mode="json"),
+            "equipment": scenario.equipment.model_dump(mode="json"),
+            "notes": notes, "view_sources": sources,
+            "units": "money in billions of current US dollars (_const: constant base-year "
+                     "dollars); *_pct_<line>: percent of that budget line; *_per_person: US "
+                     "dollars; debt in percent of GDP; cum_*: summed over the years after the "
+                     "base year up to 'year'"}
+
+
+def write_tradeoff(tr: Tradeoff, path: Any, *, force: bool = False) -> list[Any]:
+    """CSV: one row per member for the chosen year; JSON: meta, summary, total, yearly."""
+    meta = _export_meta(tr.meta, tr.scenario, tr.year, "tradeoff", tr.notes, tr.sources)
+    doc = {"meta": meta, "summary": _records(tr.summary),
+           "total": _clean(tr.total) if tr.total else None, "yearly": _records(tr.yearly)}
+    return _export(path, tr.summary, doc, meta, force=force)
+
+
+def write_moneyflow(mf: MoneyFlow, path: Any, *, force: bool = False) -> list[Any]:
+    """CSV: one row per member; JSON: meta, members, total."""
+    meta = _export_meta({}, mf.scenario, mf.year, f"moneyflow ({mf.measure.key})", mf.notes,
+                        mf.sources)
+    doc = {"meta": meta, "members": _records(mf.frame), "total": _clean(mf.total)}
+    return _export(path, mf.frame, doc, meta, force=force)

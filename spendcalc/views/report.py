@@ -1,0 +1,916 @@
+"""A self-contained HTML report of one or more scenarios: ``spendcalc report``.
+
+    from spendcalc.core import result as api
+    from spendcalc.views import report
+    result = api.compute(api.load_scenario("hague-2035"))
+    html = report.build([result])                      # one HTML page as a string
+    report.write(html, Path("report.html"))            # atomic; refuses to overwrite
+
+The page holds, per scenario, the headline gap chart, the core-share paths of the largest
+allies and of those furthest below their target, the aggregate table, a sortable per-member
+table and the assumptions in words; with several scenarios, a comparison (chart and tables);
+then the claims check (``spendcalc claims``) and the data sources and vintage.
+
+Everything is inside the file: charts are inline SVG (text drawn as paths, so no font is
+needed), the style sheet and the few lines of sorting script are inlined from
+``spendcalc/report_assets``; nothing is fetched from the network. Every number in the tables
+and sentences is a cell of the projection table, its aggregates or ``whatif.compare``, only
+formatted here; the charts are ``spendcalc.views.charts``'s.
+
+The same inputs give the same bytes, apart from the creation time; set ``SOURCE_DATE_EPOCH``
+(seconds since 1970, UTC) or pass ``created=`` to fix it too.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from spendcalc.core.errors import OutputError, SpendcalcError
+from spendcalc.core.version import __version__
+from spendcalc.io import outputs
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from spendcalc.core.models import Scenario
+    from spendcalc.core.result import Result
+    from spendcalc.evidence.claims import ClaimResult, Outcome
+    from spendcalc.io.data import Dataset
+
+SUFFIXES = (".html", ".htm")
+PATH_MEMBERS = 6
+"""How many members each paths chart draws (the largest; the furthest below target)."""
+KEY_GROUPS = ("nato", "european-allies")
+SORT_HINT = "Click a column heading to sort."
+"""Groups named in the summary sentences and the comparison tables."""
+
+
+class ReportError(SpendcalcError):
+    """A report cannot be made as asked (same scenario twice, bad output file, ...)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Output files
+
+
+def check_output(path: Path, *, force: bool = False) -> None:
+    """Fail before any work on a suffix other than .html, a missing folder or an existing
+    file (without ``force``). A .pdf gets its own message: print the HTML from a browser."""
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        raise OutputError(f"{path}: PDF is not supported; write .html and use the browser's "
+                          "Print > Save as PDF (the page has print styles)")
+    outputs.check_output(path, force=force, formats=SUFFIXES)
+
+
+def default_output(names: Sequence[str]) -> Path:
+    """``report-SCENARIO.html`` (``report-A-vs-B.html`` for several) in the current folder."""
+    return Path(f"report-{'-vs-'.join(names)}.html")
+
+
+def write(content: str, path: Path, *, force: bool = False) -> Path:
+    """Write the page atomically (a temporary file renamed into place)."""
+    from spendcalc.io.outputs import write_atomic
+
+    path = Path(path)
+    check_output(path, force=force)
+    write_atomic(path, content.encode("utf-8"))
+    return path
+
+
+def creation_time() -> datetime:
+    """Now (UTC, to the second), or ``SOURCE_DATE_EPOCH`` (whole seconds since 1970, the
+    reproducible-builds convention) when it is set, for byte-identical reports."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    return datetime.now(tz=UTC).replace(microsecond=0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Formatting: the only thing this module does to numbers
+
+
+def _missing(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        return math.isnan(float(value))
+    except (TypeError, ValueError):
+        return True
+
+
+def money(value: Any, signed: bool = False) -> str:
+    """USD bn with one decimal and thousands separators ("—" where there is no value)."""
+    if _missing(value):
+        return "—"
+    text = f"{float(value):+,.1f}" if signed else f"{float(value):,.1f}"
+    if text.lstrip("+-") == "0.0":
+        text = "0.0"  # no sign on a value that rounds to zero
+    return text.replace("-", "−")
+
+
+def pct(value: Any, signed: bool = False) -> str:
+    """A share of GDP (or of a total) with two decimals."""
+    if _missing(value):
+        return "—"
+    text = f"{float(value):+.2f}" if signed else f"{float(value):.2f}"
+    if text.lstrip("+-") == "0.00":
+        text = "0.00"
+    return text.replace("-", "−")
+
+
+def share(value: Any) -> str:
+    """A share of a total, one decimal, with %."""
+    return "—" if _missing(value) else f"{float(value):.1f}%"
+
+
+def _e(text: Any) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _raw(value: Any) -> str:
+    """The exact value for sorting and checking (``data-v``); empty where there is none."""
+    return "" if _missing(value) else repr(float(value))
+
+
+@dataclass(frozen=True)
+class Col:
+    """A numeric column of an HTML table: a table column in one year, and its format."""
+
+    head: str
+    column: str
+    year: int | None
+    kind: str = "money"  # money | signed | pct | share | int
+    scenario: str | None = None
+    """Set in comparison tables: the scenario the column belongs to (``data-scenario``)."""
+
+    def value(self, row: dict[str, Any] | None) -> Any:
+        return None if row is None else row.get(self.column)
+
+    def text(self, row: dict[str, Any] | None) -> str:
+        value = self.value(row)
+        if self.kind == "money":
+            return money(value)
+        if self.kind == "signed":
+            return money(value, signed=True)
+        if self.kind == "pct":
+            return pct(value)
+        if self.kind == "share":
+            return share(value)
+        return "—" if _missing(value) else f"{int(value):d}"
+
+    def attrs(self, row: dict[str, Any] | None) -> str:
+        """``data-col``, ``data-year`` and ``data-v``: where the number comes from."""
+        year = "" if self.year is None else f' data-year="{self.year}"'
+        scen = "" if self.scenario is None else f' data-scenario="{_e(self.scenario)}"'
+        return (f' data-col="{_e(self.column)}"{year}{scen} '
+                f'data-v="{_raw(self.value(row))}"')
+
+    def cell(self, row: dict[str, Any] | None) -> str:
+        return f'<td class="n"{self.attrs(row)}>{self.text(row)}</td>'
+
+    def span(self, row: dict[str, Any] | None) -> str:
+        return f"<span{self.attrs(row)}>{self.text(row)}</span>"
+
+
+def _h(label: str, unit: str) -> str:
+    """A column heading (HTML): the label, and its unit on a second, lighter line. Words with
+    a hyphen (scenario names) are not broken."""
+    words = " ".join(f'<span class="nb">{_e(w)}</span>' if "-" in w else _e(w)
+                     for w in label.split(" "))
+    return f'{words}<span class="unit">{_e(unit)}</span>'
+
+
+def _head(cols: Iterable[Col], first: Sequence[str], sortable: bool) -> str:
+    def th(text: str, numeric: bool) -> str:
+        inner = f'<button type="button">{text}</button>' if sortable else text
+        cls = ' class="n"' if numeric else ""
+        return f'<th scope="col"{cls}>{inner}</th>'
+
+    cells = [th(h, False) for h in first] + [th(c.head, True) for c in cols]
+    return f"<thead><tr>{''.join(cells)}</tr></thead>"
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = frame.to_dict("records")  # type: ignore[assignment]
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Charts: spendcalc.views.charts figures as inline SVG
+
+
+def _svg(fig: Any, prefix: str, label: str) -> str:
+    """A matplotlib figure as an ``<svg>`` element for inlining: no XML prolog, no metadata,
+    no namespace URLs, every id prefixed (several charts share one page), sized by CSS."""
+    import matplotlib as mpl
+
+    from spendcalc.views import charts as plots
+
+    with mpl.rc_context({"svg.fonttype": "path"}):
+        text = plots.to_bytes(fig, "svg").decode("utf-8")
+    text = text[text.index("<svg"):]
+    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.S)
+    text = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}-{m[1]}"', text)
+    text = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}-{m[1]})", text)
+    text = re.sub(r'xlink:href="#([^"]+)"', lambda m: f'href="#{prefix}-{m[1]}"', text)
+    text = text.replace("<style type=\"text/css\">*{", f"<style>#{prefix} *{{")
+    root = re.match(r"<svg[^>]*>", text)
+    view = re.search(r'viewBox="([^"]+)"', root[0]) if root else None
+    if root is None or view is None:
+        raise ReportError(f"{label}: matplotlib wrote an SVG without a viewBox")
+    text = (f'<svg id="{prefix}" class="chart-svg" viewBox="{view[1]}" role="img" '
+            f'aria-labelledby="{prefix}-title">' + text[root.end():])
+    text = re.sub(r"<title>", f'<title id="{prefix}-title">', text, count=1)
+    if f'id="{prefix}-title"' not in text:  # a figure without a title: name it
+        text = text.replace(">", f'><title id="{prefix}-title">{_e(label)}</title>', 1)
+    return text.strip()
+
+
+def _figure(render: Any, prefix: str, label: str, caption: str = "", kind: str = "") -> str:
+    """A chart as ``<figure>``; if the chart cannot be drawn, a note saying why."""
+    from spendcalc.views.charts import PlotError
+
+    try:
+        fig = render()
+    except PlotError as exc:
+        return f'<p class="chart-missing">{_e(label)}: not drawn ({_e(exc)}).</p>'
+    body = _svg(fig, f"chart-{prefix}", label)
+    cap = f"<figcaption>{_e(caption)}</figcaption>" if caption else ""
+    cls = f"chart {kind}".strip()
+    return f'<figure class="{cls}" data-chart="{_e(prefix)}">{body}{cap}</figure>'
+
+
+def _count(n: int) -> str:
+    words = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+    return words[n] if 0 <= n < len(words) else str(n)
+
+
+# ---------------------------------------------------------------------------------------------
+# Which members the paths charts show
+
+
+def largest(result: Result, n: int = PATH_MEMBERS) -> list[str]:
+    """The ``n`` members with the largest base-year spending (``total_usd_bn``)."""
+    t = result.table
+    base = t[(t.year == result.scenario.base_year) & t.armed_forces.astype(bool)]
+    base = base.dropna(subset=["total_usd_bn"])
+    order = base.sort_values(["total_usd_bn", "iso3"], ascending=[False, True], kind="stable")
+    return [str(c) for c in order.iso3.head(n)]
+
+
+def furthest_behind(result: Result, n: int = PATH_MEMBERS) -> tuple[list[str], bool]:
+    """The ``n`` members whose base-year core share is furthest below their core target
+    (``target_core_pct`` - ``core_pct`` in the base year, used only to choose), and True;
+    when no member is below its target (or there is none), the ``n`` lowest base-year core
+    shares, and False."""
+    t = result.table
+    base = t[(t.year == result.scenario.base_year) & t.armed_forces.astype(bool)]
+    base = base.dropna(subset=["core_pct"])
+    behind = base.assign(_gap=base.target_core_pct - base.core_pct)
+    behind = behind[behind._gap > 1e-9]
+    if len(behind):
+        order = behind.sort_values(["_gap", "total_usd_bn", "iso3"],
+                                   ascending=[False, False, True], kind="stable")
+        return [str(c) for c in order.iso3.head(n)], True
+    order = base.sort_values(["core_pct", "iso3"], kind="stable")
+    return [str(c) for c in order.iso3.head(n)], False
+
+
+# ---------------------------------------------------------------------------------------------
+# Assumptions in words
+
+
+def assumptions(scenario: Scenario, data: Dataset) -> list[str]:
+    """The scenario's assumptions as sentences (HTML-escaped), from its settings."""
+    from spendcalc.evidence.explain import SHAPE_WORDS
+
+    s = scenario
+    name = {m.iso3: m.name for m in data.members}
+    out: list[str] = []
+    last_data = data.gdp_years[-1]
+    col = data.share_years.index(s.base_year) if s.base_year in data.share_years else None
+    estimates = col is not None and any(row[col] for row in data.share_estimate)
+    out.append(f"<strong>Years.</strong> The projection starts from each ally's {s.base_year} "
+               "share of GDP as NATO reports it (the base year"
+               + ("; partly NATO estimates" if estimates else "")
+               + f"; the source of each figure is under Data sources) and runs to {s.horizon}.")
+    if s.target is None:
+        out.append(f"<strong>Target.</strong> None: every ally keeps its {s.base_year} share "
+                   "of GDP, so spending changes only with GDP.")
+    else:
+        tg = s.target
+        out.append(f"<strong>Target.</strong> {tg.core_pct:g}% of GDP on core defence (NATO's "
+                   f"definition) plus {tg.related_pct:g}% on defence- and security-related "
+                   f"spending, {tg.core_pct + tg.related_pct:g}% in all, reached in {tg.year} "
+                   "and held after.")
+        words = SHAPE_WORDS[s.path.shape]
+        text = f"<strong>Path.</strong> Shares move {_e(words)}"
+        if s.path.shape in ("front-loaded", "back-loaded"):
+            text += f" (curvature {s.path.curvature:g})"
+        elif s.path.shape == "step" and s.path.step_year:
+            text += f" (in {s.path.step_year})"
+        elif s.path.shape == "points" and s.path.points:
+            text += " (" + ", ".join(f"{y}: {p:g}% core" for y, p in
+                                     sorted(s.path.points.items())) + ")"
+        text += "."
+        if s.path.delivered_pct != 100:
+            text += (f" Only {s.path.delivered_pct:g}% of each planned change is delivered "
+                     "(path.delivered_pct).")
+        out.append(text)
+    out.append("<strong>Cuts.</strong> " + (
+        "Shares may fall below their base-year level where the path says so (allow_cuts)."
+        if s.allow_cuts else
+        f"No ally's share falls below its {s.base_year} share (a target below it is raised "
+        "to it)."))
+    for code, ex in s.exemptions.items():
+        when = ex.year or (s.target.year if s.target else s.horizon)
+        src = f" (source {_e(ex.source)})" if ex.source else ""
+        out.append(f"<strong>Exemption: {_e(name.get(code, code))}.</strong> Its own target "
+                   f"replaces the common one: {ex.core_pct:g}% core + {ex.related_pct:g}% "
+                   f"related by {when}. Reason given: {_e(ex.reason.rstrip('.'))}{src}.")
+    if s.milestones:
+        stones = "; ".join(
+            f"{_e(name.get(ms.member, ms.member))} {ms.pct:g}% core in {ms.year}"
+            + (f" ({_e(ms.source)})" if ms.source else "") for ms in s.milestones)
+        out.append(f"<strong>National milestones</strong> (met exactly in their year): "
+                   f"{stones}.")
+    if s.related.base_pct:
+        out.append(f"<strong>Related spending.</strong> {s.related.base_pct:g}% of GDP of "
+                   f"defence-related spending is assumed to be spent already in {s.base_year}.")
+    else:
+        out.append("<strong>Related spending.</strong> No data exist for the defence-related "
+                   f"category; none is counted in {s.base_year}, so all of it is new spending "
+                   "(an upper bound on its cost).")
+    g = s.growth
+    if g.source == "flat":
+        text = (f"<strong>GDP growth.</strong> Nominal GDP in US dollars grows "
+                f"{g.flat_pct:g}% a year for every ally.")
+    else:
+        text = ("<strong>GDP growth.</strong> GDP in current US dollars grows with each ally's "
+                "real growth (IMF World Economic Outlook, October 2025) combined with US "
+                "inflation: exchange rates are held constant in real terms; the 2030 rates "
+                f"hold after 2030. NATO's GDP series ends in {last_data}.")
+        if g.real_offset:
+            text += f" Real growth is changed by {g.real_offset:+g} points a year for all."
+    if g.overrides:
+        text += " Growth set by the scenario: " + ", ".join(
+            f"{_e(name.get(c, c))} {v:g}% a year" for c, v in g.overrides.items()) + "."
+    if g.shock is not None:
+        text += f" In {g.shock.year} every ally's growth changes by {g.shock.pct:+g} points."
+    out.append(text)
+    out.append(f"<strong>Baseline.</strong> Gaps are measured against {s.baseline_pct:g}% of "
+               "GDP" + (" (the old Wales guideline)." if s.baseline_pct == 2.0 else "."))
+    if isinstance(s.members, list) or s.exclude:
+        chosen = s.members if isinstance(s.members, list) else [m.iso3 for m in data.members]
+        chosen = [c for c in chosen if c not in s.exclude]
+        text = f"<strong>Members.</strong> {len(chosen)} allies: " + ", ".join(
+            _e(name.get(c, c)) for c in chosen) + "."
+        out.append(text)
+    out.append("<strong>Prices.</strong> Money is in billions of current US dollars; "
+               f"constant {s.base_year} dollars (in spendcalc's exports) are deflated by US "
+               "inflation. Iceland has no armed forces: it is listed without spending and "
+               "adds nothing to totals or to group GDP.")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables
+
+
+def _member_table(result: Result, prefix: str) -> str:
+    s = result.scenario
+    base, last = s.base_year, s.horizon
+    t = result.table
+    start = {r["iso3"]: r for r in _records(t[t.year == base])}
+    end = _records(t[t.year == last])
+    b = f"{s.baseline_pct:g}%"
+    cols_base = [Col(_h(f"Core {base}", "% of GDP"), "core_pct", base, "pct"),
+                 Col(_h(f"Spending {base}", "USD bn"), "total_usd_bn", base)]
+    cols_last = [Col(_h(f"Core {last}", "% of GDP"), "core_pct", last, "pct"),
+                 Col(_h(f"Total {last}", "% of GDP"), "total_pct", last, "pct"),
+                 Col(_h("Target", "total, % of GDP"), "target_total_pct", last, "pct"),
+                 Col(_h(f"Spending {last}", "USD bn"), "total_usd_bn", last),
+                 Col(_h(f"Above {b} in {last}", "USD bn"), "extra_over_baseline_usd_bn", last,
+                     "signed"),
+                 Col(_h(f"Cumulative above {b}", f"USD bn, {base + 1}–{last}"),
+                     "cum_extra_over_baseline_usd_bn", last, "signed"),
+                 Col(_h(f"Share {last}", "% of all allies"), "share_of_total_pct", last,
+                     "share")]
+    rows = []
+    for i, row in enumerate(end):
+        code = str(row["iso3"])
+        first = start.get(code)
+        member = _e(row["member"])
+        if not row["armed_forces"]:
+            member += '<br><span class="note">no armed forces</span>'
+        cells = ([c.cell(first) for c in cols_base] + [c.cell(row) for c in cols_last])
+        rows.append(f'<tr data-key="{_e(code)}" data-i="{i}"><th scope="row">{member}</th>'
+                    f'<td class="code">{_e(code)}</td>{"".join(cells)}</tr>')
+    years = sorted({int(y) for y in t.target_year.dropna()}) if "target_year" in t else []
+    when = (f" Targets are due in {', '.join(map(str, years))}." if years else "")
+    caption = (f"Shares in % of GDP; money in USD bn at current prices. Above {b}: spending "
+               f"minus {b} of GDP; cumulative: its sum over {base + 1}–{last}. Share: of all "
+               f"allies' spending in the scenario.{when}")
+    return ('<div class="table-wrap">'
+            f'<table class="sortable members" id="{prefix}-members-table">'
+            f'<caption>{_e(caption)}<span class="screen"> {SORT_HINT}</span></caption>'
+            + _head([*cols_base, *cols_last], ["Member", "Code"], True)
+            + f'<tbody class="sort">{"".join(rows)}</tbody></table></div>')
+
+
+def _aggregate_table(result: Result, prefix: str) -> str:
+    s = result.scenario
+    base, last = s.base_year, s.horizon
+    a = result.aggregates
+    start = {r["group"]: r for r in _records(a[a.year == base])}
+    b = f"{s.baseline_pct:g}%"
+    cols_base = [Col(_h(f"Spending {base}", "USD bn"), "total_usd_bn", base),
+                 Col(_h(f"Total {base}", "% of GDP"), "total_pct", base, "pct")]
+    cols_last = [Col(_h(f"Spending {last}", "USD bn"), "total_usd_bn", last),
+                 Col(_h(f"Total {last}", "% of GDP"), "total_pct", last, "pct"),
+                 Col(_h(f"Above {b} in {last}", "USD bn"), "extra_over_baseline_usd_bn", last,
+                     "signed"),
+                 Col(_h(f"Cumulative above {b}", f"USD bn, {base + 1}–{last}"),
+                     "cum_extra_over_baseline_usd_bn", last, "signed"),
+                 Col(_h(f"Share {last}", "% of all allies"), "share_of_total_pct", last,
+                     "share")]
+    count = Col("Allies", "n_members", None, "int")
+    rows = []
+    for row in _records(a[a.year == last]):
+        key = str(row["group"])
+        cells = ([count.cell(row)] + [c.cell(start.get(key)) for c in cols_base]
+                 + [c.cell(row) for c in cols_last])
+        rows.append(f'<tr data-key="{_e(key)}"><th scope="row">{_e(row["label"])}</th>'
+                    f'{"".join(cells)}</tr>')
+    t = result.table
+    us = {int(r["year"]): r for r in _records(t[t.iso3 == "USA"])}
+    note = ""
+    if base in us and last in us:
+        col_b = Col(f"{base}", "share_of_total_pct", base, "share")
+        col_l = Col(f"{last}", "share_of_total_pct", last, "share")
+        note = (f'<p class="note" id="{prefix}-us-share" data-key="USA">The United States\' '
+                f"share of all allies' spending in the scenario: {col_b.span(us[base])} in "
+                f"{base}, {col_l.span(us[last])} in {last}.</p>")
+    caption = ("Sums over each group's allies in the scenario; a group's % of GDP is its "
+               "spending over its allies' GDP (Iceland excluded). Money in USD bn at current "
+               "prices. Share of total: of all allies in the scenario.")
+    return ('<div class="table-wrap keep">'
+            f'<table class="aggregates" id="{prefix}-aggregates-table">'
+            f"<caption>{_e(caption)}</caption>"
+            + _head([count, *cols_base, *cols_last], ["Group"], False)
+            + f'<tbody>{"".join(rows)}</tbody></table></div>{note}')
+
+
+def _summary(result: Result) -> str:
+    """One paragraph with the headline numbers (the aggregates' cells, formatted)."""
+    s = result.scenario
+    base, last = s.base_year, s.horizon
+    a = result.aggregates
+    rows = {(r["group"], int(r["year"])): r for r in _records(a)}
+    parts = []
+    for key in KEY_GROUPS:
+        if (key, base) not in rows or (key, last) not in rows:
+            continue
+        b, e = rows[(key, base)], rows[(key, last)]
+        label = _e(e["label"])
+        cum = e["cum_extra_over_baseline_usd_bn"]
+        more = "less" if not _missing(cum) and float(cum) < 0 else "more"
+        parts.append(
+            f"<strong>{label}</strong> ({int(e['n_members'])} allies): USD "
+            f"{money(b['total_usd_bn'])} bn ({pct(b['total_pct'])}% of GDP) in {base}, USD "
+            f"{money(e['total_usd_bn'])} bn ({pct(e['total_pct'])}%) in {last}; over "
+            f"{base + 1}–{last}, USD {money(abs(float(cum)))} bn {more} in all than "
+            f"{s.baseline_pct:g}% of GDP.")
+    if not parts:
+        return ""
+    return "<p>Defence spending (core + related) in this scenario. " + " ".join(parts) + "</p>"
+
+
+# ---------------------------------------------------------------------------------------------
+# Sections
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    body: str
+    children: tuple[tuple[str, str], ...] = ()
+    """(id, title) of the sub-sections, for the contents."""
+    scenario: bool = False
+
+
+def _scenario_section(result: Result, index: int, data: Dataset, history: pd.DataFrame,
+                      several: bool) -> Section:
+    from spendcalc.views import charts as plots
+
+    s = result.scenario
+    sid = f"s{index}"
+    run = plots.as_run(result)
+    brief = plots.assumptions(result.meta.get("scenario_settings") or {})
+    parts: list[str] = []
+    children: list[tuple[str, str]] = []
+
+    def sub(key: str, title: str, new_page: bool = False) -> None:
+        children.append((f"{sid}-{key}", title))
+        cls = ' class="new-page"' if new_page else ""
+        parts.append(f'<h3 id="{sid}-{key}"{cls}>{_e(title)}</h3>')
+
+    if s.description and several:
+        parts.append(f'<p class="lead">{_e(s.description)}</p>')
+    parts.append(_summary(result))
+    if brief:
+        parts.append(f'<p class="note">In brief: {_e(brief)}. Details under '
+                     f'<a href="#{sid}-assumptions">Assumptions</a>.</p>')
+
+    sub("gap", f"Spending above {s.baseline_pct:g}% of GDP in {s.horizon}")
+    parts.append(_figure(lambda: plots.render("gap", [run], plots.Options()).figure,
+                         f"{sid}-gap", "Gap chart",
+                         f"Bars: the “Above {s.baseline_pct:g}% in {s.horizon}” column of the "
+                         f"table “Every ally” below; ◆: the same in {s.base_year}."))
+
+    sub("paths", "Paths of core defence spending")
+    big = largest(result)
+    behind, below = furthest_behind(result)
+    if not big:
+        parts.append('<p class="chart-missing">No ally in this scenario has armed forces: '
+                     "there are no defence-spending paths to draw.</p>")
+    else:
+        head = "Core defence spending, % of GDP: "
+        big_title = head + (f"the largest spender in {s.base_year}" if len(big) == 1 else
+                            f"the {_count(len(big))} largest spenders in {s.base_year}")
+        if below:
+            behind_title = head + (
+                f"the ally furthest below its core target in {s.base_year}"
+                if len(behind) == 1 else f"the {_count(len(behind))} allies furthest below "
+                f"their core target in {s.base_year}")
+            why = (f"By the distance, in points of GDP, between the {s.base_year} core share "
+                   "and the core target.")
+        else:
+            behind_title = head + (f"the lowest core share in {s.base_year}"
+                                   if len(behind) == 1 else
+                                   f"the {_count(len(behind))} lowest core shares in "
+                                   f"{s.base_year}")
+            why = (f"No ally is below its core target in {s.base_year}; these have the lowest "
+                   "core shares.")
+        parts.append(_figure(lambda: plots.render(
+            "paths", [run], plots.Options(members=tuple(big), title=big_title),
+            history=history).figure, f"{sid}-paths-largest", big_title,
+            f"By spending in {s.base_year} (USD bn).", "half"))
+        parts.append(_figure(lambda: plots.render(
+            "paths", [run], plots.Options(members=tuple(behind), title=behind_title),
+            history=history).figure, f"{sid}-paths-behind", behind_title, why, "half"))
+
+    sub("aggregates", "Groups of allies")
+    parts.append(_aggregate_table(result, sid))
+    sub("assumptions", "Assumptions")
+    parts.append('<ul class="assumptions">' + "".join(
+        f"<li>{line}</li>" for line in assumptions(s, data)) + "</ul>")
+    sub("members", "Every ally", new_page=True)
+    parts.append(_member_table(result, sid))
+    return Section(sid, f"Scenario {s.name}", "".join(parts), tuple(children), scenario=True)
+
+
+def chart_year(a: Result, b: Result) -> int | None:
+    """The year, common to both, in which the NATO totals (``total_usd_bn`` of the largest
+    group, used only to choose) of ``a`` and ``b`` differ most; None if they never differ by
+    USD 0.05 bn (the tables' precision)."""
+    def totals(r: Result) -> dict[int, float]:
+        g = r.aggregates
+        key = g.sort_values("n_members", ascending=False, kind="stable").group.iloc[0]
+        rows = g[g.group == key]
+        return {int(y): float(v) for y, v in zip(rows.year, rows.total_usd_bn, strict=True)}
+
+    ta, tb = totals(a), totals(b)
+    best, year = 0.05, None
+    for y in sorted(set(ta) & set(tb)):
+        if y > min(a.scenario.base_year, b.scenario.base_year) and abs(tb[y] - ta[y]) >= best:
+            best, year = abs(tb[y] - ta[y]), y
+    return year
+
+
+def _comparison_section(results: Sequence[Result]) -> Section:
+    from spendcalc.core import whatif
+    from spendcalc.views import charts as plots
+
+    table = whatif.compare(list(results))
+    names = [r.scenario.name for r in results]
+    first = names[0]
+    horizons = [r.scenario.horizon for r in results]
+    base_pct = results[0].scenario.baseline_pct
+    parts = ['<p>The scenarios side by side. Differences are from the first scenario, '
+             f"<strong>{_e(first)}</strong>. The tables are those of "
+             "<code>spendcalc compare</code>: each scenario in its horizon year.</p>", "<ul>"]
+    for r in results:
+        brief = plots.assumptions(r.meta.get("scenario_settings") or {})
+        parts.append(f"<li><strong>{_e(r.scenario.name)}</strong>: "
+                     f"{_e(r.scenario.description or brief)}"
+                     + (f' <span class="note">({_e(brief)})</span>' if r.scenario.description
+                        and brief else "") + "</li>")
+    parts.append("</ul>")
+    children: list[tuple[str, str]] = []
+    runs = [plots.as_run(r) for r in results]
+    for i, (result, other) in enumerate(zip(results[1:], runs[1:], strict=True), 2):
+        key = f"cmp-chart-{i}"
+        year = chart_year(results[0], result)
+        title = f"{other.name} minus {first}"
+        children.append((key, f"Chart: {title}"))
+        if year is None:
+            parts.append(f'<h3 id="{key}">{_e(title)}</h3><p>The two scenarios give the same '
+                         "NATO total in every year; no chart of their difference is drawn.</p>")
+            continue
+        parts.append(f'<h3 id="{key}">Spending in {year}: {_e(title)}</h3>')
+        parts.append(_figure(lambda other=other, year=year: plots.render(
+            "compare", [runs[0], other], plots.Options(diff=True, year=year)).figure,
+            key, f"{title}, {year}",
+            f"{year}: the year in which the two scenarios' NATO totals differ most. Bars: "
+            f"spending (core + related) in {other.name} minus {first}, per ally."))
+
+    by = {(r["kind"], r["key"], r["scenario"]): r for r in _records(table)}
+    keys = list(dict.fromkeys(zip(table.kind, table.key, strict=True)))
+    label = {(r["kind"], r["key"]): r["name"] for r in _records(table)}
+
+    def comparison(cid: str, title: str, column: str, with_pct: bool) -> str:
+        cols: list[tuple[str, Col]] = []
+        for n, h in zip(names, horizons, strict=True):
+            kind = "signed" if column.startswith("cum_") else "money"
+            cols.append((n, Col(_h(n, f"USD bn, {h}" if with_pct else "USD bn"), column, h,
+                                kind, scenario=n)))
+            if with_pct:
+                cols.append((n, Col(_h(n, f"% of GDP, {h}"), "total_pct", h, "pct",
+                                    scenario=n)))
+        for n, h in zip(names[1:], horizons[1:], strict=True):
+            cols.append((n, Col(_h(f"{n} − {first}", "USD bn"), f"{column}_vs_first", h,
+                                "signed", scenario=n)))
+        head = _head([c for _, c in cols], ["Member or group"], True)
+        bodies: dict[str, list[str]] = {"group": [], "member": []}
+        for i, (kind, key) in enumerate(keys):
+            if kind == "group" and key not in KEY_GROUPS:
+                continue
+            cells = "".join(c.cell(by.get((kind, key, n))) for n, c in cols)
+            bodies[kind].append(f'<tr data-key="{_e(key)}" data-i="{i}"><th scope="row">'
+                                f"{_e(label[(kind, key)])}</th>{cells}</tr>")
+        children.append((cid, title))
+        return (f'<h3 id="{cid}">{_e(title)}</h3><div class="table-wrap">'
+                f'<table class="sortable comparison" id="{cid}-table">'
+                "<caption>Money in USD bn at current prices."
+                f'<span class="screen"> {SORT_HINT}</span></caption>{head}'
+                f'<tbody class="totals">{"".join(bodies["group"])}</tbody>'
+                f'<tbody class="sort">{"".join(bodies["member"])}</tbody></table></div>')
+
+    parts.append(comparison("cmp-spending", "Defence spending in the horizon year",
+                            "total_usd_bn", True))
+    parts.append(comparison("cmp-cumulative",
+                            f"Cumulative spending above {base_pct:g}% of GDP to the horizon",
+                            "cum_extra_over_baseline_usd_bn", False))
+    return Section("comparison", "Comparing the scenarios", "".join(parts), tuple(children))
+
+
+VERDICT_WORDS = {"consistent": "consistent", "inconsistent": "inconsistent",
+                 "not_checkable": "not checkable", "mixed": "depends on the edition"}
+
+
+def _verdict(verdict: str) -> str:
+    return f'<span class="verdict v-{_e(verdict)}">{_e(VERDICT_WORDS[verdict])}</span>'
+
+
+def _outcomes(outcomes: Iterable[Outcome], context: bool = False) -> str:
+    from spendcalc.evidence.claims import VINTAGE_LABELS
+
+    items = []
+    for o in outcomes:
+        label = f" ({_e(VINTAGE_LABELS[o.key])})" if o.key in VINTAGE_LABELS else ""
+        verdict = _e(VERDICT_WORDS[o.verdict]) if context else _verdict(o.verdict)
+        items.append(f"<li><strong>{_e(o.key)}</strong>{label}: {verdict}"
+                     f'<br><span class="detail">{_e(o.detail)}</span></li>')
+    cls = ' class="context"' if context else ""
+    return f"<ul{cls}>{''.join(items)}</ul>"
+
+
+def claims_summary(results: Sequence[ClaimResult]) -> str:
+    """The verdict summary in one paragraph (as ``spendcalc claims`` prints it)."""
+    checkable = [r for r in results if r.claim.check["kind"] != "not_checkable"]
+    by: dict[str, list[str]] = {}
+    for r in checkable:
+        by.setdefault(r.verdict, []).append(r.claim.id)
+    labels = {"consistent": "consistent with every source read",
+              "inconsistent": "inconsistent with every source read",
+              "not_checkable": "not checkable (data incomplete)",
+              "mixed": "depend on the edition"}
+    parts = []
+    for verdict in ("consistent", "inconsistent", "not_checkable", "mixed"):
+        ids = by.get(verdict, [])
+        if ids:
+            named = (" (" + ", ".join(f'<a href="#claim-{_e(c)}">{_e(c)}</a>' for c in ids)
+                     + ")") if verdict != "consistent" else ""
+            word = labels[verdict]
+            if verdict == "mixed" and len(ids) == 1:
+                word = "depends on the edition"
+            parts.append(f"{len(ids)} {word}{named}")
+    text = (f"<strong>{len(results)} claims.</strong> {len(checkable)} have a check against "
+            "the data" + (": " + "; ".join(parts) if parts else "") + ".")
+    n_not = len(results) - len(checkable)
+    if n_not:
+        text += (f" {n_not} are not checkable with the bundled data (opinions, events, or "
+                 "facts the data do not hold).")
+    return f'<p class="verdict-summary">{text}</p>'
+
+
+def _claims_section(results: Sequence[ClaimResult]) -> Section:
+    from spendcalc.evidence.claims import stated_text
+
+    checkable = [r for r in results if r.claim.check["kind"] != "not_checkable"]
+    rest = [r for r in results if r.claim.check["kind"] == "not_checkable"]
+    parts = ["<p>The four source documents this project started from make claims about "
+             "defence spending. Each claim is stated in our own words "
+             "(<code>seeds/claims.toml</code>) and tested against the bundled data, with one "
+             "verdict per NATO edition or source the check reads: <em>consistent</em>, "
+             "<em>inconsistent</em> or <em>not checkable</em>. This section does not depend "
+             "on the scenario. <code>spendcalc claims</code> prints the same.</p>",
+             claims_summary(results)]
+    rows = []
+    for r in checkable:
+        c = r.claim
+        stated = stated_text(c.stated)
+        claimed = _e(c.claim) + (f'<br><span class="detail">Figures given: {_e(stated)}'
+                                 "</span>" if stated else "")
+        data_say = f"{_e(r.check.description)}{_outcomes(r.check.outcomes)}"
+        for res in r.context:
+            data_say += (f'<p class="context small">For information (does not set the '
+                         f"verdict): {_e(res.description)}</p>"
+                         f"{_outcomes(res.outcomes, context=True)}")
+        rows.append(f'<tr id="claim-{_e(c.id)}" data-verdict="{_e(r.verdict)}">'
+                    f'<td><strong>{_e(c.id)}</strong><br>{_verdict(r.verdict)}<br>'
+                    f'<span class="detail">document<br>{_e(c.document)}</span></td>'
+                    f"<td>{claimed}</td><td>{data_say}</td></tr>")
+    parts.append('<h3 id="claims-checked">Claims with a check</h3><div class="table-wrap">'
+                 '<table class="claims" id="claims-table"><thead><tr><th scope="col">Claim '
+                 'and verdict</th><th scope="col">What is claimed</th><th scope="col">What the '
+                 'data say, per edition</th></tr></thead><tbody>'
+                 + "".join(rows) + "</tbody></table></div>")
+    rows = []
+    for r in rest:
+        c = r.claim
+        stated = stated_text(c.stated)
+        claimed = _e(c.claim) + (f'<br><span class="detail">Figures given: {_e(stated)}'
+                                 "</span>" if stated else "")
+        rows.append(f'<tr id="claim-{_e(c.id)}" data-verdict="not_checkable">'
+                    f'<td><strong>{_e(c.id)}</strong><br><span class="detail">document<br>'
+                    f"{_e(c.document)}</span></td><td>{claimed}</td>"
+                    f'<td>{_e(c.check.get("reason", ""))}</td></tr>')
+    if rows:
+        parts.append('<h3 id="claims-not-checkable">Not checkable with the bundled data</h3>'
+                     '<div class="table-wrap"><table class="claims" id="claims-rest">'
+                     '<thead><tr><th scope="col">Claim</th><th scope="col">What is claimed'
+                     '</th><th scope="col">Why it cannot be checked</th></tr></thead><tbody>'
+                     + "".join(rows) + "</tbody></table></div>")
+    return Section("claims", "Claims in the source documents, checked against the data",
+                   "".join(parts), (("claims-checked", "Claims with a check"),
+                                    ("claims-not-checkable", "Not checkable")))
+
+
+def _sources_section(results: Sequence[Result], claim_results: Sequence[ClaimResult],
+                     data: Dataset, command: str | None, created: datetime) -> Section:
+    from spendcalc.evidence.claims import VINTAGE_LABELS
+
+    meta = results[0].meta
+    used: dict[str, str] = {}
+    for r in results:
+        used.update(r.meta.get("sources") or {})
+    rows = []
+    for sid in sorted(used):
+        src = data.sources.get(sid)
+        rows.append(f"<tr><td><code>{_e(sid)}</code></td><td>{_e(used[sid])}</td>"
+                    f"<td>{_e(src.published if src else '')}</td>"
+                    f"<td>{_e(src.confidence if src else '')}</td></tr>")
+    editions = sorted({o.key for r in claim_results for o in r.check.outcomes
+                       if o.key in VINTAGE_LABELS})
+    parts = [f"<p><strong>Data vintage:</strong> {_e(meta.get('data_vintage', ''))}.</p>",
+             f"<p><strong>Units:</strong> {_e(meta.get('units', ''))}.</p>",
+             '<h3 id="sources-projection">Sources of the projection</h3>'
+             '<div class="table-wrap"><table class="sources"><thead><tr><th scope="col">Id'
+             '</th><th scope="col">Source</th><th scope="col">Published</th>'
+             '<th scope="col">Confidence</th></tr></thead><tbody>' + "".join(rows)
+             + "</tbody></table></div>"]
+    if editions:
+        parts.append('<h3 id="sources-claims">Editions read by the claims check</h3><ul>'
+                     + "".join(f"<li><code>{_e(k)}</code>: {_e(VINTAGE_LABELS[k])}</li>"
+                               for k in editions) + "</ul>")
+    parts.append("<p>Where each figure was read, and how confident we are: "
+                 "<code>data/SOURCES.md</code> and <code>data/sources.csv</code> in spendcalc's "
+                 "bundled data. Each ally's base-year source is in the projection table "
+                 "(<code>base_share_source</code>).</p>")
+    how = (f"<p><strong>How this report was made.</strong> spendcalc {_e(__version__)}, "
+           f"{_e(_when(created))}.")
+    if command:
+        how += f" Command: <code>{_e(command)}</code>."
+    how += (" Every number in the tables is a cell of spendcalc's projection table or its group "
+            "aggregates (<code>spendcalc run SCENARIO -o table.json</code> gives them all), "
+            "formatted here; charts are <code>spendcalc plot</code>'s.</p>")
+    parts.append(how)
+    return Section("sources", "Data sources and vintage", "".join(parts),
+                   (("sources-projection", "Sources of the projection"),))
+
+
+def _when(created: datetime) -> str:
+    return created.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+# ---------------------------------------------------------------------------------------------
+# The page
+
+
+def _asset(name: str) -> str:
+    return (resources.files("spendcalc") / "report_assets" / name).read_text(encoding="utf-8")
+
+
+def title(results: Sequence[Result]) -> str:
+    names = [r.scenario.name for r in results]
+    horizon = max(r.scenario.horizon for r in results)
+    what = names[0] if len(names) == 1 else " vs ".join(names)
+    return f"NATO defence spending to {horizon}: {what}"
+
+
+def build(results: Sequence[Result], *, claim_results: Sequence[ClaimResult] | None = None,
+          created: datetime | None = None, command: str | None = None,
+          data: Dataset | None = None) -> str:
+    """The report for ``results`` (several: with a comparison section) as one HTML page.
+
+    ``claim_results`` defaults to ``claims.check_all()``; ``created`` to
+    :func:`creation_time`; ``command`` is shown as the way to reproduce the report."""
+    from spendcalc.core import result as api
+    from spendcalc.evidence import claims
+    from spendcalc.io.data import load_dataset
+
+    if not results:
+        raise ReportError("a report needs at least one scenario")
+    names = [r.scenario.name for r in results]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ReportError(f"scenario {twice[0]!r} is given twice; give each scenario once")
+    data = data or load_dataset()
+    created = created or creation_time()
+    claim_results = list(claim_results) if claim_results is not None else claims.check_all()
+    history = api.history(data)
+    several = len(results) > 1
+
+    sections: list[Section] = []
+    if several:
+        sections.append(_comparison_section(results))
+    sections += [_scenario_section(r, i, data, history, several)
+                 for i, r in enumerate(results, 1)]
+    sections.append(_claims_section(claim_results))
+    sections.append(_sources_section(results, claim_results, data, command, created))
+
+    page_title = title(results)
+    meta = results[0].meta
+    scen = "<br>".join(
+        f"<strong>{_e(r.scenario.name)}</strong>"
+        + (f" — {_e(r.scenario.description)}" if r.scenario.description else "")
+        for r in results)
+    facts = (f'<dl class="facts"><dt>Scenario{"s" if several else ""}</dt><dd>{scen}</dd>'
+             f"<dt>Data vintage</dt><dd>{_e(meta.get('data_vintage', ''))}</dd>"
+             f"<dt>spendcalc</dt><dd>version {_e(__version__)}</dd>"
+             f'<dt>Created</dt><dd><time datetime="{created.astimezone(UTC).isoformat()}">'
+             f"{_e(_when(created))}</time></dd>"
+             + (f"<dt>Command</dt><dd><code>{_e(command)}</code></dd>" if command else "")
+             + "</dl>")
+    toc = []
+    for sec in sections:
+        sub = "".join(f'<li><a href="#{_e(k)}">{_e(t)}</a></li>' for k, t in sec.children)
+        toc.append(f'<li><a href="#{_e(sec.id)}">{_e(sec.title)}</a>'
+                   + (f"<ol>{sub}</ol>" if sub and sec.scenario else "")
+                   + "</li>")
+    intro = ("<p>Projections of NATO allies' defence spending under the scenario"
+             f"{'s' if several else ''} below: numbers and the assumptions behind them. The "
+             "figures are what the stated assumptions imply, not forecasts.</p>")
+    body = "\n".join(
+        f'<section id="{_e(sec.id)}"' + (' class="first"' if i == 0 else "") + ">"
+        f"<h2>{_e(sec.title)}</h2>{sec.body}</section>" for i, sec in enumerate(sections))
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="generator" content="spendcalc {_e(__version__)}">\n'
+        f"<title>{_e(page_title)}</title>\n"
+        '<link rel="icon" href="data:,">\n'
+        f"<style>\n{_asset('report.css')}</style>\n</head>\n<body>\n"
+        '<div class="page">\n<header class="masthead">'
+        '<p class="kicker">spendcalc report</p>'
+        f"<h1>{_e(page_title)}</h1>{intro}{facts}"
+        f'<nav class="toc" aria-label="Contents"><h2>Contents</h2><ol>{"".join(toc)}</ol>'
+        "</nav></header>\n<main>\n" + body + "\n</main>\n"
+        f'<footer><p>{_e(page_title)} · data vintage {_e(meta.get("data_vintage", ""))} · '
+        f"spendcalc {_e(__version__)} · created {_e(_when(created))}</p></footer>\n</div>\n"
+        f"<script>\n{_asset('sort.js')}</script>\n</body>\n</html>\n")

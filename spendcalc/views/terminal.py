@@ -1,0 +1,266 @@
+"""Terminal views built with ``rich``: they format the tables, they never compute numbers."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from rich import box
+from rich.table import Table
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.console import Console
+
+    from spendcalc.core.models import Scenario
+    from spendcalc.core.result import Result
+    from spendcalc.core.whatif import Sensitivity, SweepResult
+    from spendcalc.io.data import Dataset
+    from spendcalc.io.scenarios import ReadyScenario
+
+NO_FORCES = "no armed forces"
+
+
+def _num(value: float | None, digits: int = 1) -> str:
+    """A number with thousands separators, or a dash where there is none (NaN)."""
+    if value is None or math.isnan(value):
+        return "—"
+    return f"{value:,.{digits}f}"
+
+
+def _signed(value: float, digits: int = 1) -> str:
+    text = _num(value, digits)
+    return text if text == "—" or value < 0 else f"+{text}"
+
+
+def _rows(frame: pd.DataFrame, *keys: str) -> dict[Any, dict[str, Any]]:
+    """Rows of ``frame`` as plain dicts keyed by the ``keys`` columns (one key: its value)."""
+    out: dict[Any, dict[str, Any]] = {}
+    records: list[dict[str, Any]] = frame.to_dict("records")  # type: ignore[assignment]
+    for rec in records:
+        key = rec[keys[0]] if len(keys) == 1 else tuple(rec[k] for k in keys)
+        out[key] = rec
+    return out
+
+
+def run_summary(result: Result, console: Console) -> None:
+    """Per-member and aggregate summary of one projected scenario."""
+    s = result.scenario
+    t = result.table
+    base, last = s.base_year, s.horizon
+    start = _rows(t[t.year == base], "iso3")
+    end = _rows(t[t.year == last], "iso3")
+
+    table = Table(
+        title=f"{s.name}: {s.description}" if s.description else s.name,
+        caption=(f"Core and total in % of GDP; money in USD bn at current prices. Over "
+                 f"{s.baseline_pct:g}% = spending above {s.baseline_pct:g}% of GDP; cumulative "
+                 f"= its sum over {base + 1}–{last}."),
+        box=box.SIMPLE_HEAD, header_style="bold",
+    )
+    table.add_column("Code")
+    table.add_column("Member", no_wrap=True)
+    table.add_column(f"Core\n{base}", justify="right")
+    table.add_column(f"Core\n{last}", justify="right")
+    table.add_column(f"Total\n{last}", justify="right")
+    table.add_column(f"USD bn\n{last}", justify="right")
+    table.add_column(f"Over {s.baseline_pct:g}%\n{last}", justify="right")
+    table.add_column(f"Cum. over\n{s.baseline_pct:g}%", justify="right")
+    notes: list[str] = []
+    for iso3, row in end.items():
+        if not row["armed_forces"]:
+            table.add_row(iso3, f"{row['member']}*", *["—"] * 6)
+            notes.append(f"*{row['member']} has {NO_FORCES}: no defence spending, no target.")
+            continue
+        table.add_row(
+            iso3, row["member"],
+            _num(start[iso3]["core_pct"], 2), _num(row["core_pct"], 2),
+            _num(row["total_pct"], 2), _num(row["total_usd_bn"]),
+            _signed(row["extra_over_baseline_usd_bn"]),
+            _signed(row["cum_extra_over_baseline_usd_bn"]),
+        )
+    console.print(table)
+    for note in notes:
+        console.print(f"[dim]{note}[/dim]")
+    console.print(aggregate_summary(result))
+    console.print(
+        f"[dim]Data: {result.meta['data_vintage']}. spendcalc {result.meta['spendcalc_version']}."
+        "[/dim]"
+    )
+
+
+def aggregate_summary(result: Result) -> Table:
+    """NATO total and European allies + Canada in the base and horizon years, US share."""
+    s = result.scenario
+    base, last = s.base_year, s.horizon
+    groups = _rows(result.aggregates, "group", "year")
+    members = _rows(result.table, "iso3", "year")
+    table = Table(title="Aggregates", box=box.SIMPLE_HEAD, header_style="bold")
+    table.add_column("", no_wrap=True)
+    for year in (base, last):
+        table.add_column(f"{year}\nUSD bn", justify="right")
+        table.add_column(f"{year}\n% GDP", justify="right")
+    table.add_column(f"Cum. over {s.baseline_pct:g}%\nUSD bn", justify="right")
+    for key in ("nato", "european-allies"):
+        if (key, base) not in groups:
+            continue
+        b, e = groups[(key, base)], groups[(key, last)]
+        table.add_row(str(b["label"]), _num(b["total_usd_bn"]), _num(b["total_pct"], 2),
+                      _num(e["total_usd_bn"]), _num(e["total_pct"], 2),
+                      _signed(e["cum_extra_over_baseline_usd_bn"]))
+    if ("USA", base) in members:
+        table.add_row("US share of NATO total",
+                      f"{_num(members[('USA', base)]['share_of_total_pct'])}%", "",
+                      f"{_num(members[('USA', last)]['share_of_total_pct'])}%", "", "")
+    return table
+
+
+def members_table(data: Dataset, years: int) -> Table:
+    """The bundled data per member: latest shares, GDP, source of the latest share."""
+    shown = data.share_years[-years:]
+    latest = data.latest_share_year
+    estimated = sorted({y for row in data.share_estimate
+                        for y, e in zip(data.share_years, row, strict=True) if e and y in shown})
+    note = f" {', '.join(map(str, estimated))}: NATO estimates." if estimated else ""
+    table = Table(
+        title="Defence spending of NATO members, % of GDP (NATO definition)",
+        caption=(f"GDP: NATO's {data.gdp_years[-1]} figure, USD bn at current prices (runs "
+                 f"derive {latest} from it with IMF real growth + US inflation).{note} "
+                 f"Vintage: {data.vintage}."),
+        box=box.SIMPLE_HEAD, header_style="bold",
+    )
+    table.add_column("Code")
+    table.add_column("Member", no_wrap=True)
+    for y in shown:
+        table.add_column(str(y), justify="right", no_wrap=True)
+    table.add_column(f"GDP {data.gdp_years[-1]}", justify="right", no_wrap=True)
+    table.add_column(f"Source of {latest}", no_wrap=True)
+    gdp_last = data.gdp_in(data.gdp_years[-1])
+    for i, m in enumerate(data.members):
+        shares = [_num(data.share_in(y)[i], 2) for y in shown]
+        source = data.share_sources[i][-1] if m.armed_forces else f"[dim]{NO_FORCES}[/dim]"
+        table.add_row(m.iso3, m.name, *shares, _num(gdp_last[i], 0), source)
+    return table
+
+
+def scenarios_table(ready: list[ReadyScenario]) -> Table:
+    table = Table(title="Ready scenarios", box=box.SIMPLE_HEAD, header_style="bold",
+                  caption="Run one with: spendcalc run NAME   (or give the path of a .toml file)")
+    table.add_column("Name", style="bold")
+    table.add_column("What it models")
+    for r in ready:
+        table.add_row(r.name, r.description)
+    return table
+
+
+def _metric_unit(metric: str) -> str:
+    return "% of GDP" if metric.endswith("_pct") else "USD bn"
+
+
+def print_comparison(table: pd.DataFrame, results: list[Result], console: Console) -> None:
+    """Horizon-year spending and cumulative extra per scenario, with the difference from the
+    first scenario in brackets; members, then NATO and European allies + Canada."""
+    names = [r.scenario.name for r in results]
+    horizon = results[0].scenario.horizon
+    baseline = results[0].scenario.baseline_pct
+    rows = _rows(table, "kind", "key", "scenario")
+    keys = [k for k in dict.fromkeys(zip(table.kind, table.key, strict=True))
+            if k[0] == "member" or k[1] in ("nato", "european-allies")]
+    for column, title in (
+        ("total_usd_bn", f"Spending in {horizon}, USD bn"),
+        ("cum_extra_over_baseline_usd_bn",
+         f"Cumulative spending above {baseline:g}% of GDP to {horizon}, USD bn"),
+    ):
+        out = Table(title=title, box=box.SIMPLE_HEAD, header_style="bold")
+        out.add_column("", no_wrap=True)
+        for n in names:
+            out.add_column(n, justify="right", no_wrap=True)
+        for kind, key in keys:
+            first = rows[(kind, key, names[0])]
+            cells = []
+            for i, n in enumerate(names):
+                r = rows.get((kind, key, n))
+                if r is None:
+                    cells.append("—")
+                    continue
+                diff = f" ({_signed(r[column + '_vs_first'])})" if i else ""
+                cells.append(_num(r[column]) + ("" if diff == " (—)" else diff))
+            out.add_row(str(first["name"]), *cells, style="bold" if kind == "group" else None)
+        console.print(out)
+    console.print(f"[dim]In brackets: the difference from {names[0]}. Money at current "
+                  "prices.[/dim]")
+
+
+def print_sweep(result: SweepResult, table: pd.DataFrame, scenario: Scenario,
+                console: Console) -> None:
+    """The metric for each variant (or the extremes and a sample, for large grids)."""
+    keys = list(result.grid)
+    unit = _metric_unit(result.metric)
+    out = Table(title=f"Sweep of {scenario.name}: {result.metric} ({unit}), group "
+                      f"{result.group}, {result.year}",
+                box=box.SIMPLE_HEAD, header_style="bold",
+                caption=f"{len(table):,} variants computed in one pass.")
+    for k in keys:
+        out.add_column(k, justify="right")
+    out.add_column(result.metric, justify="right")
+    shown = table if len(table) <= 40 else table.iloc[
+        sorted({0, len(table) - 1, *range(0, len(table), max(1, len(table) // 20))})]
+    for _, row in shown.iterrows():
+        out.add_row(*[f"{row[k]:g}" for k in keys], _num(row[result.metric], 2))
+    console.print(out)
+    lo, hi = int(result.values.argmin()), int(result.values.argmax())
+    for word, i in (("lowest", lo), ("highest", hi)):
+        where = ", ".join(f"{k}={result.grid[k][i]:g}" for k in keys)
+        console.print(f"{word}: {_num(result.values[i], 2)} {unit} at {where}")
+
+
+def print_sensitivity(result: Sensitivity, scenario: Scenario, console: Console) -> None:
+    """Levers ranked by the swing in the metric between their low and high."""
+    unit = _metric_unit(result.metric)
+    out = Table(title=f"Sensitivity of {scenario.name}: {result.metric} ({unit}), group "
+                      f"{result.group}, {result.year}",
+                box=box.SIMPLE_HEAD, header_style="bold",
+                caption=f"Scenario value: {_num(result.base, 1)} {unit}. Each parameter "
+                        "moves alone; the others keep the scenario's values. Low delivery: "
+                        "the average share of the gap to 2% closed 2014-2024.")
+    out.add_column("Parameter", no_wrap=True)
+    out.add_column("Low", no_wrap=True)
+    out.add_column("At low", justify="right", no_wrap=True)
+    out.add_column("High", no_wrap=True)
+    out.add_column("At high", justify="right", no_wrap=True)
+    out.add_column("Swing", justify="right", no_wrap=True)
+    for i in result.ranked():
+        lv = result.levers[i]
+        digits = 2 if result.metric.endswith("_pct") else 0
+        out.add_row(lv.name, lv.low_label, _num(result.low[i], digits), lv.high_label,
+                    _num(result.high[i], digits),
+                    _num(abs(result.high[i] - result.low[i]), digits))
+    console.print(out)
+
+
+def print_simulation(percentiles: pd.DataFrame, reach: pd.DataFrame, scenario: Scenario,
+                     draws: int, seed: int, console: Console) -> None:
+    """Horizon-year percentiles per member and group, and the chance of reaching the target."""
+    year = scenario.horizon
+    rows = _rows(percentiles[percentiles.year == year], "kind", "key")
+    chance = _rows(reach, "iso3")
+    out = Table(title=f"{scenario.name}: {draws:,} draws (seed {seed}), spending in {year}",
+                box=box.SIMPLE_HEAD, header_style="bold",
+                caption=("USD bn, current prices. P5/P50/P95: 5th, 50th, 95th percentiles "
+                         "over draws of GDP growth and of how much of each planned increase "
+                         "is delivered. Chance = share of draws reaching the target in the "
+                         "target year."))
+    out.add_column("", no_wrap=True)
+    for col in ("P5", "P50", "P95"):
+        out.add_column(col, justify="right")
+    out.add_column("Chance", justify="right")
+    for (kind, key), r in rows.items():
+        if kind == "group" and key not in ("nato", "european-allies"):
+            continue
+        p = chance.get(key, {}).get("p_reach_target") if kind == "member" else None
+        label = r["name"] if kind == "group" else f"{r['name']} ({key})"
+        out.add_row(label, _num(r["total_usd_bn_p5"]), _num(r["total_usd_bn_p50"]),
+                    _num(r["total_usd_bn_p95"]),
+                    "—" if p is None or math.isnan(p) else f"{100 * p:.0f}%",
+                    style="bold" if kind == "group" else None)
+    console.print(out)
