@@ -30,14 +30,14 @@ from timing import median_time
 from spendcalc.core import engine, inputs, simulate, whatif
 from spendcalc.core.uncertainty import Streams, compliance, growth_draws
 from spendcalc.io.data import load_dataset
-from spendcalc.io.scenarios import load_scenario
+from spendcalc import load_scenario
 
 PEAK_SCRIPT = """
 import resource, sys
 from spendcalc.core import simulate
 from spendcalc.core import tables
 from spendcalc.io.data import load_dataset
-from spendcalc.io.scenarios import load_scenario
+from spendcalc import load_scenario
 d = load_dataset(); s = load_scenario("hague-2035", d)
 r = simulate.run_draws(s, d, 100_000, 1)
 tables.simulation_table(s.name, r)

@@ -3,28 +3,124 @@
 The Python API::
 
     import spendcalc
+    data = spendcalc.load_dataset()                    # the bundled data (or a folder of yours)
     scenario = spendcalc.load_scenario("hague-2035")   # a ready name or a TOML path
-    table = spendcalc.project(scenario)                # pandas DataFrame, one row per
+    result = spendcalc.compute(scenario, data)         # .table, .aggregates, .meta, .data
+    spendcalc.project(scenario)                        # just the table: one row per
                                                        # (scenario, member, year)
+
+Every function that takes ``data`` uses the bundled data when it is left out. A Result
+carries the scenario and data it was computed with, so charts, reports and exports made
+from it (``spendcalc.views``, ``spendcalc.io.outputs``) never mix in other data.
+
+Units: shares in percent of GDP; money in billions of current US dollars unless a column
+name ends in ``_const`` (constant base-year US dollars).
 
 Heavy modules (numpy, pandas, pydantic) load on first use, so ``spendcalc --help`` stays fast.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from spendcalc.core.version import __version__
 
 if TYPE_CHECKING:
-    from spendcalc.core.result import compute, load_scenario, project
+    import pandas as pd
 
-__all__ = ["__version__", "compute", "load_scenario", "project"]
+    from spendcalc.core.dataset import Dataset
+    from spendcalc.core.models import Scenario
+    from spendcalc.core.result import Result
+
+__all__ = ["Dataset", "Result", "Scenario", "__version__", "compute", "history", "load_dataset",
+           "load_scenario", "project", "sensitivity", "simulate", "sweep"]
+
+DEFAULT_SCENARIO = "hague-2035"
+
+
+def load_dataset(directory: str | Path | None = None) -> Dataset:
+    """The data: the bundled files, with any file of the same name in ``directory`` (your own
+    data folder, see ``spendcalc data template``) in its place. Validated on load."""
+    from spendcalc.io.data import load_dataset as load
+
+    return load(directory)
+
+
+def load_scenario(name_or_path: str | Path = DEFAULT_SCENARIO, data: Dataset | None = None,
+                  overrides: Sequence[str] = ()) -> Scenario:
+    """A validated Scenario from a ready scenario's name or a TOML file's path, with
+    ``KEY=VALUE`` overrides applied as ``--set`` does, checked against ``data``."""
+    from spendcalc.io.scenarios import load_scenario as load
+
+    return load(name_or_path, data or load_dataset(), overrides)
+
+
+def compute(scenario: Scenario, data: Dataset | None = None) -> Result:
+    """Project ``scenario``: a Result with the member table, group aggregates and metadata."""
+    from spendcalc.core.result import compute as run
+
+    return run(scenario, data or load_dataset())
+
+
+def project(scenario: Scenario, data: Dataset | None = None) -> pd.DataFrame:
+    """The projection table: one row per (scenario, member, year); columns in the README."""
+    return compute(scenario, data).table
+
+
+def history(data: Dataset | None = None) -> pd.DataFrame:
+    """NATO's reported core shares, GDP and spending per (member, year) up to the base year."""
+    from spendcalc.core.tables import history_table
+
+    return history_table(data or load_dataset())
+
+
+def sweep(scenario: Scenario, vary: Sequence[str], metric: str | None = None,
+          group: str = "nato", data: Dataset | None = None) -> pd.DataFrame:
+    """The metric for ``group`` in the horizon year over the grid of ``vary`` items
+    (``"target.year=2030:2035"``, ``"target.core_pct=3,3.5,4"``), one row per variant."""
+    from spendcalc.core import tables, whatif
+
+    data = data or load_dataset()
+    varies = [whatif.parse_vary(text) for text in vary]
+    swept = whatif.sweep(scenario, data, varies, metric or whatif.DEFAULT_METRIC, group)
+    return tables.sweep_table(swept, scenario.name)
+
+
+def sensitivity(scenario: Scenario, metric: str | None = None, group: str = "nato",
+                data: Dataset | None = None) -> pd.DataFrame:
+    """Each key parameter moved alone between its documented low and high (README), one row
+    per parameter, largest swing first."""
+    from spendcalc.core import tables, whatif
+
+    data = data or load_dataset()
+    result = whatif.sensitivity(scenario, data, metric or whatif.DEFAULT_METRIC, group)
+    return tables.sensitivity_table(result, scenario.name)
+
+
+def simulate(scenario: Scenario, draws: int, seed: int,
+             data: Dataset | None = None) -> pd.DataFrame:
+    """Monte Carlo over growth and compliance: P5–P95 of spending (USD bn) and share (% of
+    GDP) per member, group and year. The same seed gives the same numbers."""
+    from spendcalc.core import simulate as mc
+    from spendcalc.core import tables
+
+    result = mc.run_draws(scenario, data or load_dataset(), draws, seed)
+    return tables.simulation_table(scenario.name, result)
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("compute", "load_scenario", "project"):
-        from spendcalc.core import result as api
+    if name == "Result":
+        from spendcalc.core.result import Result
 
-        return getattr(api, name)
+        return Result
+    if name == "Scenario":
+        from spendcalc.core.models import Scenario
+
+        return Scenario
+    if name == "Dataset":
+        from spendcalc.core.dataset import Dataset
+
+        return Dataset
     raise AttributeError(f"module 'spendcalc' has no attribute {name!r}")

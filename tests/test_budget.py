@@ -14,10 +14,13 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import spendcalc
+from spendcalc import load_scenario
 from spendcalc.cli.app import app
 from spendcalc.core import budget
+from spendcalc.evidence.moneyflow import moneyflow
+from spendcalc.evidence.tradeoff import tradeoff
+from spendcalc.io.fiscal_data import load_fiscal
 from spendcalc.io.resources import bundled_dir
-from spendcalc.io.scenarios import load_scenario
 from spendcalc.views import evidence as ev
 
 runner = CliRunner()
@@ -98,7 +101,7 @@ def test_equipment_flows_multiply_and_leave_the_us_out():
 # --------------------------------------------------------------------------- by hand
 
 def test_germany_2035_by_hand(hague):
-    tr = ev.tradeoff(hague, member="DEU")
+    tr = tradeoff(hague, member="DEU")
     s = tr.summary.iloc[0]
     row = _row(hague.table, "DEU", 2035)
     fiscal = {(r["indicator"], int(r["year"])): float(r["value_pct_gdp"])
@@ -133,7 +136,7 @@ def test_debt_path_closed_form_through_the_scenario():
         "growth.source=flat", "growth.flat_pct=0", "financing.interest_rate_pct=0",
         "financing.borrowed_pct=50"])
     result = spendcalc.compute(s)
-    tr = ev.tradeoff(result, member="FRA")
+    tr = tradeoff(result, member="FRA")
     t = result.table[result.table.iso3 == "FRA"].sort_values("year")
     rise = 0.5 * float((t.total_pct - t.total_pct.iloc[0]).sum())
     last = tr.summary.iloc[0]
@@ -144,7 +147,7 @@ def test_cut_share_of_a_line():
     s = load_scenario("hague-2035", overrides=["financing.borrowed_pct=25",
                                                "financing.cut_line=health"])
     result = spendcalc.compute(s)
-    row = ev.tradeoff(result, member="ITA").summary.iloc[0]
+    row = tradeoff(result, member="ITA").summary.iloc[0]
     t = _row(result.table, "ITA", 2035)
     health = next(float(r["value_pct_gdp"]) for r in _csv("fiscal.csv")
                   if r["iso3"] == "ITA" and r["indicator"] == "health" and r["year"] == "2024")
@@ -153,7 +156,7 @@ def test_cut_share_of_a_line():
 
 
 def test_group_total_uses_only_members_with_data(hague):
-    tr = ev.tradeoff(hague, group="southern")
+    tr = tradeoff(hague, group="southern")
     s = tr.summary.set_index("iso3")
     ok = [c for c in s.index if not math.isnan(s.loc[c, "health_pct_gdp"])]
     assert "MKD" not in ok and "MNE" not in ok
@@ -164,20 +167,20 @@ def test_group_total_uses_only_members_with_data(hague):
 
 
 def test_iceland_is_never_zero(hague):
-    tr = ev.tradeoff(hague)
+    tr = tradeoff(hague)
     isl = tr.summary[tr.summary.iso3 == "ISL"].iloc[0]
     assert math.isnan(isl.above_baseline_usd_bn) and math.isnan(isl.debt_with_pct_gdp)
 
 
 def test_population_and_fiscal_years_are_said(hague):
-    notes = " ".join(ev.tradeoff(hague, member="HRV").notes)
+    notes = " ".join(tradeoff(hague, member="HRV").notes)
     assert "held at its 2024 level" in notes and "2022" in notes  # Croatia's COFOG is 2022
 
 
 # --------------------------------------------------------------------------- money flow
 
 def test_moneyflow_by_hand(hague):
-    mf = ev.moneyflow(hague, group="g7")
+    mf = moneyflow(hague, group="g7")
     f = mf.frame.set_index("iso3")
     eq = {r["iso3"]: float(r["equipment_share_pct"]) for r in _csv("equipment_share.csv")
           if r["year"] == "2024"}
@@ -250,11 +253,10 @@ def test_moneyflow_command_states_the_upper_bound():
 ])
 def test_fiscal_data_errors_name_file_row_and_field(data_copy, file, old, new, message):
     from spendcalc.core.errors import DataError
-    from spendcalc.io.fiscal_data import load_fiscal
 
     path = data_copy / file
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(DataError, match=message):
-        load_fiscal(data_copy)
+        load_fiscal(spendcalc.load_dataset(data_copy))

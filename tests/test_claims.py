@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import spendcalc
 from spendcalc.cli.app import app
 from spendcalc.core.errors import DataError
 from spendcalc.evidence import claims
@@ -22,7 +23,7 @@ CLAIMS = claims.load_claims()
 
 @pytest.fixture(scope="module")
 def evidence():
-    return claims.load_evidence()
+    return claims.load_evidence(spendcalc.load_dataset())
 
 
 @pytest.fixture(scope="module")

@@ -9,11 +9,11 @@ import pytest
 from typer.testing import CliRunner
 
 import spendcalc
+from spendcalc import load_scenario
 from spendcalc.cli.app import app
 from spendcalc.core.errors import ScenarioError
 from spendcalc.core.models import Scenario
 from spendcalc.core.scenario_toml import to_toml
-from spendcalc.io.scenarios import load_scenario
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOLDEN = Path(__file__).parent / "golden"

@@ -10,16 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from spendcalc.cli.app import app
-from spendcalc.io.data import set_default_directory
 from spendcalc.io.resources import bundled_dir
 
 runner = CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def _reset_default_directory():
-    yield
-    set_default_directory(None)
 
 
 def invoke(*args):

@@ -25,10 +25,10 @@ import spendcalc
 from spendcalc.cli.app import app
 from spendcalc.core import tables
 from spendcalc.core.errors import OutputError, SpendcalcError
+from spendcalc.core.overrides import parse_scenario
 from spendcalc.io import export_schema, outputs, provenance
 from spendcalc.io.data import load_dataset
 from spendcalc.io.export_schema import Meta, ProjectionExport
-from spendcalc.io.scenarios import parse_scenario
 
 runner = CliRunner()
 MEMBERS = ("DEU", "ESP", "ISL", "USA")  # a large ally, the exemption, no armed forces, the US
@@ -306,7 +306,7 @@ def test_a_real_export_validates_against_the_schema(name):
 def test_rerun_reproduces_the_csv_byte_for_byte(tmp_path):
     out = tmp_path / "plan.csv"
     assert invoke("run", "national-plans", "--set", "target.year=2032", "-o", out).exit_code == 0
-    again = provenance.rerun(tmp_path / "plan.csv.meta.json")
+    again = provenance.rerun(tmp_path / "plan.csv.meta.json", load_dataset())
     assert again.identical is True
     assert again.message == ("identical: plan.csv is reproduced byte for byte "
                              "(national-plans; same data as the original run)")
@@ -317,12 +317,12 @@ def test_rerun_reproduces_the_csv_byte_for_byte(tmp_path):
 def test_rerun_accepts_a_json_export(tmp_path):
     out = tmp_path / "r.json"
     assert invoke("run", "rutte-2032", "-o", out).exit_code == 0
-    again = provenance.rerun(out)
+    again = provenance.rerun(out, load_dataset())
     assert again.identical is True and again.message.startswith("identical: r.json's table")
     doc = json.loads(out.read_text())
     doc["table"][5]["total_usd_bn"] += 1
     out.write_text(json.dumps(doc))
-    again = provenance.rerun(out)
+    again = provenance.rerun(out, load_dataset())
     assert again.identical is False and "table[5]" in again.message
 
 
@@ -333,16 +333,16 @@ def test_rerun_says_what_differs(result, tmp_path):
     deu = next(i for i, line in enumerate(lines) if ",DEU," in line and ",2030," in line)
     lines[deu] = lines[deu].replace(",2030,True,True,", ",2030,True,True,9")
     out.write_text("".join(lines))
-    again = provenance.rerun(tmp_path / "t.csv.meta.json")
+    again = provenance.rerun(tmp_path / "t.csv.meta.json", load_dataset())
     assert again.identical is False
     assert again.message.startswith(f"DIFFERENT: t.csv differs from line {deu + 1} (DEU 2030, "
                                     "gdp_usd_bn: 9")
     out.write_text("scenario,group,year,cum_extra_over_baseline_usd_bn\n")  # e.g. a sweep
-    again = provenance.rerun(tmp_path / "t.csv.meta.json")
+    again = provenance.rerun(tmp_path / "t.csv.meta.json", load_dataset())
     assert again.identical is None and "t.csv is not a spendcalc run projection table" in (
         again.message)
     out.unlink()
-    again = provenance.rerun(tmp_path / "t.csv.meta.json")
+    again = provenance.rerun(tmp_path / "t.csv.meta.json", load_dataset())
     assert again.identical is None and "not found, so there is nothing to compare" in (
         again.message)
 
@@ -363,7 +363,7 @@ def test_rerun_of_an_older_version_notes_it(result, tmp_path):
     write(result, tmp_path / "t.csv")
     sidecar = tmp_path / "t.csv.meta.json"
     sidecar.write_text(json.dumps({**result.meta, "spendcalc_version": "0.0.9"}))
-    again = provenance.rerun(sidecar)
+    again = provenance.rerun(sidecar, load_dataset())
     assert again.identical is True
     assert again.message.splitlines()[1] == (
         f"note: t.csv.meta.json was written by spendcalc 0.0.9; re-run with spendcalc "
@@ -375,7 +375,7 @@ def test_rerun_of_a_meta_without_toml_uses_the_settings(result, tmp_path):
     old = {k: v for k, v in result.meta.items()
            if k not in ("scenario_toml", "data_files", "inputs_sha256", "created")}
     (tmp_path / "t.csv.meta.json").write_text(json.dumps(old))
-    again = provenance.rerun(tmp_path / "t.csv.meta.json")
+    again = provenance.rerun(tmp_path / "t.csv.meta.json", load_dataset())
     assert again.identical is True and "holds no scenario TOML" in again.message
     assert "whether the data are the same is unknown" in again.message
 
@@ -401,7 +401,7 @@ def test_bad_meta_files_are_one_line_errors(tmp_path, content, message):
     path = tmp_path / "t.csv.meta.json"
     path.write_text(content)
     with pytest.raises(SpendcalcError) as err:
-        provenance.rerun(path)
+        provenance.rerun(path, load_dataset())
     text = str(err.value)
     assert text.startswith(f"{path}") and message in text and "\n" not in text
 
@@ -410,7 +410,7 @@ def test_meta_from_a_newer_version_is_an_error_naming_both_versions(result, tmp_
     path = tmp_path / "t.csv.meta.json"
     path.write_text(json.dumps({**result.meta, "spendcalc_version": "99.1"}))
     with pytest.raises(SpendcalcError) as err:
-        provenance.rerun(path)
+        provenance.rerun(path, load_dataset())
     assert str(err.value) == (f"{path}: written by spendcalc 99.1, newer than this spendcalc "
                               f"{spendcalc.__version__}; upgrade spendcalc to re-run it")
 
@@ -419,12 +419,12 @@ def test_rerun_wants_the_meta_file_not_the_export(result, tmp_path):
     write(result, tmp_path / "t.csv")
     with pytest.raises(SpendcalcError, match=r"t\.csv: expected a FILE\.meta\.json sidecar .* "
                                              r"\(for this export: t\.csv\.meta\.json\)"):
-        provenance.rerun(tmp_path / "t.csv")
+        provenance.rerun(tmp_path / "t.csv", load_dataset())
     with pytest.raises(SpendcalcError, match=r"missing\.meta\.json: file not found$"):
-        provenance.rerun(tmp_path / "missing.meta.json")
+        provenance.rerun(tmp_path / "missing.meta.json", load_dataset())
     (tmp_path / "x.json").write_text('{"table": []}')
     with pytest.raises(SpendcalcError, match="no 'meta' block"):
-        provenance.rerun(tmp_path / "x.json")
+        provenance.rerun(tmp_path / "x.json", load_dataset())
 
 
 # --------------------------------------------------------------------------- bad outputs

@@ -21,7 +21,6 @@ from typer.testing import CliRunner
 import spendcalc
 from spendcalc.cli import plot as plot_cli
 from spendcalc.cli.app import app
-from spendcalc.core import result as api
 from spendcalc.io.scenarios import ready_scenarios
 from spendcalc.views import charts as plots
 
@@ -31,12 +30,12 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def results() -> dict[str, api.Result]:
-    return {name: api.compute(api.load_scenario(name)) for name in READY}
+def results() -> dict[str, spendcalc.Result]:
+    return {name: spendcalc.compute(spendcalc.load_scenario(name)) for name in READY}
 
 
 @pytest.fixture(scope="module")
-def hague(results) -> api.Result:
+def hague(results) -> spendcalc.Result:
     return results["hague-2035"]
 
 
@@ -226,7 +225,7 @@ def test_gap_year_and_negative_bars(hague, write_scenario):
         assert bar.get_width() == mid.loc[code, "extra_over_baseline_usd_bn"]
     # A 3% baseline puts allies below it: negative bars, in their own colour, left of zero.
     path = write_scenario('name = "high-bar"\nbaseline_pct = 3.0\n')
-    result = api.compute(api.load_scenario(path))
+    result = spendcalc.compute(spendcalc.load_scenario(path))
     fig = draw("gap", result, unit="pct").figure
     cores = by_gid(fig, "gap-core-")
     below = [c for c, bar in cores.items() if bar.get_width() < 0]
@@ -276,7 +275,7 @@ def test_cli_prints_the_path_and_top_gaps(tmp_path, hague):
 
 def test_paths_draw_history_solid_and_projection_dashed(hague):
     fig = draw("paths", hague, members=("DEU", "POL")).figure
-    hist = api.history()
+    hist = spendcalc.history()
     history, projection = by_gid(fig, "paths-history-"), by_gid(fig, "paths-projection-")
     assert set(history) == set(projection) == {"DEU", "POL"}
     for code in ("DEU", "POL"):
@@ -371,10 +370,10 @@ def test_burden_is_the_us_share_history_and_projection(hague):
     proj = by_gid(fig, "burden-projection")[""]
     np.testing.assert_array_equal(proj.get_ydata(), usa.share_of_total_pct)
     hist = by_gid(fig, "burden-history")[""]
-    share = plots.history_us_share(api.history())
+    share = plots.history_us_share(spendcalc.history())
     assert list(hist.get_xdata()) == [*range(2014, 2025), 2025]
     np.testing.assert_allclose(hist.get_ydata()[:-1], share.loc[2014:2024], rtol=1e-12)
-    h = api.history()
+    h = spendcalc.history()
     first = h[(h.year == 2014)]
     expected = 100 * first[first.iso3 == "USA"].core_usd_bn.item() / first.core_usd_bn.sum()
     assert hist.get_ydata()[0] == pytest.approx(expected)
@@ -410,14 +409,14 @@ def test_dark_style_and_custom_title_size(hague):
 def test_python_api_takes_a_result_or_a_table(hague):
     fig = plots.gap(hague, unit="pct", members="DEU,POL", dpi=LOW_DPI)
     assert set(by_gid(fig, "gap-total-")) == {"DEU", "POL"}
-    fig = plots.gap(hague.table, dpi=LOW_DPI)  # no meta: the bundled data's vintage
+    fig = plots.gap(hague.table, data=hague.data, dpi=LOW_DPI)  # no meta: the data's vintage
     assert "vintage" in footer(fig) and "Scenario hague-2035" in footer(fig)
     for fn in (plots.paths, plots.heatmap, plots.stack, plots.burden):
         assert fn(hague, dpi=LOW_DPI).axes
     assert plots.compare(hague, hague, diff=True, dpi=LOW_DPI).axes
     with pytest.raises(plots.PlotError, match="not in scenario"):
         sub = hague.table[hague.table.iso3 != "POL"]
-        plots.gap(sub, members=["POL"])
+        plots.gap(sub, data=hague.data, members=["POL"])
 
 
 def test_save_is_atomic_and_refuses_to_overwrite(hague, tmp_path):
@@ -502,7 +501,7 @@ def test_importing_the_cli_does_not_import_matplotlib_or_pandas():
 
 
 def test_history_us_share_is_the_share_of_all_members_spending():
-    hist = api.history()
+    hist = spendcalc.history()
     share = plots.history_us_share(hist)
     # By hand for 2014: NATO Table 2 gives the US 653.9 bn of 943.2 bn for the allies of
     # 2014; the 32 allies of today add Finland, Sweden, Montenegro and North Macedonia.

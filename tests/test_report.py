@@ -20,7 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 import spendcalc
-from spendcalc.core import whatif
+from spendcalc.core import compare
 from spendcalc.core.errors import OutputError
 from spendcalc.evidence import claims
 from spendcalc.views import report
@@ -42,7 +42,7 @@ def hague():
 
 @pytest.fixture(scope="module")
 def claim_results():
-    return claims.check_all()
+    return claims.check_all(None, claims.load_evidence(spendcalc.load_dataset()))
 
 
 @pytest.fixture(scope="module")
@@ -285,7 +285,7 @@ def test_several_scenarios_add_a_comparison(several):
     assert charts[:2] == ["cmp-chart-2", "cmp-chart-3"]
     assert "Spending in 2032: rutte-2032 minus hague-2035" in text
     # Every comparison cell is whatif.compare's (the table of spendcalc compare).
-    table = whatif.compare(results).set_index(["key", "scenario"])
+    table = compare.compare(results).set_index(["key", "scenario"])
     cells = [c for c in parsed.cells if c["table"].startswith("cmp-")]
     seen = set()
     for c in cells:

@@ -44,7 +44,8 @@ def _executable(path: str) -> str:
 def page_file(tmp_path_factory) -> Path:
     results = [spendcalc.compute(spendcalc.load_scenario(n))
                for n in ("hague-2035", "rutte-2032")]
-    text = report.build(results, claim_results=claims.check_all(),
+    evidence = claims.load_evidence(results[0].data)
+    text = report.build(results, claim_results=claims.check_all(None, evidence),
                         created=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
                         command="spendcalc report hague-2035 rutte-2032")
     return report.write(text, tmp_path_factory.mktemp("report") / "report.html")

@@ -7,8 +7,9 @@ import warnings
 
 import pytest
 
+from spendcalc import load_scenario
 from spendcalc.core.errors import ScenarioError, SpendcalcWarning
-from spendcalc.io.scenarios import load_scenario, ready_scenarios
+from spendcalc.io.scenarios import ready_scenarios
 
 READY = ["hague-2035", "hague-no-exemption", "hague-front-loaded", "hague-back-loaded",
          "rutte-2032", "national-plans", "status-quo", "wales-2pct"]

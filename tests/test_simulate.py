@@ -7,6 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 import spendcalc
+from spendcalc import load_scenario
 from spendcalc.cli.app import app
 from spendcalc.core import inputs, simulate
 from spendcalc.core.uncertainty import (
@@ -15,7 +16,6 @@ from spendcalc.core.uncertainty import (
     historical_growth_sd,
     mean_pairwise_correlation,
 )
-from spendcalc.io.scenarios import load_scenario
 
 runner = CliRunner()
 

@@ -8,10 +8,10 @@ import pytest
 from typer.testing import CliRunner
 
 import spendcalc
+from spendcalc import load_scenario
 from spendcalc.cli.app import app
-from spendcalc.core import whatif
+from spendcalc.core import compare, whatif
 from spendcalc.core.errors import SpendcalcError
-from spendcalc.io.scenarios import load_scenario
 
 runner = CliRunner()
 
@@ -53,7 +53,7 @@ def test_each_variable_key_matches_single_runs(data, key, values, metric):
 def test_compare_differences_are_against_the_first(data):
     results = [spendcalc.compute(load_scenario(n, data), data)
                for n in ("hague-2035", "status-quo")]
-    t = whatif.compare(results).set_index(["kind", "key", "scenario"])
+    t = compare.compare(results).set_index(["kind", "key", "scenario"])
     deu_h = t.loc[("member", "DEU", "hague-2035")]
     deu_s = t.loc[("member", "DEU", "status-quo")]
     assert deu_h.total_usd_bn_vs_first == 0

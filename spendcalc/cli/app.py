@@ -6,13 +6,9 @@ need them, so ``spendcalc --help`` starts instantly.
 
 from __future__ import annotations
 
-import functools
-import inspect
 import sys
-import warnings
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 
@@ -22,11 +18,9 @@ from spendcalc.cli import options as cli_options
 from spendcalc.cli import plot as plot_cli
 from spendcalc.cli import report as report_cli
 from spendcalc.cli import whatif as whatif_cli
-from spendcalc.cli.options import ScenarioArg, SetOption
+from spendcalc.cli.options import ScenarioArg, SetOption, guarded
 from spendcalc.core.errors import SpendcalcError
 from spendcalc.core.version import __version__
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 app = typer.Typer(
     name="spendcalc",
@@ -43,34 +37,6 @@ def _console() -> Any:
     from rich.console import Console
 
     return Console()
-
-
-def _show_warning(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
-    print(f"warning: {message}", file=sys.stderr)
-
-
-def guarded(fn: F) -> F:
-    """Wrap a command: add the ``--data DIR`` option every command takes, turn user errors
-    into one line on stderr and exit code 2, and show warnings as one line."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, data_dir: Path | None = None, **kwargs: Any) -> Any:
-        from spendcalc.io.data import set_default_directory
-
-        warnings.showwarning = _show_warning
-        try:
-            set_default_directory(data_dir)
-            return fn(*args, **kwargs)
-        except SpendcalcError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            raise typer.Exit(2) from None
-
-    signature = inspect.signature(fn, eval_str=True)
-    extra = inspect.Parameter("data_dir", inspect.Parameter.KEYWORD_ONLY, default=None,
-                              annotation=cli_options.DataOption)
-    wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
-        parameters=[*signature.parameters.values(), extra])
-    return wrapper  # type: ignore[return-value]
 
 
 def _version(value: bool) -> None:
@@ -101,9 +67,10 @@ def run(
         "--from-meta", metavar="FILE.meta.json",
         help="Re-run what made an export (its .meta.json sidecar, or a .json export) and say "
              "whether the result is identical; exit 1 if it differs.")] = None,
+    *, data: cli_options.DataChoice,
 ) -> None:
     """Project a scenario; print per-member and aggregate gaps."""
-    from spendcalc.core import result as api
+    from spendcalc.core.result import compute
     from spendcalc.io import outputs
     from spendcalc.views import terminal
 
@@ -116,10 +83,10 @@ def run(
         if sets or scenario != "hague-2035":
             raise SpendcalcError("--from-meta re-runs the scenario its file records; "
                                  "give no SCENARIO or --set with it")
-        rerun = provenance.rerun(from_meta)
+        rerun = provenance.rerun(from_meta, data.dataset)
         result = rerun.result
     else:
-        result = api.compute(cli_options.load(scenario, sets))
+        result = compute(cli_options.load(scenario, sets, data.dataset), data.dataset)
     terminal.run_summary(result, _console())
     if output is not None:
         for path in outputs.write_result(result, output, force=force):
@@ -135,12 +102,12 @@ def run(
 def members(
     years: Annotated[int, typer.Option(min=1, max=12, help="How many recent years to show.")]
     = 3,
+    *, data: cli_options.DataChoice,
 ) -> None:
     """Show the bundled data: shares of GDP, GDP, sources, vintage."""
-    from spendcalc.io.data import load_dataset
     from spendcalc.views import terminal
 
-    _console().print(terminal.members_table(load_dataset(), years))
+    _console().print(terminal.members_table(data.dataset, years))
 
 
 @app.command()
@@ -157,11 +124,12 @@ def scenarios() -> None:
 @guarded
 def validate(
     file: Annotated[Path, typer.Argument(help="The scenario file to check.")],
+    *, data: cli_options.DataChoice,
 ) -> None:
     """Check a scenario file: 'ok' or exactly what is wrong (exit 2)."""
     from spendcalc.io.scenarios import load_scenario
 
-    scenario = load_scenario(file)
+    scenario = load_scenario(file, data.dataset)
     print(f"ok: {file} ({scenario.name})")
 
 

@@ -11,6 +11,8 @@ from typing import Annotated
 
 import typer
 
+from spendcalc.cli.options import DataChoice
+
 data_app = typer.Typer(help="Your own data: a template folder, and the sources in use.",
                        no_args_is_help=True)
 
@@ -34,7 +36,7 @@ it, e.g. to add next year's NATO figures to `nato_defence_expenditure.csv`.
 
 
 def register(app: typer.Typer) -> None:
-    from spendcalc.cli.app import guarded
+    from spendcalc.cli.options import guarded
 
     data_app.command("template")(guarded(template))
     data_app.command("sources")(guarded(sources))
@@ -65,25 +67,25 @@ def template(
           "README.md; fill the ones you need and delete the rest")
 
 
-def sources() -> None:
+def sources(*, data: DataChoice) -> None:
     """List the data files in use (yours or bundled), their sources and the vintage."""
     from rich import box
     from rich.console import Console
     from rich.table import Table
 
-    from spendcalc.io.data import load_dataset
     from spendcalc.io.resources import bundled_dir
 
-    data = load_dataset()
+    dataset = data.dataset
     table = Table(title="Data in use", box=box.SIMPLE_HEAD, header_style="bold",
-                  caption=f"Vintage: {data.vintage}. Bundled folder: {bundled_dir('data')}")
+                  caption=f"Vintage: {dataset.vintage}. Bundled folder: {bundled_dir('data')}")
     table.add_column("File", no_wrap=True)
     table.add_column("From")
     table.add_column("Sources")
     for path in sorted(bundled_dir("data").glob("*.csv")):
-        used = data.path(path.name)
+        used = dataset.path(path.name)
         ids = _source_ids(used)
-        titles = [f"{i} ({data.sources[i].published})" if i in data.sources else i for i in ids]
+        titles = [f"{i} ({dataset.sources[i].published})" if i in dataset.sources else i
+                  for i in ids]
         shown = ", ".join(titles[:3]) + (f" and {len(titles) - 3} more" if len(titles) > 3
                                          else "")
         table.add_row(path.name, "yours" if used != path else "bundled", shown or "—")

@@ -1,4 +1,4 @@
-"""Commands for evidence and teaching: claims, tradeoff, moneyflow, explain (issue 5).
+"""Commands for evidence and teaching: claims, tradeoff, moneyflow, explain.
 
 Parse, call, print; no arithmetic here. Kept import-light: numpy, pandas, pydantic and
 matplotlib load inside the commands, so ``spendcalc --help`` stays fast.
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from spendcalc.cli.options import ScenarioArg, SetOption
+from spendcalc.cli.options import DataChoice, ScenarioArg, SetOption
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -72,11 +72,11 @@ def _console() -> Console:
     return Console()
 
 
-def _load(scenario: str, sets: list[str] | None) -> Any:
+def _load(scenario: str, sets: list[str] | None, data: DataChoice) -> Any:
     from spendcalc.cli import options as cli_options
-    from spendcalc.core import result as api
+    from spendcalc.core.result import compute
 
-    return api.compute(cli_options.load(scenario, sets))
+    return compute(cli_options.load(scenario, sets, data.dataset), data.dataset)
 
 
 def _check_output(output: Path | None, force: bool) -> None:
@@ -88,7 +88,7 @@ def _check_output(output: Path | None, force: bool) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add the evidence commands to ``app``."""
-    from spendcalc.cli.app import guarded
+    from spendcalc.cli.options import guarded
 
     @app.command("claims", help=CLAIMS_HELP)
     @guarded
@@ -100,6 +100,7 @@ def register(app: typer.Typer) -> None:
                                 "and events).")] = False,
         output: OutputOption = None,
         force: ForceOption = False,
+        *, data: DataChoice,
     ) -> None:
         """Test the source documents' claims against the bundled data."""
         from spendcalc.evidence import claims
@@ -110,7 +111,7 @@ def register(app: typer.Typer) -> None:
         chosen = (claims.find_claim(claim_id, all_claims),) if claim_id else all_claims
         if checkable:
             chosen = tuple(c for c in chosen if c.check["kind"] != "not_checkable")
-        evidence = claims.load_evidence()
+        evidence = claims.load_evidence(data.dataset)
         results = claims.check_all(chosen, evidence)
         console = _console()
         for item in evidence_views.claims_renderables(results, detail=claim_id is not None):
@@ -132,16 +133,19 @@ def register(app: typer.Typer) -> None:
         output: OutputOption = None,
         force: ForceOption = False,
         sets: SetOption = None,
+        *, data: DataChoice,
     ) -> None:
         """Put the extra defence spending in terms of public budgets."""
+        from spendcalc.evidence.selection import check_measure
+        from spendcalc.evidence.tradeoff import tradeoff
         from spendcalc.views import evidence as ev
 
-        ev.check_measure(measure)
+        check_measure(measure)
         if chart is not None:
             ev.check_chart_path(chart, force=force)
         _check_output(output, force)
-        result = _load(scenario, sets)
-        tr = ev.tradeoff(result, member, group, year)
+        result = _load(scenario, sets, data)
+        tr = tradeoff(result, member, group, year)
         console = _console()
         for item in ev.tradeoff_renderables(tr, measure):
             console.print(item)
@@ -166,16 +170,19 @@ def register(app: typer.Typer) -> None:
         output: OutputOption = None,
         force: ForceOption = False,
         sets: SetOption = None,
+        *, data: DataChoice,
     ) -> None:
         """Where the extra money would go: major equipment, imports, US suppliers."""
+        from spendcalc.evidence.moneyflow import moneyflow
+        from spendcalc.evidence.selection import check_measure
         from spendcalc.views import evidence as ev
 
-        ev.check_measure(measure)
+        check_measure(measure)
         _check_output(output, force)
-        result = _load(scenario, sets)
+        result = _load(scenario, sets, data)
         if member is None and group is None:
             group = "european-allies"
-        mf = ev.moneyflow(result, member, group, year, measure)
+        mf = moneyflow(result, member, group, year, measure)
         console = _console()
         for item in ev.moneyflow_renderables(mf):
             console.print(item)
@@ -191,14 +198,15 @@ def register(app: typer.Typer) -> None:
             "--member", help="The member to explain, e.g. DEU (required).")] = "",
         year: YearOption = None,
         sets: SetOption = None,
+        *, data: DataChoice,
     ) -> None:
         """Walk through one member's projection in plain sentences."""
         from spendcalc.evidence import explain
-        from spendcalc.views.evidence import OptionError
+        from spendcalc.evidence.selection import OptionError
 
         if not member:
             raise OptionError("--member is required, e.g. spendcalc explain --member DEU")
-        result = _load(scenario, sets)
+        result = _load(scenario, sets, data)
         ex = explain.explain(result, member, year)
         console = _console()
         for item in explain.renderables(ex, result.scenario.baseline_pct):

@@ -1,18 +1,27 @@
-"""Arguments and options shared by every command that takes a scenario.
+"""What every command shares: the ``guarded`` wrapper (one-line errors, ``--data``) and the
+options declared once for all commands.
 
 Kept free of heavy imports: command modules import it at start-up.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
+import sys
+import warnings
+from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
+from spendcalc.core.errors import SpendcalcError
+
 if TYPE_CHECKING:
+    from spendcalc.core.dataset import Dataset
     from spendcalc.core.models import Scenario
-    from spendcalc.io.data import Dataset
 
 ScenarioArg = Annotated[
     str,
@@ -34,9 +43,54 @@ SetOption = Annotated[
 ]
 
 
-def load(scenario: str, sets: list[str] | None = None,
-         data: Dataset | None = None) -> Scenario:
+class DataChoice:
+    """The data a command was asked to use (``--data DIR``), loaded on first use: the one
+    place where command-line options become a Dataset."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = directory
+
+    @cached_property
+    def dataset(self) -> Dataset:
+        from spendcalc.io.data import load_dataset
+
+        return load_dataset(self.directory)
+
+
+def load(scenario: str, sets: list[str] | None, data: Dataset) -> Scenario:
     """The scenario a command runs: the file or ready name, with ``--set`` changes applied."""
     from spendcalc.io.scenarios import load_scenario
 
     return load_scenario(scenario, data, overrides=sets or ())
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def guarded(fn: F) -> F:
+    """Wrap a command: turn user errors into one line on stderr and exit code 2, show
+    warnings as one line, and give it the ``--data DIR`` option every command takes. A
+    command that declares a ``data`` parameter receives the choice as a ``DataChoice``."""
+    signature = inspect.signature(fn, eval_str=True)
+    wants_data = "data" in signature.parameters
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, data_dir: Path | None = None, **kwargs: Any) -> Any:
+        warnings.showwarning = _show_warning
+        try:
+            if wants_data:
+                kwargs["data"] = DataChoice(data_dir)
+            return fn(*args, **kwargs)
+        except SpendcalcError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            raise typer.Exit(2) from None
+
+    extra = inspect.Parameter("data_dir", inspect.Parameter.KEYWORD_ONLY, default=None,
+                              annotation=DataOption)
+    kept = [p for name, p in signature.parameters.items() if name != "data"]
+    wrapper.__signature__ = signature.replace(parameters=[*kept, extra])  # type: ignore[attr-defined]
+    return wrapper  # type: ignore[return-value]

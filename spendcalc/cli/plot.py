@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from spendcalc.cli.options import SetOption
+from spendcalc.cli.options import DataChoice, SetOption
+
+if TYPE_CHECKING:
+    from spendcalc.core.dataset import Dataset
 
 KINDS = ("gap", "paths", "heatmap", "stack", "burden", "compare", "fan", "tradeoff")
 """The chart kinds: ``spendcalc.views.charts.KINDS`` (repeated here so that --help needs no
@@ -36,7 +39,7 @@ spendcalc plot compare hague-2035 status-quo --diff. See docs/plots.md.
 
 def register(app: typer.Typer) -> None:
     """Add the plot command to ``app``."""
-    from spendcalc.cli.app import guarded
+    from spendcalc.cli.options import guarded
 
     @app.command(help=HELP)
     @guarded
@@ -81,16 +84,18 @@ def register(app: typer.Typer) -> None:
         draws: Annotated[int, typer.Option(help="fan: Monte Carlo draws.")] = 10_000,
         seed: Annotated[int, typer.Option(help="fan: random seed.")] = 2025,
         sets: SetOption = None,
+        *, data: DataChoice,
     ) -> None:
         """Draw a publication-ready chart of a scenario."""
         if kind in ("fan", "tradeoff"):
             run_other(kind, scenario, output=output, force=force, members=members,
-                      group=group, year=year, style=style, draws=draws, seed=seed, sets=sets)
+                      group=group, year=year, style=style, draws=draws, seed=seed, sets=sets,
+                      data=data.dataset)
             return
         run_plot(kind, scenario, other, output=output, force=force, members=members,
                  group=group, unit=unit, prices=prices, year=year, title=title, width=width,
                  height=height, dpi=dpi, style=style, grid=grid, diff=diff, cut=cut,
-                 sets=sets)
+                 sets=sets, data=data.dataset)
 
 
 def _is_scenario(text: str) -> bool:
@@ -106,7 +111,7 @@ def _is_scenario(text: str) -> bool:
 
 def run_other(kind: str, scenario: str | None, *, output: Path | None, force: bool,
               members: str | None, group: str | None, year: int | None, style: str,
-              draws: int, seed: int, sets: list[str] | None) -> None:
+              draws: int, seed: int, sets: list[str] | None, data: Dataset) -> None:
     """plot fan and plot tradeoff: charts drawn from a simulation or a trade-off table."""
     from spendcalc.cli import options as cli_options
     from spendcalc.core.errors import SpendcalcError
@@ -123,31 +128,30 @@ def run_other(kind: str, scenario: str | None, *, output: Path | None, force: bo
     name = scenario or DEFAULT_SCENARIO
     path = output or Path(f"{kind}-{Path(name).stem}.png")
     plots.check_output(path, force=force)
-    base = cli_options.load(name, sets)
+    base = cli_options.load(name, sets, data)
     if kind == "fan":
         from spendcalc.core import simulate, tables
         from spendcalc.core.whatif import MAX_VARIANTS
-        from spendcalc.io.data import load_dataset
         from spendcalc.views import charts_whatif as plots_whatif
 
         if not 1 <= draws <= MAX_VARIANTS:
             raise SpendcalcError(f"--draws {draws}: allowed: 1 to {MAX_VARIANTS:,}")
-        data = load_dataset()
         key = codes[0].upper() if codes else (group or "nato")
         sim = simulate.run_draws(base, data, draws, seed)
         table = tables.simulation_table(base.name, sim)
-        figure = plots_whatif.fan_figure(table, key, base, data, plots._STYLES[style])
+        figure = plots_whatif.fan_figure(table, key, base, data, plots.STYLE_BY_NAME[style])
         rows = table[(table.key == key) & (table.year == base.horizon)]
         row = rows.iloc[0]
         summary = [f"{row['name']} {base.horizon}, USD bn: P5 {row.total_usd_bn_p5:,.1f}, "
                    f"P50 {row.total_usd_bn_p50:,.1f}, P95 {row.total_usd_bn_p95:,.1f} "
                    f"({draws:,} draws, seed {seed})"]
     else:
-        from spendcalc.core import result as api
+        from spendcalc.core.result import compute
+        from spendcalc.evidence.tradeoff import tradeoff
         from spendcalc.views import evidence as ev
 
-        result = api.compute(base)
-        tr = ev.tradeoff(result, codes[0] if codes else None, group, year)
+        result = compute(base, data)
+        tr = tradeoff(result, codes[0] if codes else None, group, year)
         figure = ev.tradeoff_figure(result, tradeoff_data=tr)
         summary = []
     write_atomic(path, plots.to_bytes(figure, path.suffix))
@@ -158,7 +162,7 @@ def run_other(kind: str, scenario: str | None, *, output: Path | None, force: bo
 
 def run_plot(kind: str | None, scenario: str | None, other: str | None, *,
              output: Path | None, force: bool, members: str | None,
-             sets: list[str] | None = None, **options: object) -> None:
+             data: Dataset, sets: list[str] | None = None, **options: object) -> None:
     """The plot command's body: resolve the arguments, draw, write, print."""
     from spendcalc.cli import options as cli_options
     from spendcalc.core.result import compute
@@ -179,11 +183,11 @@ def run_plot(kind: str | None, scenario: str | None, other: str | None, *,
             raise plots.PlotError(f"{kind} takes one scenario (got {scenario!r} and {other!r}); "
                                   "only compare takes two")
         names = [scenario or DEFAULT_SCENARIO]
-    scenarios = [cli_options.load(name, sets) for name in names]
+    scenarios = [cli_options.load(name, sets, data) for name in names]
     path = output if output is not None else plots.default_output(
         kind, [s.name for s in scenarios])
     plots.check_output(path, force=True)  # the suffix and folder, before any work
-    runs = [plots.as_run(compute(s)) for s in scenarios]
+    runs = [plots.as_run(compute(s, data)) for s in scenarios]
     plots.check_runs(kind, runs, opts)  # member, group, year errors before "file exists"
     plots.check_output(path, force=force)
     chart = plots.render(kind, runs, opts)

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import shlex
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from spendcalc.cli.options import SetOption
+from spendcalc.cli.options import DataChoice, SetOption
+
+if TYPE_CHECKING:
+    from spendcalc.core.dataset import Dataset
 
 HELP = """Write a self-contained HTML report of one or more scenarios.
 
@@ -33,7 +36,7 @@ spendcalc report --set target.year=2032 -o 2032.html. See docs/report.md.
 
 def register(app: typer.Typer) -> None:
     """Add the report command to ``app``."""
-    from spendcalc.cli.app import guarded
+    from spendcalc.cli.options import guarded
 
     @app.command("report", help=HELP)
     @guarded
@@ -48,13 +51,14 @@ def register(app: typer.Typer) -> None:
         force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
         = False,
         sets: SetOption = None,
+        *, data: DataChoice,
     ) -> None:
         """Write a self-contained HTML report of one or more scenarios."""
-        run_report(scenarios or [], output=output, force=force, sets=sets)
+        run_report(scenarios or [], output=output, force=force, sets=sets, data=data.dataset)
 
 
 def run_report(names: list[str], *, output: Path | None, force: bool,
-               sets: list[str] | None) -> Path:
+               sets: list[str] | None, data: Dataset) -> Path:
     """The report command's body: check the output, load, compute, build, write, print."""
     from spendcalc.io.scenarios import DEFAULT_SCENARIO
     from spendcalc.views import report
@@ -62,13 +66,13 @@ def run_report(names: list[str], *, output: Path | None, force: bool,
     if output is not None:
         report.check_output(output, force=force)  # suffix, folder, exists: before any work
     from spendcalc.cli import options as cli_options
-    from spendcalc.core import result as api
+    from spendcalc.core.result import compute
 
     names = names or [DEFAULT_SCENARIO]
-    scenarios = [cli_options.load(name, sets) for name in names]
+    scenarios = [cli_options.load(name, sets, data) for name in names]
     path = output if output is not None else report.default_output([s.name for s in scenarios])
     report.check_output(path, force=force)
-    results = [api.compute(s) for s in scenarios]
+    results = [compute(s, data) for s in scenarios]
     command = "spendcalc report " + " ".join(
         [*(shlex.quote(n) for n in names),
          *(f"--set {shlex.quote(s)}" for s in sets or ())])

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from spendcalc.cli import options as cli_options
-from spendcalc.cli.options import ScenarioArg, SetOption
+from spendcalc.cli.options import DataChoice, ScenarioArg, SetOption
 
 OutputOption = Annotated[Path | None, typer.Option(
     "-o", "--output", help="Write the table: .csv (with a .meta.json sidecar) or .json.")]
@@ -28,7 +28,7 @@ GroupOption = Annotated[str, typer.Option(
 
 def register(app: typer.Typer) -> None:
     """Add the what-if commands to ``app``."""
-    from spendcalc.cli.app import guarded
+    from spendcalc.cli.options import guarded
 
     app.command()(guarded(show))
     app.command()(guarded(new))
@@ -45,10 +45,9 @@ def _console() -> Any:
 
 
 def _prepare(scenario: str, sets: list[str] | None, output: Path | None,
-             chart: Path | None, force: bool) -> tuple[Any, Any]:
+             chart: Path | None, force: bool, data: DataChoice) -> tuple[Any, Any]:
     """Check the output files before any work, then load the data and the scenario."""
     from spendcalc.io import outputs
-    from spendcalc.io.data import load_dataset
 
     if output is not None:
         outputs.check_output(output, force=force, formats=outputs.FORMATS)
@@ -56,15 +55,15 @@ def _prepare(scenario: str, sets: list[str] | None, output: Path | None,
         from spendcalc.views import charts as plots
 
         plots.check_output(chart, force=force)
-    data = load_dataset()
-    return data, cli_options.load(scenario, sets, data)
+    return data.dataset, cli_options.load(scenario, sets, data.dataset)
 
 
-def show(scenario: ScenarioArg = "hague-2035", sets: SetOption = None) -> None:
+def show(scenario: ScenarioArg = "hague-2035", sets: SetOption = None, *,
+         data: DataChoice) -> None:
     """Print the fully resolved scenario (after extends and --set) as TOML."""
     from spendcalc.core.scenario_toml import to_toml
 
-    resolved = cli_options.load(scenario, sets)
+    resolved = cli_options.load(scenario, sets, data.dataset)
     header = f"{scenario} resolved by spendcalc" + (f" with --set {', '.join(sets)}" if sets
                                                      else "")
     print(to_toml(resolved, header=header), end="")
@@ -75,6 +74,7 @@ def new(
     source: Annotated[str, typer.Option("--from", help="The scenario to start from.")]
     = "hague-2035",
     force: ForceOption = False,
+    *, data: DataChoice,
 ) -> None:
     """Write a commented scenario file to start from (every field, its unit and default)."""
     from spendcalc.core.errors import OutputError
@@ -84,7 +84,7 @@ def new(
     path = Path(name if name.endswith(".toml") else f"{name}.toml")
     if path.exists() and not force:
         raise OutputError(f"{path}: file exists; use --force to overwrite it")
-    base = cli_options.load(source)
+    base = cli_options.load(source, None, data.dataset)
     scenario = base.model_copy(update={"name": path.stem})
     header = (f"{path.stem}: a scenario for spendcalc, started from {source}.\n"
               "Shares are in percent of GDP; growth in percent a year. Delete what you do not\n"
@@ -99,11 +99,12 @@ def compare(
     output: OutputOption = None,
     force: ForceOption = False,
     sets: SetOption = None,
+    *, data: DataChoice,
 ) -> None:
     """Compare scenarios: horizon-year spending and cumulative extra, with differences."""
-    from spendcalc.core import result as api
-    from spendcalc.core import whatif
+    from spendcalc.core import compare
     from spendcalc.core.errors import SpendcalcError
+    from spendcalc.core.result import compute
     from spendcalc.io import outputs
     from spendcalc.views import terminal
 
@@ -112,8 +113,8 @@ def compare(
                              "spendcalc compare hague-2035 rutte-2032")
     if output is not None:
         outputs.check_output(output, force=force, formats=outputs.FORMATS)
-    results = [api.compute(cli_options.load(s, sets)) for s in scenarios]
-    table = whatif.compare(results)
+    results = [compute(cli_options.load(s, sets, data.dataset), data.dataset) for s in scenarios]
+    table = compare.compare(results)
     terminal.print_comparison(table, results, _console())
     if output is not None:
         per_scenario = ("scenario_settings", "scenario_toml", "inputs_sha256")
@@ -135,6 +136,7 @@ def sweep(
     chart: ChartOption = None,
     force: ForceOption = False,
     sets: SetOption = None,
+    *, data: DataChoice,
 ) -> None:
     """Vary one or more fields over a grid; every variant in one vectorised pass."""
     from spendcalc.core import inputs, tables, whatif
@@ -143,19 +145,19 @@ def sweep(
 
     if not vary:
         raise SpendcalcError("sweep needs at least one --vary KEY=START:STOP[:STEP]")
-    data, base = _prepare(scenario, sets, output, chart, force)
+    dataset, base = _prepare(scenario, sets, output, chart, force, data)
     varies = [whatif.parse_vary(v) for v in vary]
     inputs.check_variant_keys(base, [v.key for v in varies])
     for v in varies:
         whatif.check_values(base, v, scenario)
-    result = whatif.sweep(base, data, varies, metric, group, force=force)
+    result = whatif.sweep(base, dataset, varies, metric, group, force=force)
     table = tables.sweep_table(result, base.name)
     terminal.print_sweep(result, table, base, _console())
-    _write(output, {"sweep": table}, base, data, force)
+    _write(output, {"sweep": table}, base, dataset, force)
     if chart is not None:
         from spendcalc.views import charts_whatif as plots_whatif
 
-        _save(plots_whatif.sweep_figure(result, base, data), chart)
+        _save(plots_whatif.sweep_figure(result, base, dataset), chart)
 
 
 def sensitivity(
@@ -166,20 +168,21 @@ def sensitivity(
     chart: ChartOption = None,
     force: ForceOption = False,
     sets: SetOption = None,
+    *, data: DataChoice,
 ) -> None:
     """Rank key parameters by their effect on a metric (a tornado chart with --chart)."""
     from spendcalc.core import tables, whatif
     from spendcalc.views import terminal
 
-    data, base = _prepare(scenario, sets, output, chart, force)
-    result = whatif.sensitivity(base, data, metric, group)
+    dataset, base = _prepare(scenario, sets, output, chart, force, data)
+    result = whatif.sensitivity(base, dataset, metric, group)
     table = tables.sensitivity_table(result, base.name)
     terminal.print_sensitivity(result, base, _console())
-    _write(output, {"sensitivity": table}, base, data, force)
+    _write(output, {"sensitivity": table}, base, dataset, force)
     if chart is not None:
         from spendcalc.views import charts_whatif as plots_whatif
 
-        _save(plots_whatif.tornado_figure(result, base, data), chart)
+        _save(plots_whatif.tornado_figure(result, base, dataset), chart)
 
 
 def simulate(
@@ -193,6 +196,7 @@ def simulate(
                                                    "shows.")] = "nato",
     force: ForceOption = False,
     sets: SetOption = None,
+    *, data: DataChoice,
 ) -> None:
     """Monte Carlo over GDP growth and compliance: percentiles and the chance of the target."""
     from spendcalc.core import simulate, tables
@@ -206,18 +210,18 @@ def simulate(
         raise SpendcalcError(f"--draws {draws:,}: more than {MAX_VARIANTS:,} needs --force")
     if seed < 0:
         raise SpendcalcError(f"--seed {seed}: must be a whole number of 0 or more")
-    data, base = _prepare(scenario, sets, output, chart, force)
+    dataset, base = _prepare(scenario, sets, output, chart, force, data)
     with _Progress(draws) as progress:
-        result = simulate.run_draws(base, data, draws, seed, progress=progress.update)
+        result = simulate.run_draws(base, dataset, draws, seed, progress=progress.update)
     percentiles = tables.simulation_table(base.name, result)
     reach = tables.reach_table(base.name, result)
     terminal.print_simulation(percentiles, reach, base, draws, seed, _console())
-    _write(output, {"percentiles": percentiles, "reach": reach}, base, data, force,
+    _write(output, {"percentiles": percentiles, "reach": reach}, base, dataset, force,
            {"draws": draws, "seed": seed})
     if chart is not None:
         from spendcalc.views import charts_whatif as plots_whatif
 
-        _save(plots_whatif.fan_figure(percentiles, key, base, data), chart)
+        _save(plots_whatif.fan_figure(percentiles, key, base, dataset), chart)
 
 
 class _Progress:
@@ -252,10 +256,10 @@ def _write(output: Path | None, frames: dict[str, Any], scenario: Any, data: Any
            force: bool, extra: dict[str, Any] | None = None) -> None:
     if output is None:
         return
-    from spendcalc.core import result as api
+    from spendcalc.core.meta import metadata
     from spendcalc.io import outputs
 
-    meta = {**api.metadata(scenario, data, ()), **(extra or {})}
+    meta = {**metadata(scenario, data, ()), **(extra or {})}
     for path in outputs.write_tables(output, frames, meta, force=force):
         print(f"wrote {path}")
 

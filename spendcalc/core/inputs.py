@@ -16,10 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from spendcalc.core.dataset import Dataset
 from spendcalc.core.engine import EngineInputs
 from spendcalc.core.errors import ScenarioError
 from spendcalc.core.models import Member, Scenario
-from spendcalc.io.data import Dataset
 
 FloatArray = npt.NDArray[np.float64]
 

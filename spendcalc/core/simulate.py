@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from spendcalc.core import engine, inputs
+from spendcalc.core.dataset import Dataset, Group
 from spendcalc.core.models import Scenario
 from spendcalc.core.uncertainty import (
     Streams,
@@ -24,7 +25,6 @@ from spendcalc.core.uncertainty import (
     growth_draws,
     historical_growth_sd,
 )
-from spendcalc.io.data import Dataset, Group
 
 FloatArray = npt.NDArray[np.float64]
 

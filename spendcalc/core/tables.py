@@ -15,10 +15,10 @@ from spendcalc.core.engine import MONEY_FIELDS, Projection
 if TYPE_CHECKING:
     import pandas as pd
 
+    from spendcalc.core.dataset import Dataset, Group
     from spendcalc.core.inputs import Setup
     from spendcalc.core.simulate import Draws
     from spendcalc.core.whatif import Sensitivity, SweepResult
-    from spendcalc.io.data import Dataset, Group
 
 MEMBER_COLUMNS = (
     "scenario", "iso3", "member", "year", "projected", "armed_forces",

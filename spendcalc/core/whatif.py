@@ -16,53 +16,21 @@ import numpy as np
 import numpy.typing as npt
 
 from spendcalc.core import engine, inputs
+from spendcalc.core.dataset import Dataset
 from spendcalc.core.engine import MONEY_FIELDS
 from spendcalc.core.errors import ScenarioError, SpendcalcError
 from spendcalc.core.models import Scenario
-from spendcalc.io.data import Dataset
-from spendcalc.io.scenarios import apply_overrides, parse_scenario
+from spendcalc.core.overrides import apply_overrides, parse_scenario
 
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
-    from spendcalc.core.result import Result
 
 FloatArray = npt.NDArray[np.float64]
 
 MAX_VARIANTS = 1_000_000
 METRICS = (*MONEY_FIELDS, "core_pct", "related_pct", "total_pct", "share_of_total_pct")
 DEFAULT_METRIC = "cum_extra_over_baseline_usd_bn"
-
-
-# ---- comparisons ------------------------------------------------------------------------
-
-COMPARED = ("total_usd_bn", "total_pct", "cum_extra_over_baseline_usd_bn",
-            "cum_increase_over_base_share_usd_bn")
-
-
-def compare(results: list[Result]) -> pd.DataFrame:
-    """Horizon-year figures per member and group for each scenario, with differences from
-    the first scenario. One row per (kind, key, scenario)."""
-    import pandas as pd
-
-    frames = []
-    for r in results:
-        horizon = r.scenario.horizon
-        t = r.table[r.table.year == horizon]
-        members = pd.DataFrame({"kind": "member", "key": t.iso3, "name": t.member,
-                                "scenario": r.scenario.name, "year": horizon,
-                                **{c: t[c] for c in COMPARED}})
-        a = r.aggregates[r.aggregates.year == horizon]
-        groups = pd.DataFrame({"kind": "group", "key": a.group, "name": a.label,
-                               "scenario": r.scenario.name, "year": horizon,
-                               **{c: a[c] for c in COMPARED}})
-        frames += [members, groups]
-    out = pd.concat(frames, ignore_index=True)
-    first = out[out.scenario == results[0].scenario.name].set_index(["kind", "key"])
-    index = pd.MultiIndex.from_frame(out[["kind", "key"]])
-    for c in COMPARED:
-        out[f"{c}_vs_first"] = out[c].to_numpy() - first[c].reindex(index).to_numpy()
-    return out
 
 
 # ---- sweeps -------------------------------------------------------------------------------

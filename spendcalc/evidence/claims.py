@@ -31,16 +31,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
+from spendcalc.core.dataset import Dataset
 from spendcalc.core.errors import DataError, SpendcalcError
 from spendcalc.io.data import (
     MEMBERS_FILE,
     SHARES_FILE,
-    Dataset,
-    _number,
-    _rows,
-    _year,
-    load_dataset,
+    number_cell,
+    read_rows,
     read_toml,
+    year_cell,
 )
 from spendcalc.io.fiscal_data import FiscalData, load_fiscal
 from spendcalc.io.resources import bundled_dir
@@ -242,16 +241,16 @@ class Evidence:
         return None if row is None else row.value
 
 
-def load_evidence(data: Dataset | None = None) -> Evidence:
-    data = data or load_dataset()
+def load_evidence(data: Dataset) -> Evidence:
+    """What the claims are checked against: ``data``'s files plus the vintages and SIPRI."""
     path = data.path(SHARES_FILE)
     usd: dict[tuple[str, int], float] = {}
-    for line, row in _rows(path, ("iso3", "year", "defence_usd_m_current")):
-        value = _number(path, line, row, "defence_usd_m_current", optional=True, low=0)
+    for line, row in read_rows(path, ("iso3", "year", "defence_usd_m_current")):
+        value = number_cell(path, line, row, "defence_usd_m_current", optional=True, low=0)
         if not math.isnan(value):
-            usd[(row["iso3"].strip(), _year(path, line, row))] = value
+            usd[(row["iso3"].strip(), year_cell(path, line, row))] = value
     sources = {(row.get("source_id") or "").strip()
-               for _, row in _rows(data.path(MEMBERS_FILE), ("iso3",))}
+               for _, row in read_rows(data.path(MEMBERS_FILE), ("iso3",))}
     sources.discard("")
     return Evidence(data=data, fiscal=load_fiscal(data), main_usd_m=usd,
                     members_source=", ".join(sorted(sources)) or MEMBERS_FILE)
@@ -300,17 +299,16 @@ class ClaimResult:
         return len(set(self.verdicts.values())) > 1
 
 
-def check_claim(claim: Claim, evidence: Evidence | None = None) -> ClaimResult:
+def check_claim(claim: Claim, evidence: Evidence) -> ClaimResult:
     """Run a claim's check and its context checks."""
-    ev = evidence or load_evidence()
-    return ClaimResult(claim=claim, check=run_check(claim.check, claim.stated, ev),
-                       context=tuple(run_check(c, claim.stated, ev) for c in claim.context))
+    return ClaimResult(claim=claim, check=run_check(claim.check, claim.stated, evidence),
+                       context=tuple(run_check(c, claim.stated, evidence)
+                                     for c in claim.context))
 
 
-def check_all(claims: tuple[Claim, ...] | None = None,
-              evidence: Evidence | None = None) -> list[ClaimResult]:
-    ev = evidence or load_evidence()
-    return [check_claim(c, ev) for c in (claims or load_claims())]
+def check_all(claims: tuple[Claim, ...] | None, evidence: Evidence) -> list[ClaimResult]:
+    """Every claim's check (default: all the bundled claims) against ``evidence``."""
+    return [check_claim(c, evidence) for c in (claims or load_claims())]
 
 
 def run_check(check: dict[str, Any], stated: dict[str, Any], ev: Evidence) -> CheckResult:

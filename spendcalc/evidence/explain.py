@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     import pandas as pd
     from rich.console import RenderableType
 
+    from spendcalc.core.dataset import Dataset
     from spendcalc.core.result import Result
-    from spendcalc.io.data import Dataset
 
 
 @dataclass(frozen=True)
@@ -98,13 +98,12 @@ SHAPE_WORDS = {
 }
 
 
-def explain(result: Result, member: str, year: int | None = None, *,
-            data: Dataset | None = None) -> Explanation:
-    """Explain ``member``'s projection in ``result`` (focus year: ``year``, default horizon)."""
-    from spendcalc.io.data import load_dataset
-    from spendcalc.views.evidence import check_year, resolve_member
+def explain(result: Result, member: str, year: int | None = None) -> Explanation:
+    """Explain ``member``'s projection in ``result`` (focus year: ``year``, default horizon),
+    with the data the result was computed with."""
+    from spendcalc.evidence.selection import check_year, resolve_member
 
-    data = data or load_dataset()
+    data = result.data
     s = result.scenario
     iso3 = resolve_member(member, data, s)
     year = check_year(s, year)

@@ -10,24 +10,21 @@ series); growth and inflation in percent per year.
 from __future__ import annotations
 
 import csv
+import hashlib
 import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
+from spendcalc.core.dataset import GDP_FILE, DataFile, Dataset, FloatArray, Group, feed
 from spendcalc.core.errors import DataError
 from spendcalc.core.models import Commitment, Member, Source
 from spendcalc.io.resources import bundled_dir
 
-FloatArray = npt.NDArray[np.float64]
-
 SHARES_FILE = "nato_defence_expenditure.csv"
-GDP_FILE = "gdp.csv"
 PROJECTIONS_FILE = "gdp_projections.csv"
 MEMBERS_FILE = "members.csv"
 COMMITMENTS_FILE = "commitments.csv"
@@ -36,116 +33,10 @@ GROUPS_FILE = "groups.toml"
 
 
 
-@dataclass(frozen=True)
-class Group:
-    """A named set of members, defined in ``data/groups.toml``."""
-
-    key: str
-    label: str
-    description: str
-    members: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """Everything the calculator knows before a scenario is applied.
-
-    Arrays are indexed [member, year] in the order of ``members``.
-    """
-
-    directory: Path | None
-    """The user's data folder; None: the bundled data only."""
-    members: tuple[Member, ...]
-    share_years: tuple[int, ...]
-    shares_pct: FloatArray
-    """NATO defence expenditure, percent of GDP; NaN where a member has no armed forces."""
-    share_sources: tuple[tuple[str, ...], ...]
-    share_estimate: tuple[tuple[bool, ...], ...]
-    """True where NATO flags the share as an estimate ("e" figures)."""
-    gdp_years: tuple[int, ...]
-    gdp_usd_bn: FloatArray
-    """Nominal GDP, billions of current US dollars (NATO's series)."""
-    projection_years: tuple[int, ...]
-    real_growth_pct: FloatArray
-    """IMF WEO real GDP growth, percent per year."""
-    cpi_pct: FloatArray
-    """IMF WEO CPI inflation (period average), percent per year."""
-    gdp_source_ids: tuple[str, ...]
-    projection_source_ids: tuple[str, ...]
-    commitments: tuple[Commitment, ...]
-    groups: dict[str, Group]
-    sources: dict[str, Source]
-    _index: dict[str, int] = field(default_factory=dict, repr=False)
-
-    def __post_init__(self) -> None:
-        self._index.update({m.iso3: i for i, m in enumerate(self.members)})
-
-    def path(self, name: str) -> Path:
-        """The data file ``name`` as this dataset reads it (the user's copy, else bundled)."""
-        return resolve(self.directory, name)
-
-    @property
-    def codes(self) -> tuple[str, ...]:
-        return tuple(m.iso3 for m in self.members)
-
-    def index(self, iso3: str) -> int:
-        return self._index[iso3]
-
-    @property
-    def latest_share_year(self) -> int:
-        return self.share_years[-1]
-
-    @property
-    def vintage(self) -> str:
-        """One line naming the editions behind the base data."""
-        latest = self.latest_share_year
-        col = self.share_years.index(latest)
-        ids = sorted({self.share_sources[i][col] for i in range(len(self.members))} - {""})
-        own = f" (your data: {self.directory})" if self.directory is not None else ""
-        return (
-            f"defence shares {latest}: {', '.join(ids)}; "
-            f"GDP to {self.gdp_years[-1]}: {', '.join(self.gdp_source_ids)}; "
-            f"growth: {', '.join(self.projection_source_ids)}{own}"
-        )
-
-    def us_cpi_pct(self, year: int) -> float:
-        """US CPI inflation in ``year``, percent; the last projection year's rate holds after."""
-        col = self.projection_years.index(min(year, self.projection_years[-1]))
-        return float(self.cpi_pct[self.index("USA"), col])
-
-    def real_growth(self, year: int) -> FloatArray:
-        """Each member's IMF real growth in ``year``, percent; 2030 rates hold after 2030."""
-        col = self.projection_years.index(min(year, self.projection_years[-1]))
-        return self.real_growth_pct[:, col]
-
-    def default_nominal_growth_pct(self, year: int, real_offset: float = 0.0) -> FloatArray:
-        """Nominal growth of GDP in current USD, percent: real growth plus US inflation.
-
-        Exchange rates are held constant in real terms, so each member's dollar GDP grows
-        with its own real growth and US (dollar) inflation. Local inflation would instead
-        assume no depreciation and blow up high-inflation members' dollar GDP (Türkiye).
-        """
-        real = self.real_growth(year) + real_offset
-        return ((1 + real / 100) * (1 + self.us_cpi_pct(year) / 100) - 1) * 100
-
-    def gdp_in(self, year: int) -> FloatArray:
-        """GDP in ``year``, USD bn current: NATO's figure where it exists, else grown with
-        the default nominal growth from the last NATO year (documented in the README)."""
-        if year in self.gdp_years:
-            return self.gdp_usd_bn[:, self.gdp_years.index(year)]
-        if year < self.gdp_years[0]:
-            raise DataError(f"{GDP_FILE}: no GDP for {year} (data start in {self.gdp_years[0]})")
-        gdp = self.gdp_usd_bn[:, -1].copy()
-        for y in range(self.gdp_years[-1] + 1, year + 1):
-            gdp *= 1 + self.default_nominal_growth_pct(y) / 100
-        return gdp
-
-    def share_in(self, year: int) -> FloatArray:
-        return self.shares_pct[:, self.share_years.index(year)]
-
-
-def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line number, row) with the header checked; line numbers count the header as 1."""
+def read_rows(path: Path,
+              required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    """A data CSV's rows: yield (line number, row) after checking the header has the
+    ``required`` columns; line numbers count the header as 1."""
     try:
         handle = path.open(newline="", encoding="utf-8")
     except FileNotFoundError:
@@ -170,8 +61,10 @@ def _user_hint(path: Path) -> str:
     return f" (fill it, or delete it from {path.parent} to use the bundled file)"
 
 
-def _number(path: Path, line: int, row: dict[str, str], col: str, *, optional: bool = False,
-            low: float | None = None, high: float | None = None) -> float:
+def number_cell(path: Path, line: int, row: dict[str, str], col: str, *, optional: bool = False,
+                low: float | None = None, high: float | None = None) -> float:
+    """The number in ``col`` (within ``low``..``high``; empty: NaN if ``optional``), or a
+    DataError naming the file, row and column."""
     text = (row.get(col) or "").strip()
     if not text:
         if optional:
@@ -187,14 +80,16 @@ def _number(path: Path, line: int, row: dict[str, str], col: str, *, optional: b
     return value
 
 
-def _year(path: Path, line: int, row: dict[str, str], col: str = "year") -> int:
+def year_cell(path: Path, line: int, row: dict[str, str], col: str = "year") -> int:
+    """The year in ``col``, or a DataError naming the file, row and column."""
     text = (row.get(col) or "").strip()
     if not text.isdigit():
         raise DataError(f"{path.name}: row {line}: {col} = {text!r} is not a year")
     return int(text)
 
 
-def _bool(path: Path, line: int, row: dict[str, str], col: str) -> bool:
+def bool_cell(path: Path, line: int, row: dict[str, str], col: str) -> bool:
+    """``true`` or ``false`` in ``col``, or a DataError naming the file, row and column."""
     text = (row.get(col) or "").strip().lower()
     if text not in ("true", "false"):
         raise DataError(f"{path.name}: row {line}: {col} = {text!r}; allowed: true, false")
@@ -205,7 +100,7 @@ def _load_members(path: Path) -> tuple[Member, ...]:
     members: list[Member] = []
     seen: set[str] = set()
     cols = ("iso3", "member", "nato_since", "eu_member", "region", "armed_forces")
-    for line, row in _rows(path, cols):
+    for line, row in read_rows(path, cols):
         iso3 = row["iso3"].strip()
         if iso3 in seen:
             raise DataError(f"{path.name}: row {line}: duplicate member {iso3}")
@@ -216,9 +111,10 @@ def _load_members(path: Path) -> tuple[Member, ...]:
                 f"{path.name}: row {line}: region = {region!r}; allowed: europe, north_america"
             )
         members.append(Member(
-            iso3=iso3, name=row["member"].strip(), nato_since=_year(path, line, row, "nato_since"),
-            eu_member=_bool(path, line, row, "eu_member"), region=region,
-            armed_forces=_bool(path, line, row, "armed_forces"),
+            iso3=iso3, name=row["member"].strip(),
+            nato_since=year_cell(path, line, row, "nato_since"),
+            eu_member=bool_cell(path, line, row, "eu_member"), region=region,
+            armed_forces=bool_cell(path, line, row, "armed_forces"),
         ))
     if not members:
         raise DataError(f"{path.name}: no rows{_user_hint(path)}")
@@ -233,14 +129,14 @@ def _grid(path: Path, codes: tuple[str, ...], value_col: str, *, year_col: str =
     index = {c: i for i, c in enumerate(codes)}
     cells: dict[tuple[str, int], float] = {}
     raw: dict[tuple[str, int], dict[str, str]] = {}
-    for line, row in _rows(path, ("iso3", year_col, value_col, *extra_cols)):
+    for line, row in read_rows(path, ("iso3", year_col, value_col, *extra_cols)):
         iso3 = row["iso3"].strip()
         if iso3 not in index:
             raise DataError(f"{path.name}: row {line}: iso3 = {iso3!r} is not in {MEMBERS_FILE}")
-        year = _year(path, line, row, year_col)
+        year = year_cell(path, line, row, year_col)
         if (iso3, year) in cells:
             raise DataError(f"{path.name}: row {line}: duplicate row for {iso3} {year}")
-        cells[(iso3, year)] = _number(path, line, row, value_col, optional=iso3 in optional_for,
+        cells[(iso3, year)] = number_cell(path, line, row, value_col, optional=iso3 in optional_for,
                                       low=low, high=high)
         raw[(iso3, year)] = row
     years = tuple(sorted({y for _, y in cells}))
@@ -259,13 +155,13 @@ def _grid(path: Path, codes: tuple[str, ...], value_col: str, *, year_col: str =
 
 def _load_commitments(path: Path) -> tuple[Commitment, ...]:
     out = []
-    for line, row in _rows(path, ("iso3", "kind", "value_pct", "by_year", "source_id", "note")):
-        value = _number(path, line, row, "value_pct", optional=True, low=0, high=100)
+    for line, row in read_rows(path, ("iso3", "kind", "value_pct", "by_year", "source_id", "note")):
+        value = number_cell(path, line, row, "value_pct", optional=True, low=0, high=100)
         year_text = row["by_year"].strip()
         out.append(Commitment(
             iso3=row["iso3"].strip(), kind=row["kind"].strip(),
             value_pct=None if np.isnan(value) else value,
-            by_year=_year(path, line, row, "by_year") if year_text else None,
+            by_year=year_cell(path, line, row, "by_year") if year_text else None,
             source_id=row["source_id"].strip(), note=row["note"].strip(),
         ))
     return tuple(out)
@@ -275,7 +171,7 @@ def _load_sources(path: Path) -> dict[str, Source]:
     cols = ("source_id", "title", "published", "confidence")
     return {
         row["source_id"]: Source(**{c: row[c].strip() for c in cols})
-        for _, row in _rows(path, cols)
+        for _, row in read_rows(path, cols)
     }
 
 
@@ -311,18 +207,6 @@ def _load_groups(path: Path, members: tuple[Member, ...]) -> dict[str, Group]:
     return groups
 
 
-_default_directory: Path | None = None
-
-
-def set_default_directory(directory: Path | None) -> None:
-    """The user's data folder that ``load_dataset()`` uses from now on (None: bundled only);
-    the CLI's ``--data DIR`` sets it."""
-    global _default_directory
-    if directory is not None and not Path(directory).is_dir():
-        raise DataError(f"--data {directory}: folder not found")
-    _default_directory = None if directory is None else Path(directory).resolve()
-
-
 def resolve(directory: Path | None, name: str) -> Path:
     """A data file: the user's folder's copy where it has one, else the bundled file."""
     if directory is not None and (directory / name).is_file():
@@ -330,11 +214,34 @@ def resolve(directory: Path | None, name: str) -> Path:
     return bundled_dir("data") / name
 
 
-def load_dataset(directory: Path | None = None) -> Dataset:
+def load_dataset(directory: Path | str | None = None) -> Dataset:
     """Load and validate the data: the bundled ``data/``, with any file of the same name in
-    ``directory`` (default: the folder set by ``set_default_directory``) in its place."""
-    chosen = directory if directory is not None else _default_directory
-    return _load_cached(None if chosen is None else Path(chosen).resolve())
+    the user's ``directory`` in its place. Loaded once per folder and process."""
+    if directory is not None and not Path(directory).is_dir():
+        raise DataError(f"--data {directory}: folder not found")
+    return _load_cached(None if directory is None else Path(directory).resolve())
+
+
+# The files the projection depends on; their hashes go into every export's meta.
+DATASET_FILES = tuple(sorted((MEMBERS_FILE, SHARES_FILE, GDP_FILE, PROJECTIONS_FILE,
+                              COMMITMENTS_FILE, SOURCES_FILE, GROUPS_FILE)))
+
+
+def _digest(directory: Path | None) -> tuple[tuple[DataFile, ...], Any]:
+    """Each data file's name, origin and SHA-256, and a hasher fed with all of them."""
+    whole = hashlib.sha256()
+    files = []
+    for name in DATASET_FILES:
+        path = resolve(directory, name)
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            raise DataError(f"{path}: cannot read data file ({exc.strerror})") from None
+        feed(whole, f"data/{name}", content)
+        user = directory is not None and path.parent == directory
+        files.append(DataFile(name, "user" if user else "bundled",
+                              hashlib.sha256(content).hexdigest()))
+    return tuple(files), whole
 
 
 @cache
@@ -381,8 +288,10 @@ def _load_cached(directory: Path | None) -> Dataset:
     if proj_years[0] > gdp_years[-1] + 1:
         raise DataError(f"{PROJECTIONS_FILE}: projections must start by {gdp_years[-1] + 1}")
 
+    files, hasher = _digest(directory)
     return Dataset(
-        directory=directory, members=members, share_years=share_years, shares_pct=shares,
+        directory=directory, bundle=bundled_dir("data"), files=files, files_hasher=hasher,
+        members=members, share_years=share_years, shares_pct=shares,
         share_sources=share_sources, share_estimate=share_estimate,
         gdp_years=gdp_years, gdp_usd_bn=gdp,
         gdp_source_ids=_source_ids(gdp_raw), projection_source_ids=_source_ids(proj_raw),

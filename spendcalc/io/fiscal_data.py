@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from spendcalc.core.dataset import Dataset
 from spendcalc.core.errors import DataError
-from spendcalc.io.data import MEMBERS_FILE, Dataset, _number, _rows, _year, load_dataset
+from spendcalc.io.data import MEMBERS_FILE, number_cell, read_rows, year_cell
 
 FISCAL_FILE = "fiscal.csv"
 POPULATION_FILE = "population.csv"
@@ -140,11 +141,9 @@ class FiscalData:
         return self.vintages.get((source_id, metric, iso3, year))
 
 
-def load_fiscal(data: Dataset | Path | None = None) -> FiscalData:
+def load_fiscal(data: Dataset) -> FiscalData:
     """The five files as ``data`` reads them: a user folder's copies where it has them, else
-    the bundled ``data/`` (a Path is read as a ``--data`` folder)."""
-    if not isinstance(data, Dataset):
-        data = load_dataset(data)
+    the bundled ``data/``."""
     return _load_cached(tuple(data.path(name) for name in (
         FISCAL_FILE, POPULATION_FILE, EQUIPMENT_FILE, ARMS_IMPORTS_FILE, VINTAGES_FILE)),
         frozenset(data.codes), data.directory)
@@ -182,16 +181,16 @@ def _load_fiscal(path: Path,
                  codes: frozenset[str]) -> dict[tuple[str, str], dict[int, Observation]]:
     out: dict[tuple[str, str], dict[int, Observation]] = {}
     cols = ("iso3", "year", "indicator", "value_pct_gdp", "source_id")
-    for line, row in _rows(path, cols):
+    for line, row in read_rows(path, cols):
         iso3 = row["iso3"].strip()
         _check_member(path, line, iso3, codes)
         indicator = row["indicator"].strip()
         if indicator not in INDICATORS:
             raise DataError(f"{path.name}: row {line}: indicator = {indicator!r}; allowed: "
                             f"{', '.join(INDICATORS)}")
-        year = _year(path, line, row)
+        year = year_cell(path, line, row)
         low, high = _RANGES.get(indicator, (0.0, 60.0))
-        value = _number(path, line, row, "value_pct_gdp", low=low, high=high)
+        value = number_cell(path, line, row, "value_pct_gdp", low=low, high=high)
         cell = out.setdefault((iso3, indicator), {})
         if year in cell:
             raise DataError(f"{path.name}: row {line}: duplicate row for {iso3} {indicator} {year}")
@@ -204,11 +203,11 @@ def _load_fiscal(path: Path,
 def _load_member_years(path: Path, codes: frozenset[str], col: str, *, low: float, high: float,
                        positive: bool = False) -> dict[str, dict[int, Observation]]:
     out: dict[str, dict[int, Observation]] = {}
-    for line, row in _rows(path, ("iso3", "year", col, "source_id")):
+    for line, row in read_rows(path, ("iso3", "year", col, "source_id")):
         iso3 = row["iso3"].strip()
         _check_member(path, line, iso3, codes)
-        year = _year(path, line, row)
-        value = _number(path, line, row, col, low=low, high=high)
+        year = year_cell(path, line, row)
+        value = number_cell(path, line, row, col, low=low, high=high)
         if positive and value <= 0:
             raise DataError(f"{path.name}: row {line}: {col} = {value:g} must be positive")
         cell = out.setdefault(iso3, {})
@@ -224,7 +223,7 @@ def _load_arms_imports(path: Path) -> tuple[ArmsImportShare, ...]:
     out = []
     seen: set[tuple[str, str, str]] = set()
     cols = ("importer_group", "period", "supplier", "share_pct", "source_id")
-    for line, row in _rows(path, cols):
+    for line, row in read_rows(path, cols):
         key = (row["importer_group"].strip(), row["period"].strip(), row["supplier"].strip())
         if not all(key):
             raise DataError(f"{path.name}: row {line}: importer_group, period and supplier "
@@ -232,7 +231,7 @@ def _load_arms_imports(path: Path) -> tuple[ArmsImportShare, ...]:
         if key in seen:
             raise DataError(f"{path.name}: row {line}: duplicate row for {' / '.join(key)}")
         seen.add(key)
-        out.append(ArmsImportShare(*key, _number(path, line, row, "share_pct", low=0, high=100),
+        out.append(ArmsImportShare(*key, number_cell(path, line, row, "share_pct", low=0, high=100),
                                    _source(path, line, row)))
     return tuple(out)
 
@@ -241,16 +240,16 @@ def _load_vintages(path: Path,
                    codes: frozenset[str]) -> dict[tuple[str, str, str, int], VintageValue]:
     out: dict[tuple[str, str, str, int], VintageValue] = {}
     cols = ("iso3", "year", "metric", "value", "estimate", "source_id")
-    for line, row in _rows(path, cols):
+    for line, row in read_rows(path, cols):
         iso3 = row["iso3"].strip()
         _check_member(path, line, iso3, codes)
         metric = row["metric"].strip()
         if not metric:
             raise DataError(f"{path.name}: row {line}: metric is empty")
         high = 100.0 if metric.endswith("share_gdp_pct") else 1e8
-        value = _number(path, line, row, "value", low=0.0, high=high)
+        value = number_cell(path, line, row, "value", low=0.0, high=high)
         source_id = _source(path, line, row)
-        year = _year(path, line, row)
+        year = year_cell(path, line, row)
         key = (source_id, metric, iso3, year)
         if key in out:
             raise DataError(f"{path.name}: row {line}: duplicate row for {source_id} {metric} "

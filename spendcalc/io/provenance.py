@@ -1,26 +1,14 @@
-"""Provenance of exports: the input hashes and creation time in every export's metadata, and
-``spendcalc run --from-meta``: re-run exactly what made an export and say whether the result
-is identical.
-
-The input hash (``inputs_sha256``) is SHA-256 over, in this order, for each data file the
-projection reads (in name order) and then the resolved scenario::
-
-    b"data/<name>\\n" + b"<length in bytes>\\n" + <the file's bytes>
-    b"scenario.toml\\n" + b"<length in bytes>\\n" + <the resolved scenario TOML, UTF-8>
-
-so it depends on the files' contents only, never on where they are.
+"""Reading an export's metadata back, and ``spendcalc run --from-meta``: re-run exactly
+what made an export and say whether the result is identical. The metadata itself is made
+by ``spendcalc.core.meta``.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
-import os
 import re
 import tomllib
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,97 +16,11 @@ from spendcalc.core.errors import SpendcalcError
 from spendcalc.core.version import __version__
 
 if TYPE_CHECKING:
+    from spendcalc.core.dataset import Dataset
     from spendcalc.core.models import Scenario
     from spendcalc.core.result import Result
-    from spendcalc.io.data import Dataset
 
 META_SUFFIX = ".meta.json"
-
-
-# --------------------------------------------------------------------------- metadata
-
-def created_now() -> str:
-    """The creation time for metadata: now, UTC, to the second, ``...Z``. The environment
-    variable ``SOURCE_DATE_EPOCH`` (seconds since 1970, the reproducible-builds convention)
-    replaces the clock, for files that must be byte-identical from one day to the next."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    moment = datetime.now(UTC)
-    if epoch.isdigit():
-        with contextlib.suppress(OverflowError, OSError, ValueError):  # out of range: clock
-            moment = datetime.fromtimestamp(int(epoch), UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def dataset_files() -> tuple[str, ...]:
-    """The data files ``load_dataset`` reads (and so the projection depends on), by name."""
-    from spendcalc.io import data
-
-    return tuple(sorted((data.MEMBERS_FILE, data.SHARES_FILE, data.GDP_FILE,
-                         data.PROJECTIONS_FILE, data.COMMITMENTS_FILE, data.SOURCES_FILE,
-                         data.GROUPS_FILE)))
-
-
-_digests: dict[tuple[Any, ...], tuple[tuple[dict[str, str], ...], Any]] = {}
-
-
-def _data_digest(data: Dataset) -> tuple[tuple[dict[str, str], ...], Any]:
-    """Each data file's name, origin and SHA-256, and a hasher fed with all of them.
-
-    Cached on the files' paths, sizes and modification times: hashing is done once per
-    version of the files, not once per projection."""
-    paths = [(name, data.path(name)) for name in dataset_files()]
-    try:
-        key = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for _, p in paths)
-    except OSError as exc:
-        raise SpendcalcError(f"{exc.filename}: cannot read data file ({exc.strerror})") from None
-    if key not in _digests:
-        whole = hashlib.sha256()
-        files = []
-        for name, path in paths:
-            content = path.read_bytes()
-            _feed(whole, f"data/{name}", content)
-            user = data.directory is not None and path.parent == data.directory
-            files.append({"name": name, "origin": "user" if user else "bundled",
-                          "sha256": hashlib.sha256(content).hexdigest()})
-        if len(_digests) > 16:
-            _digests.clear()
-        _digests[key] = (tuple(files), whole)
-    return _digests[key]
-
-
-def _feed(hasher: Any, label: str, content: bytes) -> None:
-    hasher.update(f"{label}\n{len(content)}\n".encode())
-    hasher.update(content)
-
-
-def data_files(data: Dataset) -> list[dict[str, str]]:
-    """``[{"name", "origin", "sha256"}, ...]`` for the data files, in name order."""
-    return [dict(f) for f in _data_digest(data)[0]]
-
-
-def inputs_sha256(scenario_toml: str, data: Dataset) -> str:
-    """SHA-256 over the data files' bytes and the resolved scenario TOML (see the module
-    docstring for the exact layout)."""
-    hasher = _data_digest(data)[1].copy()
-    _feed(hasher, "scenario.toml", scenario_toml.encode())
-    return str(hasher.hexdigest())
-
-
-_tomls: dict[str, str] = {}
-
-
-def scenario_toml(scenario: Scenario) -> str:
-    """The resolved scenario as TOML text (``scenario_toml.to_toml``), cached by content."""
-    key = scenario.model_dump_json()
-    text = _tomls.get(key)
-    if text is None:
-        from spendcalc.core.scenario_toml import to_toml
-
-        text = to_toml(scenario)
-        if len(_tomls) > 64:
-            _tomls.clear()
-        _tomls[key] = text
-    return text
 
 
 # --------------------------------------------------------------------------- reading a meta
@@ -225,7 +127,7 @@ def check_version(record: MetaRecord) -> str | None:
 def recorded_scenario(record: MetaRecord) -> tuple[Scenario, str | None]:
     """The scenario the meta records (its TOML text; the JSON settings for metas written
     before the TOML was recorded), and a note when the fallback was used."""
-    from spendcalc.io.scenarios import parse_scenario
+    from spendcalc.core.overrides import parse_scenario
 
     meta = record.meta
     toml_text = meta.get("scenario_toml")
@@ -257,22 +159,19 @@ class RerunResult:
     """What to tell the user: a verdict line, then any ``note:`` lines."""
 
 
-def rerun(meta_path: Path, data: Dataset | None = None) -> RerunResult:
-    """Re-run what made an export from its ``FILE.meta.json`` (or a ``.json`` export) and
-    compare. ``data``: the data to re-run with (default: ``load_dataset()``, which follows
-    ``--data``)."""
-    from spendcalc.core import result as api
-    from spendcalc.io.data import load_dataset
-    from spendcalc.io.scenarios import check_against_data
+def rerun(meta_path: Path, data: Dataset) -> RerunResult:
+    """Re-run what made an export from its ``FILE.meta.json`` (or a ``.json`` export) with
+    ``data`` and compare."""
+    from spendcalc.core.overrides import check_against_data
+    from spendcalc.core.result import compute
 
     record = read_meta(meta_path)
     notes = [note for note in (check_version(record),) if note]
     scenario, note = recorded_scenario(record)
     if note:
         notes.append(note)
-    data = data or load_dataset()
     check_against_data(scenario, data, f"{record.path}: scenario")
-    result = api.compute(scenario, data)
+    result = compute(scenario, data)
     data_note = _data_difference(record.meta, result.meta)
     identical, verdict = _compare(record, result)
     inputs = ("same data as the original run" if data_note is None

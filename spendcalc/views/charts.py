@@ -12,7 +12,7 @@ Each function takes a :class:`~spendcalc.core.result.Result` (or its ``table`` D
 ``meta=result.meta`` then, or the footer names the bundled data's vintage).
 
 Every number drawn is a column of the projection table, its group aggregates or NATO's
-reported history (``api.history()``); charts select, sort and lay them out. Two views split
+reported history (``spendcalc.history()``); charts select, sort and lay them out. Two views split
 or difference table columns for drawing only: the gap's core and related parts (``core -
 baseline`` and ``related``, while the whole bar is the table's ``extra_over_baseline``), and
 ``compare(..., diff=True)`` (scenario B's column minus A's).
@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.typing import RcKeyType
 
+    from spendcalc.core.dataset import Dataset
     from spendcalc.core.result import Result
 
 KINDS = ("gap", "paths", "heatmap", "stack", "burden", "compare")
@@ -116,10 +117,10 @@ DARK = Style(
     bands=("#6699CC", "#EE99AA", "#EECC66"),
     missing="#3A414B",
 )
-_STYLES = {"light": LIGHT, "dark": DARK}
+STYLE_BY_NAME = {"light": LIGHT, "dark": DARK}
 
 
-def _rc(style: Style) -> dict[RcKeyType, Any]:
+def rc_params(style: Style) -> dict[RcKeyType, Any]:
     """matplotlib settings for ``style``, for ``matplotlib.rc_context``."""
     return {
         "font.family": FONT, "font.size": 8.5, "text.color": style.text,
@@ -146,6 +147,8 @@ class Run:
     table: pd.DataFrame
     aggregates: pd.DataFrame | None
     meta: dict[str, Any]
+    data: Dataset
+    """The data the table was computed with: groups, regions and history come from here."""
 
     @property
     def base_year(self) -> int:
@@ -183,27 +186,29 @@ class Run:
         return float(rows[column].iloc[0]) if len(rows) else None
 
 
-def as_run(source: Result | pd.DataFrame | Run, meta: dict[str, Any] | None = None) -> Run:
-    """A Run from a Result, or from a projection table (with ``meta`` if you have it)."""
+def as_run(source: Result | pd.DataFrame | Run, meta: dict[str, Any] | None = None,
+           data: Dataset | None = None) -> Run:
+    """A Run from a Result, or from a projection table with the ``data`` it was computed
+    with (and its ``meta`` if you have it)."""
     if isinstance(source, Run):
         return source
     import pandas as pd
 
     if not isinstance(source, pd.DataFrame):  # a Result
         return Run(str(source.meta["scenario"]), source.table, source.aggregates,
-                   dict(source.meta))
+                   dict(source.meta), source.data)
     table = source
     if "scenario" not in table.columns:
         raise PlotError("expected a spendcalc Result or its projection table")
+    if data is None:
+        raise PlotError("a projection table needs data=: the Dataset it was computed with "
+                        "(or pass the Result itself)")
     names = list(dict.fromkeys(table["scenario"]))
     if len(names) != 1:
         raise PlotError(f"the table holds {len(names)} scenarios; pass one at a time")
     meta = dict(meta or table.attrs.get("meta") or {})
-    if "data_vintage" not in meta:
-        from spendcalc.io.data import load_dataset
-
-        meta["data_vintage"] = f"{load_dataset().vintage} (bundled data)"
-    return Run(str(names[0]), table, None, meta)
+    meta.setdefault("data_vintage", data.vintage)
+    return Run(str(names[0]), table, None, meta, data)
 
 
 @dataclass(frozen=True)
@@ -281,10 +286,9 @@ def check_options(kind: str, opts: Options) -> Options:
 
 def _selection(run: Run, opts: Options) -> list[str]:
     """Member codes to draw, in table order, from --members or --group (default: all)."""
-    from spendcalc.io.data import load_dataset
-    from spendcalc.io.scenarios import suggest_member
+    from spendcalc.core.overrides import suggest_member
 
-    data = load_dataset()
+    data = run.data
     present = run.codes
     if opts.members is not None:
         chosen: list[str] = []
@@ -334,9 +338,7 @@ def _matching_group(run: Run, codes: Sequence[str], opts: Options) -> tuple[str,
     if opts.group in keys:
         keys.remove(opts.group)
         keys.insert(0, opts.group)
-    from spendcalc.io.data import load_dataset
-
-    groups = load_dataset().groups
+    groups = run.data.groups
     present = set(run.codes)
     for key in keys:
         if key in groups and set(groups[key].members) & present == wanted:
@@ -471,12 +473,12 @@ PAD_IN = 0.14
 
 def _figure(opts: Options, default: tuple[float, float]) -> Figure:
     size = (opts.width or default[0], opts.height or default[1])
-    style = _STYLES[opts.style]
+    style = STYLE_BY_NAME[opts.style]
     return Figure(figsize=size, dpi=opts.dpi, layout="constrained",
                   facecolor=style.background)
 
 
-def _frame(fig: Figure, style: Style, title: str, subtitle: str, footer: str) -> None:
+def draw_frame(fig: Figure, style: Style, title: str, subtitle: str, footer: str) -> None:
     """Title and subtitle at the top, footer at the bottom; the axes fill the space between."""
     w, h = fig.get_size_inches()
     usable = (w - 2 * PAD_IN) * 72
@@ -514,7 +516,7 @@ def _above(ax: Axes, points: float) -> Any:
                        units="points")
 
 
-def _clean_axes(ax: Axes, style: Style, *, grid_axis: Literal["x", "y"] = "x") -> None:
+def clean_axes(ax: Axes, style: Style, *, grid_axis: Literal["x", "y"] = "x") -> None:
     for side in ("top", "right", "left", "bottom"):
         ax.spines[side].set_visible(False)
     ax.tick_params(length=0, pad=3)
@@ -644,6 +646,7 @@ def _gap_rows(run: Run, opts: Options) -> tuple[int, pd.DataFrame]:
 
 
 def gap(source: Result | pd.DataFrame, *, meta: dict[str, Any] | None = None,
+        data: Dataset | None = None,
         **options: Any) -> Figure:
     """Per member, sorted: how far the year's spending stands above the old 2% baseline.
 
@@ -651,11 +654,11 @@ def gap(source: Result | pd.DataFrame, *, meta: dict[str, Any] | None = None,
     (default: the horizon), ``members`` or ``group``, ``cut`` (cut a bar that dwarfs the
     others, marked and labelled), ``title``, ``width``, ``height``, ``dpi``, ``style``.
     """
-    return render("gap", [as_run(source, meta)], Options(**_tuple_members(options))).figure
+    return render("gap", [as_run(source, meta, data)], Options(**_tuple_members(options))).figure
 
 
 def _gap(run: Run, opts: Options) -> Chart:
-    style = _STYLES[opts.style]
+    style = STYLE_BY_NAME[opts.style]
     year, rows = _gap_rows(run, opts)
     unit = str(opts.unit)
     n = len(rows)
@@ -664,7 +667,7 @@ def _gap(run: Run, opts: Options) -> Chart:
     font = _row_font(n, fig.get_size_inches()[1] - 2.0)
     label_font = min(7.5, font)
     ax = fig.add_subplot()
-    _clean_axes(ax, style)
+    clean_axes(ax, style)
 
     armed = rows[rows.armed]
     y = np.arange(n, dtype=float)
@@ -726,7 +729,7 @@ def _gap(run: Run, opts: Options) -> Chart:
     subtitle = (f"Scenario {run.name} · {_unit_text(run, opts)} · {year} defence spending minus "
                 f"{baseline} of GDP, largest first · ◆ where the ally stands in "
                 f"{run.base_year}")
-    _frame(fig, style, title, subtitle, footer_text([run], notes))
+    draw_frame(fig, style, title, subtitle, footer_text([run], notes))
 
     # Axis limits from zero, with room for each label at its bar's end (cut bars excepted).
     texts = [_num(v, unit) for v in total]
@@ -817,23 +820,24 @@ def _on(colour: str) -> str:
 # -- paths ------------------------------------------------------------------------------------
 
 
-def _history(history: pd.DataFrame | None) -> pd.DataFrame:
+def _history(run: Run, history: pd.DataFrame | None) -> pd.DataFrame:
     if history is not None:
         return history
-    from spendcalc.core import result as api
+    from spendcalc.core.tables import history_table
 
-    return api.history()
+    return history_table(run.data)
 
 
 def paths(source: Result | pd.DataFrame, *, meta: dict[str, Any] | None = None,
+        data: Dataset | None = None,
           history: pd.DataFrame | None = None, **options: Any) -> Figure:
     """Core share of GDP over time: reported history (solid) and projection (dashed).
 
     Options: ``members`` (default: the six largest spenders) or ``group``, ``grid`` (small
     multiples; automatic above eight members), ``title``, ``width``, ``height``, ``dpi``,
-    ``style``. ``history`` defaults to ``api.history()``.
+    ``style``. ``history`` defaults to the run's data's history.
     """
-    return render("paths", [as_run(source, meta)], Options(**_tuple_members(options)),
+    return render("paths", [as_run(source, meta, data)], Options(**_tuple_members(options)),
                   history=history).figure
 
 
@@ -932,7 +936,7 @@ def _year_ticks(first: float, last: int, step: int = 2) -> list[int]:
 
 
 def _paths(run: Run, opts: Options, history: pd.DataFrame | None) -> Chart:
-    style = _STYLES[opts.style]
+    style = STYLE_BY_NAME[opts.style]
     chosen = _selection(run, opts)
     base_rows = run.at(run.base_year)
     if opts.members is None and opts.group is None and not opts.grid:
@@ -944,7 +948,7 @@ def _paths(run: Run, opts: Options, history: pd.DataFrame | None) -> Chart:
     if not armed:
         listed = ", ".join(str(base_rows.loc[c, "member"]) for c in chosen)
         raise PlotError(f"paths: nothing to draw: {listed} has {NO_FORCES}")
-    hist = _history(history)
+    hist = _history(run, history)
     series = _path_series(run, armed, hist)
     grid = opts.grid or len(armed) > MAX_LINES
     first = int(min(s[0][0] for s in series.values()))
@@ -962,7 +966,7 @@ def _paths(run: Run, opts: Options, history: pd.DataFrame | None) -> Chart:
     if grid:
         subtitle += " · dotted lines at 2%, 3.5% and 5% of GDP"
         fig = _paths_grid(run, opts, style, armed + unarmed, series, names, first, top)
-        _frame(fig, style, title, subtitle, footer)
+        draw_frame(fig, style, title, subtitle, footer)
     else:
         fig = _paths_single(run, opts, style, armed, series, names, first, top,
                             (title, subtitle, footer))
@@ -991,7 +995,7 @@ def _paths_single(run: Run, opts: Options, style: Style, codes: list[str],
                   first: int, top: float, frame: tuple[str, str, str]) -> Figure:
     fig = _figure(opts, (8.0, 5.6))
     ax = fig.add_subplot()
-    _clean_axes(ax, style, grid_axis="y")
+    clean_axes(ax, style, grid_axis="y")
     _shade_projection(ax, style, run.base_year, run.horizon + 0.4, True)
     _reference_lines(ax, style)
     label_size = 7.8
@@ -1014,7 +1018,7 @@ def _paths_single(run: Run, opts: Options, style: Style, codes: list[str],
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1), ncol=3,
               bbox_transform=_above(ax, 5),
               borderaxespad=0, handlelength=2.4)
-    _frame(fig, style, *frame)
+    draw_frame(fig, style, *frame)
     # Direct labels at the line ends, spread apart so that none overlap.
     texts = [f"{names[code]} {ends[i]:.1f}%" for i, code in enumerate(codes)]
     label_w = max(text_width(t, label_size, "bold") for t in texts) + 16
@@ -1050,7 +1054,7 @@ def _paths_grid(run: Run, opts: Options, style: Style, codes: list[str],
             ax.set_visible(False)
             continue
         code = codes[k]
-        _clean_axes(ax, style, grid_axis="y")
+        clean_axes(ax, style, grid_axis="y")
         ax.grid(False)
         _shade_projection(ax, style, run.base_year, run.horizon + 0.5, False)
         _reference_lines(ax, style)
@@ -1078,14 +1082,16 @@ def _paths_grid(run: Run, opts: Options, style: Style, codes: list[str],
 
 
 def heatmap(source: Result | pd.DataFrame, *, meta: dict[str, Any] | None = None,
+        data: Dataset | None = None,
             **options: Any) -> Figure:
     """Members x years, total share of GDP (core + related), annotated, sorted by the
     horizon-year share. Options: ``members`` or ``group``, ``title``, size, ``style``."""
-    return render("heatmap", [as_run(source, meta)], Options(**_tuple_members(options))).figure
+    return render("heatmap", [as_run(source, meta, data)],
+                  Options(**_tuple_members(options))).figure
 
 
 def _heatmap(run: Run, opts: Options) -> Chart:
-    style = _STYLES[opts.style]
+    style = STYLE_BY_NAME[opts.style]
     codes = _selection(run, opts)
     years = run.years
     wide = run.table.pivot(index="iso3", columns="year", values="total_pct").loc[codes, years]
@@ -1138,7 +1144,7 @@ def _heatmap(run: Run, opts: Options) -> Chart:
     title = opts.title or f"Defence spending as a share of GDP, {years[0]}–{years[-1]}"
     subtitle = (f"Scenario {run.name} · core + related spending, % of GDP · allies sorted by "
                 f"their {years[-1]} share · {years[0]}: NATO estimates, later years projected")
-    _frame(fig, style, title, subtitle, footer_text([run]))
+    draw_frame(fig, style, title, subtitle, footer_text([run]))
     lines = [f"Total defence spending (core + related), % of GDP ({run.name}), "
              f"{years[0]} to {years[-1]}:"]
     width = max(len(str(s)) for s in armed.member) if len(armed) else 0
@@ -1154,15 +1160,16 @@ def _heatmap(run: Run, opts: Options) -> Chart:
 
 
 def stack(source: Result | pd.DataFrame, *, meta: dict[str, Any] | None = None,
+        data: Dataset | None = None,
           **options: Any) -> Figure:
     """Total spending (USD bn) over the years, stacked: the US, the largest other allies,
     the rest; the 2% baseline of the same allies as a line (from the group aggregates).
     Options: ``members`` or ``group``, ``prices``, ``title``, size, ``style``."""
-    return render("stack", [as_run(source, meta)], Options(**_tuple_members(options))).figure
+    return render("stack", [as_run(source, meta, data)], Options(**_tuple_members(options))).figure
 
 
 def _stack(run: Run, opts: Options) -> Chart:
-    style = _STYLES[opts.style]
+    style = STYLE_BY_NAME[opts.style]
     sfx = _money(opts.prices)
     col = f"total_usd_bn{sfx}"
     codes = _selection(run, opts)
@@ -1172,9 +1179,7 @@ def _stack(run: Run, opts: Options) -> Chart:
     if not len(spending):
         raise PlotError(f"stack: nothing to draw: {', '.join(unarmed)} has {NO_FORCES}")
     ranked = list(spending[col].sort_values(ascending=False, kind="stable").index)
-    from spendcalc.io.data import load_dataset
-
-    europe = {m.iso3 for m in load_dataset().members if m.region == "europe"}
+    europe = {m.iso3 for m in run.data.members if m.region == "europe"}
     us = [c for c in ranked if c == "USA"]
     european = [c for c in ranked if c in europe]
     largest = european[:LARGEST] if len(ranked) - len(us) > LARGEST + 1 else european
@@ -1183,7 +1188,7 @@ def _stack(run: Run, opts: Options) -> Chart:
     wide = run.table.pivot(index="iso3", columns="year", values=col)
     fig = _figure(opts, (8.0, 5.6))
     ax = fig.add_subplot()
-    _clean_axes(ax, style, grid_axis="y")
+    clean_axes(ax, style, grid_axis="y")
     bands = [("United States", us, style.bands[0]),
              (_band_label(largest, rest), largest, style.bands[1]),
              (f"Other {len(rest)} allies" if rest else "", rest, style.bands[2])]
@@ -1249,7 +1254,7 @@ def _stack(run: Run, opts: Options) -> Chart:
         title = opts.title or f"Defence spending, {group[1]}, {run.base_year}–{run.horizon}"
     subtitle = (f"Scenario {run.name} · {_unit_text(run, opts)} · core + related spending, "
                 f"stacked by ally; largest European allies by {run.base_year} spending")
-    _frame(fig, style, title, subtitle, footer_text([run], notes))
+    draw_frame(fig, style, title, subtitle, footer_text([run], notes))
     height_pt = _measure(fig, ax)[1]
     per_pt = ax.get_ylim()[1] / height_pt
     for code, low, up in inner:  # name the largest allies inside their band, where they fit
@@ -1277,10 +1282,12 @@ def _band_label(largest: list[str], rest: list[str]) -> str:
 
 
 def burden(source: Result | pd.DataFrame, *, meta: dict[str, Any] | None = None,
+        data: Dataset | None = None,
            history: pd.DataFrame | None = None, **options: Any) -> Figure:
     """The US share of the allies' total defence spending: history (solid) and projection
-    (dashed). Options: ``title``, size, ``style``; ``history`` defaults to ``api.history()``."""
-    return render("burden", [as_run(source, meta)], Options(**_tuple_members(options)),
+    (dashed). Options: ``title``, size, ``style``; ``history`` defaults to the history of
+    the run's data."""
+    return render("burden", [as_run(source, meta, data)], Options(**_tuple_members(options)),
                   history=history).figure
 
 
@@ -1292,10 +1299,10 @@ def history_us_share(hist: pd.DataFrame, iso3: str = "USA") -> pd.Series:
 
 
 def _burden(run: Run, opts: Options, history: pd.DataFrame | None) -> Chart:
-    style = _STYLES[opts.style]
+    style = STYLE_BY_NAME[opts.style]
     if "USA" not in run.codes:
         raise PlotError(f"burden: scenario {run.name} does not include the United States")
-    hist = _history(history)
+    hist = _history(run, history)
     share = history_us_share(hist)
     share = share[share.index < run.base_year]
     t = run.table[run.table.iso3 == "USA"].sort_values("year")
@@ -1305,7 +1312,7 @@ def _burden(run: Run, opts: Options, history: pd.DataFrame | None) -> Chart:
     hy = np.append(share.to_numpy(dtype=float), py[0])
     fig = _figure(opts, (8.0, 5.0))
     ax = fig.add_subplot()
-    _clean_axes(ax, style, grid_axis="y")
+    clean_axes(ax, style, grid_axis="y")
     _shade_projection(ax, style, run.base_year, run.horizon + 0.4, True)
     xs = np.concatenate([hx, px[1:]])
     ys = np.concatenate([hy, py[1:]])
@@ -1337,7 +1344,7 @@ def _burden(run: Run, opts: Options, history: pd.DataFrame | None) -> Chart:
                            f"{int(xs[-1])}")
     subtitle = (f"Scenario {run.name} · % of all allies' spending in current USD · solid: "
                 f"reported (core defence); dashed: projection (core + related)")
-    _frame(fig, style, title, subtitle, footer_text([run]))
+    draw_frame(fig, style, title, subtitle, footer_text([run]))
     lines = [f"US share of the allies' defence spending ({run.name}):",
              f"  {int(hx[0])}: {hy[0]:.1f}%   {run.base_year}: {py[0]:.1f}%   "
              f"{run.horizon}: {py[-1]:.1f}%"]
@@ -1349,16 +1356,16 @@ def _burden(run: Run, opts: Options, history: pd.DataFrame | None) -> Chart:
 
 def compare(a: Result | pd.DataFrame, b: Result | pd.DataFrame, *,
             meta_a: dict[str, Any] | None = None, meta_b: dict[str, Any] | None = None,
-            **options: Any) -> Figure:
+            data: Dataset | None = None, **options: Any) -> Figure:
     """Two scenarios' spending per member in one year, side by side (or ``diff=True``: B - A).
     Options: ``unit``, ``prices``, ``year``, ``members`` or ``group``, ``cut``, ``title``,
     size, ``style``."""
-    return render("compare", [as_run(a, meta_a), as_run(b, meta_b)],
+    return render("compare", [as_run(a, meta_a, data), as_run(b, meta_b, data)],
                   Options(**_tuple_members(options))).figure
 
 
 def _compare(a: Run, b: Run, opts: Options) -> Chart:
-    style = _STYLES[opts.style]
+    style = STYLE_BY_NAME[opts.style]
     year = _year(a, opts, b)
     codes = _selection(a, opts)
     missing = [c for c in codes if c not in b.codes]
@@ -1383,7 +1390,7 @@ def _compare(a: Run, b: Run, opts: Options) -> Chart:
     font = _row_font(n, fig.get_size_inches()[1] - 2.2)
     label_font = min(7.2, font * (1.0 if opts.diff else 0.86))
     ax = fig.add_subplot()
-    _clean_axes(ax, style)
+    clean_axes(ax, style)
     y = np.arange(n, dtype=float)
     ya = y[: len(armed)]
 
@@ -1439,7 +1446,7 @@ def _compare(a: Run, b: Run, opts: Options) -> Chart:
     else:
         title = opts.title or f"Defence spending in {year}: {a.name} and {b.name}"
         subtitle = f"{what} · per ally, sorted by {a.name}"
-    _frame(fig, style, title, subtitle, footer_text([a, b], notes))
+    draw_frame(fig, style, title, subtitle, footer_text([a, b], notes))
 
     his, los, ehi, elo = [np.zeros(1)], [np.zeros(1)], [np.zeros(1)], [np.zeros(1)]
     for k, *_ in series:
@@ -1526,8 +1533,8 @@ def render(kind: str, runs: Sequence[Run], opts: Options,
            history: pd.DataFrame | None = None) -> Chart:
     """Draw ``kind`` for ``runs`` (two for compare, else one) with validated ``opts``."""
     opts = check_options(kind, opts)
-    style = _STYLES[opts.style]
-    with mpl.rc_context(_rc(style)):
+    style = STYLE_BY_NAME[opts.style]
+    with mpl.rc_context(rc_params(style)):
         if kind == "compare":
             if len(runs) != 2:
                 raise PlotError("compare needs two scenarios: spendcalc plot compare A B")

@@ -14,7 +14,7 @@ then the claims check (``spendcalc claims``) and the data sources and vintage.
 Everything is inside the file: charts are inline SVG (text drawn as paths, so no font is
 needed), the style sheet and the few lines of sorting script are inlined from
 ``spendcalc/report_assets``; nothing is fetched from the network. Every number in the tables
-and sentences is a cell of the projection table, its aggregates or ``whatif.compare``, only
+and sentences is a cell of the projection table, its aggregates or ``compare.compare``, only
 formatted here; the charts are ``spendcalc.views.charts``'s.
 
 The same inputs give the same bytes, apart from the creation time; set ``SOURCE_DATE_EPOCH``
@@ -41,10 +41,10 @@ from spendcalc.io import outputs
 if TYPE_CHECKING:
     import pandas as pd
 
+    from spendcalc.core.dataset import Dataset
     from spendcalc.core.models import Scenario
     from spendcalc.core.result import Result
     from spendcalc.evidence.claims import ClaimResult, Outcome
-    from spendcalc.io.data import Dataset
 
 SUFFIXES = (".html", ".htm")
 PATH_MEMBERS = 6
@@ -601,10 +601,10 @@ def chart_year(a: Result, b: Result) -> int | None:
 
 
 def _comparison_section(results: Sequence[Result]) -> Section:
-    from spendcalc.core import whatif
+    from spendcalc.core import compare
     from spendcalc.views import charts as plots
 
-    table = whatif.compare(list(results))
+    table = compare.compare(list(results))
     names = [r.scenario.name for r in results]
     first = names[0]
     horizons = [r.scenario.horizon for r in results]
@@ -843,15 +843,14 @@ def title(results: Sequence[Result]) -> str:
 
 
 def build(results: Sequence[Result], *, claim_results: Sequence[ClaimResult] | None = None,
-          created: datetime | None = None, command: str | None = None,
-          data: Dataset | None = None) -> str:
-    """The report for ``results`` (several: with a comparison section) as one HTML page.
+          created: datetime | None = None, command: str | None = None) -> str:
+    """The report for ``results`` (several: with a comparison section) as one HTML page,
+    from the data they were computed with.
 
-    ``claim_results`` defaults to ``claims.check_all()``; ``created`` to
-    :func:`creation_time`; ``command`` is shown as the way to reproduce the report."""
-    from spendcalc.core import result as api
+    ``claim_results`` defaults to every bundled claim checked against that data; ``created``
+    to :func:`creation_time`; ``command`` is shown as the way to reproduce the report."""
+    from spendcalc.core.tables import history_table
     from spendcalc.evidence import claims
-    from spendcalc.io.data import load_dataset
 
     if not results:
         raise ReportError("a report needs at least one scenario")
@@ -859,10 +858,13 @@ def build(results: Sequence[Result], *, claim_results: Sequence[ClaimResult] | N
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
         raise ReportError(f"scenario {twice[0]!r} is given twice; give each scenario once")
-    data = data or load_dataset()
+    data = results[0].data
+    if any(r.data is not data for r in results):
+        raise ReportError("the scenarios of one report must be computed with the same data")
     created = created or creation_time()
-    claim_results = list(claim_results) if claim_results is not None else claims.check_all()
-    history = api.history(data)
+    if claim_results is None:
+        claim_results = claims.check_all(None, claims.load_evidence(data))
+    history = history_table(data)
     several = len(results) > 1
 
     sections: list[Section] = []

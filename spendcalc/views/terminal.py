@@ -12,10 +12,10 @@ if TYPE_CHECKING:
     import pandas as pd
     from rich.console import Console
 
+    from spendcalc.core.dataset import Dataset
     from spendcalc.core.models import Scenario
     from spendcalc.core.result import Result
     from spendcalc.core.whatif import Sensitivity, SweepResult
-    from spendcalc.io.data import Dataset
     from spendcalc.io.scenarios import ReadyScenario
 
 NO_FORCES = "no armed forces"

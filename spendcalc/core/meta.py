@@ -1,0 +1,79 @@
+"""What made a result: the metadata every result and export carries.
+
+The input hash (``inputs_sha256``) is SHA-256 over, in this order, for each data file the
+projection reads (in name order) and then the resolved scenario::
+
+    b"data/<name>\\n" + b"<length in bytes>\\n" + <the file's bytes>
+    b"scenario.toml\\n" + b"<length in bytes>\\n" + <the resolved scenario TOML, UTF-8>
+
+so it depends on the files' contents only, never on where they are.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+
+from spendcalc.core.dataset import Dataset
+from spendcalc.core.models import Scenario
+from spendcalc.core.version import __version__
+
+# Sources every projection rests on besides the base-year shares: NATO's GDP series and the
+# IMF growth that carries it forward.
+ALWAYS_USED = ("NATO-DE-2024", "IMF-WEO-2025-10-derived")
+
+UNITS = ("shares in percent of GDP; money in billions of current US dollars "
+         "(_const: constant base-year US dollars, deflated by US CPI)")
+
+
+def created_now() -> str:
+    """The creation time for metadata: now, UTC, to the second, ``...Z``. The environment
+    variable ``SOURCE_DATE_EPOCH`` (seconds since 1970, the reproducible-builds convention)
+    replaces the clock, for files that must be byte-identical from one day to the next."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    moment = datetime.now(UTC)
+    if epoch.isdigit():
+        with contextlib.suppress(OverflowError, OSError, ValueError):  # out of range: clock
+            moment = datetime.fromtimestamp(int(epoch), UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_tomls: dict[str, str] = {}
+
+
+def scenario_toml(scenario: Scenario) -> str:
+    """The resolved scenario as TOML text (``scenario_toml.to_toml``), cached by content."""
+    key = scenario.model_dump_json()
+    text = _tomls.get(key)
+    if text is None:
+        from spendcalc.core.scenario_toml import to_toml
+
+        text = to_toml(scenario)
+        if len(_tomls) > 64:
+            _tomls.clear()
+        _tomls[key] = text
+    return text
+
+
+def metadata(scenario: Scenario, data: Dataset, base_sources: tuple[str, ...]) -> dict[str, Any]:
+    """What made a result: enough to trace every number back to data and assumptions, and
+    to re-run it (``spendcalc run --from-meta``). The fields are documented in
+    ``spendcalc.io.export_schema.Meta`` and docs/exports.md."""
+    used = sorted({*base_sources, *ALWAYS_USED} - {""})
+    toml_text = scenario_toml(scenario)
+    return {
+        "spendcalc_version": __version__,
+        "created": created_now(),
+        "scenario": scenario.name,
+        "scenario_description": scenario.description,
+        "scenario_settings": scenario.model_dump(mode="json"),
+        "scenario_toml": toml_text,
+        "data_vintage": data.vintage,
+        "data_files": [asdict(f) for f in data.files],
+        "inputs_sha256": data.inputs_sha256(toml_text),
+        "sources": {s: data.sources[s].title for s in used if s in data.sources},
+        "units": UNITS,
+    }
