@@ -21,9 +21,6 @@ from spendcalc.core.models_budget import Equipment, Financing
 
 __all__ = ["MAX_YEAR", "Equipment", "Financing", "Iso3", "Percent", "Strict", "Year"]
 
-SHAPES = ("linear", "front-loaded", "back-loaded", "step", "constant-growth", "points")
-
-
 class Member(Strict):
     """One NATO ally as described by ``data/members.csv``."""
 

@@ -242,11 +242,3 @@ def _current_values(scenario: Scenario, keys: list[str]) -> dict[str, float]:
             raise ScenarioError(f"{key}: not set in the scenario")
         out[key] = float(node)  # type: ignore[arg-type]
     return out
-
-
-def grid_rows(result: SweepResult) -> list[dict[str, float]]:
-    """One dict per variant: each varied key's value and the metric."""
-    keys = list(result.grid)
-    return [{**{k: float(result.grid[k][i]) for k in keys}, result.metric: float(v)}
-            for i, v in enumerate(result.values)]
-
