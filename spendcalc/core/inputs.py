@@ -79,6 +79,10 @@ def check_variant_keys(scenario: Scenario, keys: list[str]) -> None:
         raise ScenarioError(f"{key}: cannot be varied; allowed: {allowed}")
 
 
+Values = Callable[[str, float], FloatArray]
+"""``value(key, default)``: (D,) values of a numeric field, the variant's or the scenario's."""
+
+
 def build(scenario: Scenario, data: Dataset,
           variants: dict[str, FloatArray] | None = None) -> Setup:
     """Engine inputs for ``scenario``: one draw, or one per entry of the ``variants`` arrays
@@ -91,78 +95,20 @@ def build(scenario: Scenario, data: Dataset,
     n_draws = sizes.pop() if sizes else 1
 
     def value(key: str, default: float) -> FloatArray:
-        """(D,) values of a numeric field: the variant's, or the scenario's everywhere."""
         return variants.get(key, np.full(n_draws, float(default)))
 
     members = selected_members(scenario, data)
     rows = [data.index(m.iso3) for m in members]
-    n_m = len(members)
     base_year = scenario.base_year
     covered = np.array([m.armed_forces for m in members], dtype=bool)
     base_core = np.nan_to_num(data.share_in(base_year)[rows])
-
-    # Targets, (D, M): the common one, or the member's exemption; NaN where there is none.
     has_target = covered & (scenario.target is not None)
-    t_core = np.full((n_draws, n_m), np.nan)
-    t_rel = np.full((n_draws, n_m), np.nan)
-    t_year = np.full((n_draws, n_m), np.nan)
-    if scenario.target is not None:
-        tgt = scenario.target
-        t_core[:, has_target] = value("target.core_pct", tgt.core_pct)[:, None]
-        t_rel[:, has_target] = value("target.related_pct", tgt.related_pct)[:, None]
-        t_year[:, has_target] = value("target.year", tgt.year)[:, None]
-        codes = [m.iso3 for m in members]
-        for code, ex in scenario.exemptions.items():
-            if code not in codes or not covered[codes.index(code)]:
-                continue
-            i = codes.index(code)
-            t_core[:, i] = value(f"exemptions.{code}.core_pct", ex.core_pct)
-            t_rel[:, i] = value(f"exemptions.{code}.related_pct", ex.related_pct)
-            if ex.year is not None:
-                t_year[:, i] = ex.year
-        for key in variants:
-            parts = key.split(".")
-            # Varying the target of a member without an exemption gives it one.
-            if (parts[0] == "exemptions" and parts[1] not in scenario.exemptions
-                    and parts[1] in codes and covered[codes.index(parts[1])]):
-                col = t_core if parts[2] == "core_pct" else t_rel
-                col[:, codes.index(parts[1])] = variants[key]
-    if np.any(t_year[~np.isnan(t_year)] <= base_year):
-        raise ScenarioError(f"target.year: every value must be after base_year ({base_year})")
-
-    # Core anchors, (D, M, K): base, common points, target, milestones; sorted by year with
-    # ties broken by priority, then raised to a running maximum unless cuts are allowed.
-    anchors: list[tuple[FloatArray, FloatArray, int]] = [
-        (np.full((n_draws, n_m), float(base_year)), np.tile(base_core, (n_draws, 1)), _BASE)]
-    for year, pct in sorted((scenario.path.points or {}).items()):
-        anchors.append((np.where(has_target, float(year), base_year) * np.ones((n_draws, 1)),
-                        np.where(has_target, pct, base_core) * np.ones((n_draws, 1)), _POINT))
-    anchors.append((np.where(has_target, t_year, base_year), np.where(has_target, t_core,
-                                                                        base_core), _TARGET))
-    per_member: dict[str, list[tuple[int, float]]] = {}
-    for ms in scenario.milestones:
-        per_member.setdefault(ms.member, []).append((ms.year, ms.pct))
-    for k in range(max((len(v) for v in per_member.values()), default=0)):
-        years = np.full(n_m, float(base_year))
-        pcts = base_core.copy()
-        for i, m in enumerate(members):
-            own = sorted(per_member.get(m.iso3, []))
-            if k < len(own) and m.armed_forces:
-                years[i], pcts[i] = own[k]
-        anchors.append((np.tile(years, (n_draws, 1)), np.tile(pcts, (n_draws, 1)), _MILESTONE))
-    knot_years = np.stack([a[0] for a in anchors], axis=-1)
-    knot_pct = np.stack([a[1] for a in anchors], axis=-1)
-    priority = np.array([a[2] for a in anchors], dtype=np.float64)
-    order = np.argsort(knot_years * 4 + priority, axis=-1, kind="stable")
-    knot_years = np.take_along_axis(knot_years, order, axis=-1)
-    knot_pct = np.take_along_axis(knot_pct, order, axis=-1)
-    if not scenario.allow_cuts:
-        knot_pct = np.maximum.accumulate(knot_pct, axis=-1)
-
-    # Related anchors: from the assumed base to the related target.
+    t_core, t_rel, t_year = _targets(scenario, members, covered, value, variants, n_draws)
+    knot_years, knot_pct = _core_anchors(scenario, members, has_target, base_core,
+                                         t_core, t_year, n_draws)
     rel_base = np.where(covered, 1.0, 0.0) * value("related.base_pct",
                                                     scenario.related.base_pct)[:, None]
-    rel_years = np.stack([np.full((n_draws, n_m), float(base_year)),
+    rel_years = np.stack([np.full(rel_base.shape, float(base_year)),
                           np.where(has_target, t_year, base_year)], axis=-1)
     rel_pct = np.stack([rel_base, np.where(has_target, t_rel, rel_base)], axis=-1)
     if not scenario.allow_cuts:
@@ -197,9 +143,82 @@ def build(scenario: Scenario, data: Dataset,
     )
 
 
+def _targets(scenario: Scenario, members: tuple[Member, ...], covered: npt.NDArray[np.bool_],
+             value: Values, variants: dict[str, FloatArray],
+             n_draws: int) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Core and related target shares (% of GDP) and target years, each (D, M): the common
+    target, or the member's exemption; NaN where a member has none."""
+    n_m = len(members)
+    has_target = covered & (scenario.target is not None)
+    t_core = np.full((n_draws, n_m), np.nan)
+    t_rel = np.full((n_draws, n_m), np.nan)
+    t_year = np.full((n_draws, n_m), np.nan)
+    if scenario.target is not None:
+        tgt = scenario.target
+        t_core[:, has_target] = value("target.core_pct", tgt.core_pct)[:, None]
+        t_rel[:, has_target] = value("target.related_pct", tgt.related_pct)[:, None]
+        t_year[:, has_target] = value("target.year", tgt.year)[:, None]
+        codes = [m.iso3 for m in members]
+        for code, ex in scenario.exemptions.items():
+            if code not in codes or not covered[codes.index(code)]:
+                continue
+            i = codes.index(code)
+            t_core[:, i] = value(f"exemptions.{code}.core_pct", ex.core_pct)
+            t_rel[:, i] = value(f"exemptions.{code}.related_pct", ex.related_pct)
+            if ex.year is not None:
+                t_year[:, i] = ex.year
+        for key in variants:
+            parts = key.split(".")
+            # Varying the target of a member without an exemption gives it one.
+            if (parts[0] == "exemptions" and parts[1] not in scenario.exemptions
+                    and parts[1] in codes and covered[codes.index(parts[1])]):
+                col = t_core if parts[2] == "core_pct" else t_rel
+                col[:, codes.index(parts[1])] = variants[key]
+    if np.any(t_year[~np.isnan(t_year)] <= scenario.base_year):
+        raise ScenarioError(
+            f"target.year: every value must be after base_year ({scenario.base_year})")
+    return t_core, t_rel, t_year
+
+
+def _core_anchors(scenario: Scenario, members: tuple[Member, ...],
+                  has_target: npt.NDArray[np.bool_], base_core: FloatArray,
+                  t_core: FloatArray, t_year: FloatArray,
+                  n_draws: int) -> tuple[FloatArray, FloatArray]:
+    """Core-share anchors, years and % of GDP, each (D, M, K): base, common points, target,
+    milestones; sorted by year with ties broken by priority, then raised to a running
+    maximum unless cuts are allowed."""
+    base_year, n_m = scenario.base_year, len(members)
+    anchors: list[tuple[FloatArray, FloatArray, int]] = [
+        (np.full((n_draws, n_m), float(base_year)), np.tile(base_core, (n_draws, 1)), _BASE)]
+    for year, pct in sorted((scenario.path.points or {}).items()):
+        anchors.append((np.where(has_target, float(year), base_year) * np.ones((n_draws, 1)),
+                        np.where(has_target, pct, base_core) * np.ones((n_draws, 1)), _POINT))
+    anchors.append((np.where(has_target, t_year, base_year), np.where(has_target, t_core,
+                                                                        base_core), _TARGET))
+    per_member: dict[str, list[tuple[int, float]]] = {}
+    for ms in scenario.milestones:
+        per_member.setdefault(ms.member, []).append((ms.year, ms.pct))
+    for k in range(max((len(v) for v in per_member.values()), default=0)):
+        years = np.full(n_m, float(base_year))
+        pcts = base_core.copy()
+        for i, m in enumerate(members):
+            own = sorted(per_member.get(m.iso3, []))
+            if k < len(own) and m.armed_forces:
+                years[i], pcts[i] = own[k]
+        anchors.append((np.tile(years, (n_draws, 1)), np.tile(pcts, (n_draws, 1)), _MILESTONE))
+    knot_years = np.stack([a[0] for a in anchors], axis=-1)
+    knot_pct = np.stack([a[1] for a in anchors], axis=-1)
+    priority = np.array([a[2] for a in anchors], dtype=np.float64)
+    order = np.argsort(knot_years * 4 + priority, axis=-1, kind="stable")
+    knot_years = np.take_along_axis(knot_years, order, axis=-1)
+    knot_pct = np.take_along_axis(knot_pct, order, axis=-1)
+    if not scenario.allow_cuts:
+        knot_pct = np.maximum.accumulate(knot_pct, axis=-1)
+    return knot_years, knot_pct
+
+
 def _growth(scenario: Scenario, data: Dataset, rows: list[int], years: npt.NDArray[np.int64],
-            value: Callable[[str, float], FloatArray],
-            n_draws: int) -> tuple[FloatArray, FloatArray]:
+            value: Values, n_draws: int) -> tuple[FloatArray, FloatArray]:
     """Nominal USD growth (D, M, Y) and US inflation (Y,), fractions."""
     g = scenario.growth
     n_m, n_y = len(rows), len(years)
