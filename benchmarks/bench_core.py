@@ -25,14 +25,14 @@ def main() -> None:
     args = parser.parse_args()
 
     from spendcalc.core import engine, inputs
-    from spendcalc.core import result as api
+    import spendcalc
     from spendcalc.io.data import load_dataset
 
     exe = shutil.which("spendcalc")
     if exe is None:
         sys.exit("spendcalc is not installed: pip install -e .")
     data = load_dataset()
-    scenario = api.load_scenario("hague-2035", data)
+    scenario = spendcalc.load_scenario("hague-2035", data)
     setup = inputs.build(scenario, data)
 
     rows = [
@@ -42,7 +42,7 @@ def main() -> None:
         ("engine.project, hague-2035",
          median_time(lambda: engine.project(setup.inputs), args.runs * 20), 0.005),
         ("inputs.build + engine + tables (in process)",
-         median_time(lambda: api.compute(scenario, data), args.runs * 5), None),
+         median_time(lambda: spendcalc.compute(scenario, data), args.runs * 5), None),
         ("spendcalc run (wall)", wall([exe, "run"], max(5, args.runs // 2)), 1.0),
     ]
     report(rows)
