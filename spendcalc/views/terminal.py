@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.table import Table
+
+from spendcalc.views.format import count, money, pct, percent
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -21,16 +22,79 @@ if TYPE_CHECKING:
 NO_FORCES = "no armed forces"
 
 
-def _num(value: float | None, digits: int = 1) -> str:
-    """A number with thousands separators, or a dash where there is none (NaN)."""
-    if value is None or math.isnan(value):
-        return "—"
-    return f"{value:,.{digits}f}"
+def _metric(metric: str, value: float) -> str:
+    """A sweep or sensitivity metric: a share of GDP or money, by its column's unit."""
+    return pct(value) if metric.endswith("_pct") else money(value)
 
 
-def _signed(value: float, digits: int = 1) -> str:
-    text = _num(value, digits)
-    return text if text == "—" or value < 0 else f"+{text}"
+# --------------------------------------------------------------------------- fitting
+
+
+def _min_width(console: Console, column: Any, cells: list[Any]) -> int:
+    """The narrowest a column can be without cutting a cell: no-wrap columns (numbers) need
+    their widest cell, the others their longest word."""
+    from rich.measure import Measurement
+
+    wide = console.options.update_width(10_000)
+    sizes = [Measurement.get(console, wide, c) for c in [column.header, *cells]]
+    if column.no_wrap:
+        return max(m.maximum for m in sizes)
+    return max(m.minimum for m in sizes)
+
+
+def _needed(console: Console, table: Table, columns: list[int]) -> int:
+    cols = [table.columns[i] for i in columns]
+    edge = 2 if table.box and table.show_edge else 0
+    return sum(_min_width(console, c, list(c._cells)) + 2 for c in cols) + edge + len(cols) - 1
+
+
+def _subtable(table: Table, columns: list[int], first: bool, last: bool) -> Table:
+    out = Table(title=table.title if first else None,
+                caption=table.caption if last else None, box=table.box,
+                header_style=table.header_style, title_justify=table.title_justify,
+                caption_justify=table.caption_justify, show_edge=table.show_edge)
+    for i in columns:
+        c = table.columns[i]
+        out.add_column(c.header, justify=c.justify, no_wrap=c.no_wrap, style=c.style,
+                       overflow=c.overflow, min_width=c.min_width, max_width=c.max_width)
+    for r, row in enumerate(table.rows):
+        out.add_row(*[table.columns[i]._cells[r] for i in columns], style=row.style,
+                    end_section=row.end_section)
+    return out
+
+
+def fit(table: Table, console: Console) -> list[Table]:
+    """``table`` as it is if it fits the console's width, else split into several tables of
+    consecutive columns, each repeating the leading label columns, so that no number is ever
+    cut. Label columns may wrap; number columns (right-aligned) never do."""
+    for c in table.columns:
+        if c.justify == "right":
+            c.no_wrap = True
+        elif c.max_width is not None or c.no_wrap:
+            c.no_wrap, c.max_width = False, None  # a label wraps rather than being cut
+    width = console.width
+    everything = list(range(len(table.columns)))
+    if _needed(console, table, everything) <= width:
+        return [table]
+    keys = [i for i in everything[:2] if table.columns[i].justify != "right"] or [0]
+    rest = [i for i in everything if i not in keys]
+    chunks: list[list[int]] = [[]]
+    for i in rest:
+        if chunks[-1] and _needed(console, table, keys + chunks[-1] + [i]) > width:
+            chunks.append([])
+        chunks[-1].append(i)
+    return [_subtable(table, keys + ch, n == 0, n == len(chunks) - 1)
+            for n, ch in enumerate(chunks)]
+
+
+def show(console: Console, *renderables: Any) -> None:
+    """Print ``renderables``; tables are fitted to the console's width (``fit``)."""
+    for r in renderables:
+        if isinstance(r, Table):
+            for part in fit(r, console):
+                console.print(part)
+        else:
+            console.print(r)
 
 
 def _rows(frame: pd.DataFrame, *keys: str) -> dict[Any, dict[str, Any]]:
@@ -74,15 +138,15 @@ def run_summary(result: Result, console: Console) -> None:
             continue
         table.add_row(
             iso3, row["member"],
-            _num(start[iso3]["core_pct"], 2), _num(row["core_pct"], 2),
-            _num(row["total_pct"], 2), _num(row["total_usd_bn"]),
-            _signed(row["extra_over_baseline_usd_bn"]),
-            _signed(row["cum_extra_over_baseline_usd_bn"]),
+            pct(start[iso3]["core_pct"]), pct(row["core_pct"]),
+            pct(row["total_pct"]), money(row["total_usd_bn"]),
+            money(row["extra_over_baseline_usd_bn"], signed=True),
+            money(row["cum_extra_over_baseline_usd_bn"], signed=True),
         )
-    console.print(table)
+    show(console, table)
     for note in notes:
         console.print(f"[dim]{note}[/dim]")
-    console.print(aggregate_summary(result))
+    show(console, aggregate_summary(result))
     console.print(
         f"[dim]Data: {result.meta['data_vintage']}. spendcalc {result.meta['spendcalc_version']}."
         "[/dim]"
@@ -105,13 +169,13 @@ def aggregate_summary(result: Result) -> Table:
         if (key, base) not in groups:
             continue
         b, e = groups[(key, base)], groups[(key, last)]
-        table.add_row(str(b["label"]), _num(b["total_usd_bn"]), _num(b["total_pct"], 2),
-                      _num(e["total_usd_bn"]), _num(e["total_pct"], 2),
-                      _signed(e["cum_extra_over_baseline_usd_bn"]))
+        table.add_row(str(b["label"]), money(b["total_usd_bn"]), pct(b["total_pct"]),
+                      money(e["total_usd_bn"]), pct(e["total_pct"]),
+                      money(e["cum_extra_over_baseline_usd_bn"], signed=True))
     if ("USA", base) in members:
         table.add_row("US share of NATO total",
-                      f"{_num(members[('USA', base)]['share_of_total_pct'])}%", "",
-                      f"{_num(members[('USA', last)]['share_of_total_pct'])}%", "", "")
+                      percent(members[("USA", base)]["share_of_total_pct"]), "",
+                      percent(members[("USA", last)]["share_of_total_pct"]), "", "")
     return table
 
 
@@ -137,9 +201,9 @@ def members_table(data: Dataset, years: int) -> Table:
     table.add_column(f"Source of {latest}", no_wrap=True)
     gdp_last = data.gdp_in(data.gdp_years[-1])
     for i, m in enumerate(data.members):
-        shares = [_num(data.share_in(y)[i], 2) for y in shown]
+        shares = [pct(data.share_in(y)[i]) for y in shown]
         source = data.share_sources[i][-1] if m.armed_forces else f"[dim]{NO_FORCES}[/dim]"
-        table.add_row(m.iso3, m.name, *shares, _num(gdp_last[i], 0), source)
+        table.add_row(m.iso3, m.name, *shares, money(gdp_last[i]), source)
     return table
 
 
@@ -183,10 +247,10 @@ def print_comparison(table: pd.DataFrame, results: list[Result], console: Consol
                 if r is None:
                     cells.append("—")
                     continue
-                diff = f" ({_signed(r[column + '_vs_first'])})" if i else ""
-                cells.append(_num(r[column]) + ("" if diff == " (—)" else diff))
+                diff = f" ({money(r[column + '_vs_first'], signed=True)})" if i else ""
+                cells.append(money(r[column]) + ("" if diff == " (—)" else diff))
             out.add_row(str(first["name"]), *cells, style="bold" if kind == "group" else None)
-        console.print(out)
+        show(console, out)
     console.print(f"[dim]In brackets: the difference from {names[0]}. Money at current "
                   "prices.[/dim]")
 
@@ -199,19 +263,19 @@ def print_sweep(result: SweepResult, table: pd.DataFrame, scenario: Scenario,
     out = Table(title=f"Sweep of {scenario.name}: {result.metric} ({unit}), group "
                       f"{result.group}, {result.year}",
                 box=box.SIMPLE_HEAD, header_style="bold",
-                caption=f"{len(table):,} variants computed in one pass.")
+                caption=f"{count(len(table))} variants computed in one pass.")
     for k in keys:
         out.add_column(k, justify="right")
     out.add_column(result.metric, justify="right")
     shown = table if len(table) <= 40 else table.iloc[
         sorted({0, len(table) - 1, *range(0, len(table), max(1, len(table) // 20))})]
     for _, row in shown.iterrows():
-        out.add_row(*[f"{row[k]:g}" for k in keys], _num(row[result.metric], 2))
-    console.print(out)
+        out.add_row(*[f"{row[k]:g}" for k in keys], _metric(result.metric, row[result.metric]))
+    show(console, out)
     lo, hi = int(result.values.argmin()), int(result.values.argmax())
     for word, i in (("lowest", lo), ("highest", hi)):
         where = ", ".join(f"{k}={result.grid[k][i]:g}" for k in keys)
-        console.print(f"{word}: {_num(result.values[i], 2)} {unit} at {where}")
+        console.print(f"{word}: {_metric(result.metric, result.values[i])} {unit} at {where}")
 
 
 def print_sensitivity(result: Sensitivity, scenario: Scenario, console: Console) -> None:
@@ -220,9 +284,10 @@ def print_sensitivity(result: Sensitivity, scenario: Scenario, console: Console)
     out = Table(title=f"Sensitivity of {scenario.name}: {result.metric} ({unit}), group "
                       f"{result.group}, {result.year}",
                 box=box.SIMPLE_HEAD, header_style="bold",
-                caption=f"Scenario value: {_num(result.base, 1)} {unit}. Each parameter "
-                        "moves alone; the others keep the scenario's values. Low delivery: "
-                        "the average share of the gap to 2% closed 2014-2024.")
+                caption=f"Scenario value: {_metric(result.metric, result.base)} {unit}. "
+                        "Each parameter moves alone; the others keep the scenario's "
+                        "values. Low delivery: the average share of the gap to 2% closed "
+                        "2014-2024.")
     out.add_column("Parameter", no_wrap=True)
     out.add_column("Low", no_wrap=True)
     out.add_column("At low", justify="right", no_wrap=True)
@@ -231,11 +296,10 @@ def print_sensitivity(result: Sensitivity, scenario: Scenario, console: Console)
     out.add_column("Swing", justify="right", no_wrap=True)
     for i in result.ranked():
         lv = result.levers[i]
-        digits = 2 if result.metric.endswith("_pct") else 0
-        out.add_row(lv.name, lv.low_label, _num(result.low[i], digits), lv.high_label,
-                    _num(result.high[i], digits),
-                    _num(abs(result.high[i] - result.low[i]), digits))
-    console.print(out)
+        out.add_row(lv.name, lv.low_label, _metric(result.metric, result.low[i]),
+                    lv.high_label, _metric(result.metric, result.high[i]),
+                    _metric(result.metric, abs(result.high[i] - result.low[i])))
+    show(console, out)
 
 
 def print_simulation(percentiles: pd.DataFrame, reach: pd.DataFrame, scenario: Scenario,
@@ -259,8 +323,7 @@ def print_simulation(percentiles: pd.DataFrame, reach: pd.DataFrame, scenario: S
             continue
         p = chance.get(key, {}).get("p_reach_target") if kind == "member" else None
         label = r["name"] if kind == "group" else f"{r['name']} ({key})"
-        out.add_row(label, _num(r["total_usd_bn_p5"]), _num(r["total_usd_bn_p50"]),
-                    _num(r["total_usd_bn_p95"]),
-                    "—" if p is None or math.isnan(p) else f"{100 * p:.0f}%",
+        out.add_row(label, money(r["total_usd_bn_p5"]), money(r["total_usd_bn_p50"]),
+                    money(r["total_usd_bn_p95"]), percent(None if p is None else 100 * p),
                     style="bold" if kind == "group" else None)
-    console.print(out)
+    show(console, out)
