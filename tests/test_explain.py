@@ -58,17 +58,26 @@ def test_germany_by_hand(results):
     ex = E.explain(result, "deu")
     t = result.table
     text = ex.text
-    assert "In 2025 Germany spent 2.40% of its GDP on core defence" in text
-    assert "NATO-SGAR-2025" in text  # the source of the base-year share
-    assert f"USD {_cell(t, 'DEU', 2035, 'total_usd_bn'):,.1f} bn at current prices" in text
-    assert f"USD {_cell(t, 'DEU', 2035, 'extra_over_baseline_usd_bn'):,.1f} bn more" in text
+    base, last = result.scenario.base_year, result.scenario.horizon
+    core_base = _cell(t, "DEU", base, "core_pct")
+    assert f"In {base} Germany spent {core_base:.2f}% of its GDP on core defence" in text
+    source = t[(t.iso3 == "DEU") & (t.year == base)]["base_share_source"].iloc[0]
+    assert f"The share comes from {source}" in text  # the source of the base-year share
+    # Core and related spending in money as well as in share (USD bn, current prices).
+    parts = [f"USD {_cell(t, 'DEU', last, c):,.1f} bn {w}"
+             for c, w in (("core_usd_bn", "core"), ("related_usd_bn", "related"),
+                          ("total_usd_bn", "in all"))]
+    assert ", ".join(parts) in text
+    assert f"USD {_cell(t, 'DEU', last, 'total_usd_bn'):,.1f} bn in all at current prices" \
+        in text
+    assert f"USD {_cell(t, 'DEU', last, 'extra_over_baseline_usd_bn'):,.1f} bn more" in text
     cum = _cell(t, "DEU", 2035, "cum_extra_over_baseline_usd_bn")
     assert f"USD {cum:,.1f} bn more than 2% would have cost" in text
     # The linear step is the table's first yearly change.
-    step = _cell(t, "DEU", 2026, "core_pct") - _cell(t, "DEU", 2025, "core_pct")
+    step = _cell(t, "DEU", base + 1, "core_pct") - _cell(t, "DEU", base, "core_pct")
     assert f"{step:.2f} points a year" in text
     # The growth quoted is the table's GDP growth.
-    g = 100 * (_cell(t, "DEU", 2026, "gdp_usd_bn") / _cell(t, "DEU", 2025, "gdp_usd_bn") - 1)
+    g = 100 * (_cell(t, "DEU", base + 1, "gdp_usd_bn") / _cell(t, "DEU", base, "gdp_usd_bn") - 1)
     assert f"give {g:.2f}%" in text
 
 
@@ -109,6 +118,6 @@ def test_explain_command():
     for args, message in ((["explain"], "--member is required"),
                           (["explain", "--member", "GER"], "did you mean DEU (Germany)?"),
                           (["explain", "--member", "DEU", "--year", "2036"],
-                           "allowed: 2026 to 2035")):
+                           "is outside the projection; allowed:")):
         bad = runner.invoke(app, args)
         assert bad.exit_code == 2 and message in bad.stderr

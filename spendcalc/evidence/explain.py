@@ -13,13 +13,13 @@ few numbers that are not in the table are the scenario's own settings and the da
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from spendcalc.core import budget
+from spendcalc.core.format import money, pct, percent, points
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -74,16 +74,16 @@ class _Reader:
 
 
 def fmt(value: float, kind: str) -> str:
-    """How each kind of number is written: shares two decimals, money one decimal (two
-    below 10 bn), points two decimals with a sign."""
-    if math.isnan(value):
-        return "—"
+    """How each kind of number is written in a sentence, by spendcalc's one rule
+    (``spendcalc.core.format``): ``pct`` a share of GDP, ``2.40%``; ``usd`` money,
+    ``USD 1,019.4 bn``; ``points`` a difference of shares, ``+1.10 points``."""
     if kind == "pct":
-        return f"{value:.2f}%"
+        return pct(value, unit=True)
     if kind == "usd":
-        return f"USD {value:,.2f} bn" if abs(value) < 10 else f"USD {value:,.1f} bn"
+        text = money(value)
+        return text if text == "—" else f"USD {text} bn"
     if kind == "points":
-        return f"{value:+.2f} points"
+        return points(value, unit=True)
     raise ValueError(kind)
 
 
@@ -195,8 +195,8 @@ def explain(result: Result, member: str, year: int | None = None) -> Explanation
         text += f" Core defence stays at {v('core_pct', base)} of GDP through {year}"
     elif shape == "linear" and len(core) > 1 and not own:
         step = core[1] - core[0]
-        ex.facts.append(Fact("core_pct:diff", base + 1, float(step), f"{step:.2f}"))
-        text += (f" Core defence goes from {v('core_pct', base)} in {base}, {step:.2f} points "
+        ex.facts.append(Fact("core_pct:diff", base + 1, float(step), pct(step)))
+        text += (f" Core defence goes from {v('core_pct', base)} in {base}, {pct(step)} points "
                  f"a year, to {v('core_pct', mid)} in {mid} and {v('core_pct', year)} in "
                  f"{year}")
     else:
@@ -220,10 +220,11 @@ def explain(result: Result, member: str, year: int | None = None) -> Explanation
     # 4. GDP.
     say(("What GDP does", _growth_text(s, iso3, m.name, rows, v, data, base, year)))
 
-    # 5. The result.
+    # 5. The result: each part in money as well as in share.
     text = (f"In {year} {m.name} would spend {v('core_pct', year)} of GDP on core defence and "
             f"{v('related_pct', year)} on related items, {v('total_pct', year)} in all: "
-            f"{v('total_usd_bn', year, 'usd')} at current prices, or "
+            f"{v('core_usd_bn', year, 'usd')} core, {v('related_usd_bn', year, 'usd')} "
+            f"related, {v('total_usd_bn', year, 'usd')} in all at current prices, or "
             f"{v('total_usd_bn_const', year, 'usd')} in {base} dollars (deflated by US "
             "inflation).")
     say(("What it spends", text))
@@ -250,8 +251,8 @@ def explain(result: Result, member: str, year: int | None = None) -> Explanation
         short = v.raw("shortfall_to_target_usd_bn", year)
         if short > 1e-9:
             gap = v.raw("target_total_pct", year) - v.raw("total_pct", year)
-            ex.facts.append(Fact("target_total_pct-total_pct", year, gap, f"{gap:.2f}"))
-            text = (f"In {year} {m.name} is still {gap:.2f} points of GDP "
+            ex.facts.append(Fact("target_total_pct-total_pct", year, gap, pct(gap)))
+            text = (f"In {year} {m.name} is still {pct(gap)} points of GDP "
                     f"({v('shortfall_to_target_usd_bn', year, 'usd')}) short of its "
                     f"{v('target_total_pct', year)} target, due in "
                     f"{int(rows[year]['target_year'])}.")
@@ -281,15 +282,16 @@ def _growth_text(s: Any, iso3: str, name: str, rows: dict[int, dict[str, Any]], 
         text += (f"Each year's growth is the IMF's real growth for {name} (WEO October 2025)"
                  + (f" plus {g.real_offset:+g} points (growth.real_offset)" if g.real_offset
                     else "")
-                 + f" combined with US inflation: in {first}, {real:.2f}% real growth and "
-                 f"{cpi:.2f}% US inflation give {change[1]:.2f}% "
+                 + f" combined with US inflation: in {first}, {pct(real, unit=True)} real "
+                 f"growth and {pct(cpi, unit=True)} US inflation give "
+                 f"{pct(change[1], unit=True)} "
                  "((1 + real) × (1 + inflation) − 1)."
                  + f" After {data.projection_years[-1]}, the {data.projection_years[-1]} rates "
                  "hold. ")
     if g.shock is not None:
         text += f"In {g.shock.year} every member's growth changes by {g.shock.pct:+g} points. "
-    text += "Year-on-year: " + ", ".join(f"{y} {c:+.1f}%" for y, c in zip(years[1:], change[1:],
-                                                                             strict=True)
+    pairs = zip(years[1:], change[1:], strict=True)
+    text += "Year-on-year: " + ", ".join(f"{y} {percent(c, signed=True)}" for y, c in pairs
                                           if y <= year) + "."
     return text
 
@@ -314,25 +316,19 @@ def renderables(ex: Explanation, baseline_pct: float = 2.0) -> list[RenderableTy
                           f"Over {baseline_pct:g}% = spending minus {baseline_pct:g}% of GDP.",
                   box=box.SIMPLE_HEAD, header_style="bold", title_justify="left",
                   caption_justify="left")
-    for head in ("Year", "Core\n%", "Related\n%", "Total\n%", "GDP", "Spending",
+    for head in ("Year", "Core\n%", "Related\n%", "Total\n%", "GDP", "Core\nUSD bn",
+                 "Total\nUSD bn",
                  f"Over\n{baseline_pct:g}%", "Short of\ntarget"):
         table.add_column(head, justify="right", no_wrap=True)
     for r in ex.rows:
         style = "bold" if int(r["year"]) == ex.year else None
-        table.add_row(str(r["year"]), f"{r['core_pct']:.2f}", f"{r['related_pct']:.2f}",
-                      f"{r['total_pct']:.2f}", f"{r['gdp_usd_bn']:,.1f}",
-                      f"{r['total_usd_bn']:,.1f}", f"{r['extra_over_baseline_usd_bn']:+,.1f}",
-                      _short(r["shortfall_to_target_usd_bn"]), style=style)
+        table.add_row(str(r["year"]), pct(r["core_pct"]), pct(r["related_pct"]),
+                      pct(r["total_pct"]), money(r["gdp_usd_bn"]), money(r["core_usd_bn"]),
+                      money(r["total_usd_bn"]),
+                      money(r["extra_over_baseline_usd_bn"], signed=True),
+                      money(r["shortfall_to_target_usd_bn"]), style=style)
     out.append(table)
     return out
-
-
-def _short(value: Any) -> str:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        return "—"
-    return "—" if math.isnan(x) else f"{x:,.1f}"
 
 
 def table_rows(ex: Explanation) -> pd.DataFrame:
