@@ -66,6 +66,13 @@ the path year by year, the GDP growth assumption, the resulting spending, and th
 """
 
 
+def show(console: Console, item: Any) -> None:
+    """Print one renderable; tables fit the terminal's width without cutting a number."""
+    from spendcalc.views.terminal import show as fit_and_print
+
+    fit_and_print(console, item)
+
+
 def _console() -> Console:
     from rich.console import Console
 
@@ -115,7 +122,7 @@ def register(app: typer.Typer) -> None:
         results = claims.check_all(chosen, evidence)
         console = _console()
         for item in evidence_views.claims_renderables(results, detail=claim_id is not None):
-            console.print(item)
+            show(console, item)
         if output is not None:
             for path in _write_claims(output, results, evidence, force):
                 print(f"wrote {path}")
@@ -148,7 +155,7 @@ def register(app: typer.Typer) -> None:
         tr = tradeoff(result, member, group, year)
         console = _console()
         for item in ev.tradeoff_renderables(tr, measure):
-            console.print(item)
+            show(console, item)
         if output is not None:
             for path in ev.write_tradeoff(tr, output, force=force):
                 print(f"wrote {path}")
@@ -185,7 +192,7 @@ def register(app: typer.Typer) -> None:
         mf = moneyflow(result, member, group, year, measure)
         console = _console()
         for item in ev.moneyflow_renderables(mf):
-            console.print(item)
+            show(console, item)
         if output is not None:
             for path in ev.write_moneyflow(mf, output, force=force):
                 print(f"wrote {path}")
@@ -210,7 +217,7 @@ def register(app: typer.Typer) -> None:
         ex = explain.explain(result, member, year)
         console = _console()
         for item in explain.renderables(ex, result.scenario.baseline_pct):
-            console.print(item)
+            show(console, item)
 
 
 def _write_claims(output: Path, results: list[ClaimResult], evidence: Evidence,

@@ -316,15 +316,13 @@ def renderables(ex: Explanation, baseline_pct: float = 2.0) -> list[RenderableTy
                           f"Over {baseline_pct:g}% = spending minus {baseline_pct:g}% of GDP.",
                   box=box.SIMPLE_HEAD, header_style="bold", title_justify="left",
                   caption_justify="left")
-    for head in ("Year", "Core\n%", "Related\n%", "Total\n%", "GDP", "Core\nUSD bn",
-                 "Total\nUSD bn",
+    for head in ("Year", "Core\n%", "Related\n%", "Total\n%", "GDP", "Spending",
                  f"Over\n{baseline_pct:g}%", "Short of\ntarget"):
         table.add_column(head, justify="right", no_wrap=True)
     for r in ex.rows:
         style = "bold" if int(r["year"]) == ex.year else None
         table.add_row(str(r["year"]), pct(r["core_pct"]), pct(r["related_pct"]),
-                      pct(r["total_pct"]), money(r["gdp_usd_bn"]), money(r["core_usd_bn"]),
-                      money(r["total_usd_bn"]),
+                      pct(r["total_pct"]), money(r["gdp_usd_bn"]), money(r["total_usd_bn"]),
                       money(r["extra_over_baseline_usd_bn"], signed=True),
                       money(r["shortfall_to_target_usd_bn"]), style=style)
     out.append(table)

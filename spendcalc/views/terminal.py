@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.table import Table
+from rich.text import Text
 
 from spendcalc.views.format import count, money, pct, percent
 
@@ -48,9 +49,8 @@ def _needed(console: Console, table: Table, columns: list[int]) -> int:
     return sum(_min_width(console, c, list(c._cells)) + 2 for c in cols) + edge + len(cols) - 1
 
 
-def _subtable(table: Table, columns: list[int], first: bool, last: bool) -> Table:
-    out = Table(title=table.title if first else None,
-                caption=table.caption if last else None, box=table.box,
+def _subtable(table: Table, columns: list[int], first: bool) -> Table:
+    out = Table(title=table.title if first else None, box=table.box,
                 header_style=table.header_style, title_justify=table.title_justify,
                 caption_justify=table.caption_justify, show_edge=table.show_edge)
     for i in columns:
@@ -63,7 +63,7 @@ def _subtable(table: Table, columns: list[int], first: bool, last: bool) -> Tabl
     return out
 
 
-def fit(table: Table, console: Console) -> list[Table]:
+def fit(table: Table, console: Console) -> list[Any]:
     """``table`` as it is if it fits the console's width, else split into several tables of
     consecutive columns, each repeating the leading label columns, so that no number is ever
     cut. Label columns may wrap; number columns (right-aligned) never do."""
@@ -83,8 +83,10 @@ def fit(table: Table, console: Console) -> list[Table]:
         if chunks[-1] and _needed(console, table, keys + chunks[-1] + [i]) > width:
             chunks.append([])
         chunks[-1].append(i)
-    return [_subtable(table, keys + ch, n == 0, n == len(chunks) - 1)
-            for n, ch in enumerate(chunks)]
+    parts: list[Any] = [_subtable(table, keys + ch, n == 0) for n, ch in enumerate(chunks)]
+    if table.caption:  # below the last part, at the console's width
+        parts.append(Text(str(table.caption), style="dim", justify=table.caption_justify))
+    return parts
 
 
 def show(console: Console, *renderables: Any) -> None:
