@@ -35,6 +35,7 @@ from spendcalc.io.fiscal_data import (
     LINE_LABELS,
     FiscalData,
 )
+from spendcalc.views.format import count, missing, money, pct, percent, points
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -47,40 +48,6 @@ if TYPE_CHECKING:
 
 
 # --------------------------------------------------------------------------- rendering
-
-def _missing(value: Any) -> bool:
-    if value is None or value is pd.NA:
-        return True
-    try:
-        return math.isnan(float(value))
-    except (TypeError, ValueError):
-        return True
-
-
-def _num(value: Any, digits: int = 1, suffix: str = "") -> str:
-    if _missing(value):
-        return "—"
-    return f"{float(value):,.{digits}f}{suffix}"
-
-
-def _pct(value: Any) -> str:
-    """A percentage: one decimal, none from 100 up (a wide column is no help there)."""
-    if _missing(value):
-        return "—"
-    return _num(value, 0 if abs(float(value)) >= 100 else 1, "%")
-
-
-def _money(value: Any) -> str:
-    """USD bn: two decimals below 10 (small allies), one above."""
-    if _missing(value):
-        return "—"
-    return _num(value, 2 if abs(float(value)) < 10 else 1)
-
-
-def _signed(value: Any, digits: int = 1) -> str:
-    text = _num(value, digits)
-    return text if text == "—" or float(value) < 0 else f"+{text}"
-
 
 def _notes(notes: list[str]) -> Text:
     return Text("\n".join(f"• {n}" for n in notes), style="dim")
@@ -130,25 +97,22 @@ def _member_card(tr: Tradeoff) -> Table:
     def head(text: str) -> None:
         table.add_row(Text(text, style="italic"))
 
-    def per_person(v: Any) -> str:
-        return _num(v, 0)
-
     head("USD bn")
-    add(f"  {y}", _money, "{p}_usd_bn")
-    add(f"  {span}", _money, "cum_{p}_usd_bn")
+    add(f"  {y}", money, "{p}_usd_bn")
+    add(f"  {span}", money, "cum_{p}_usd_bn")
     head(f"USD bn at {s.base_year} prices")
-    add(f"  {y}", _money, "{p}_usd_bn_const")
-    add(f"  {span}", _money, "cum_{p}_usd_bn_const")
+    add(f"  {y}", money, "{p}_usd_bn_const")
+    add(f"  {span}", money, "cum_{p}_usd_bn_const")
     head("USD per person")
-    add(f"  {y}", per_person, "{p}_usd_per_person")
-    add(f"  {span}", per_person, "cum_{p}_usd_per_person")
+    add(f"  {y}", count, "{p}_usd_per_person")
+    add(f"  {span}", count, "cum_{p}_usd_per_person")
     table.add_section()
     head(f"% of public spending, {y}")
     for ln in BUDGET_LINES:
-        add(f"  {CARD_LINE[ln]}", _pct, "{p}_pct_" + ln, _line_info(row, ln))
+        add(f"  {CARD_LINE[ln]}", percent, "{p}_pct_" + ln, _line_info(row, ln))
     head(f"% of public spending, {span}")
     for ln in BUDGET_LINES:
-        add(f"  {CARD_LINE[ln]}", _pct, "cum_{p}_pct_" + ln)
+        add(f"  {CARD_LINE[ln]}", percent, "cum_{p}_pct_" + ln)
     return table
 
 
@@ -157,9 +121,9 @@ CARD_LINE = {"health": "health", "education": "education",
 
 
 def _line_info(row: Any, ln: str) -> str:
-    if _missing(row[f"{ln}_pct_gdp"]):
+    if missing(row[f"{ln}_pct_gdp"]):
         return "no data"
-    return f"{row[f'{ln}_pct_gdp']:.1f} ({row[f'{ln}_year']})"
+    return f"{pct(row[f'{ln}_pct_gdp'])} ({row[f'{ln}_year']})"
 
 
 def _financing_table(tr: Tradeoff) -> Table:
@@ -173,19 +137,19 @@ def _financing_table(tr: Tradeoff) -> Table:
     table.add_column("")
     table.add_column(str(s.base_year), justify="right")
     table.add_column(str(y), justify="right")
-    table.add_row("Gross debt without it, % of GDP", _num(base["debt_without_pct_gdp"]),
-                  _num(row["debt_without_pct_gdp"]))
-    table.add_row("Gross debt with it, % of GDP", _num(base["debt_with_pct_gdp"]),
-                  _num(row["debt_with_pct_gdp"]))
-    table.add_row("Debt added, USD bn", _money(base["added_debt_usd_bn"]),
-                  _money(row["added_debt_usd_bn"]))
+    table.add_row("Gross debt without it, % of GDP", pct(base["debt_without_pct_gdp"]),
+                  pct(row["debt_without_pct_gdp"]))
+    table.add_row("Gross debt with it, % of GDP", pct(base["debt_with_pct_gdp"]),
+                  pct(row["debt_with_pct_gdp"]))
+    table.add_row("Debt added, USD bn", money(base["added_debt_usd_bn"]),
+                  money(row["added_debt_usd_bn"]))
     if fin.borrowed_pct < 100:
         lines = [fin.cut_line] if fin.cut_line else list(BUDGET_LINES)
         table.add_section()
         table.add_row(f"Cut instead ({100 - fin.borrowed_pct:g}%), USD bn", "",
-                      _money(row["cut_usd_bn"]))
+                      money(row["cut_usd_bn"]))
         for ln in lines:
-            table.add_row(f"  as % of {LINE_LABELS[ln]}", "", _pct(row[f"cut_pct_{ln}"]))
+            table.add_row(f"  as % of {LINE_LABELS[ln]}", "", percent(row[f"cut_pct_{ln}"]))
     return table
 
 
@@ -205,18 +169,18 @@ def _group_table(tr: Tradeoff, m: Measure) -> Table:
         if not row["armed_forces"]:
             table.add_row(row["iso3"], f"{row['member']}*", *["—"] * 6, style="dim")
             continue
-        table.add_row(row["iso3"], row["member"], _money(row[f"{m.prefix}_usd_bn"]),
-                      *[_pct(row[f"{m.prefix}_pct_{ln}"]) for ln in BUDGET_LINES],
-                      _num(row[f"{m.prefix}_usd_per_person"], 0))
+        table.add_row(row["iso3"], row["member"], money(row[f"{m.prefix}_usd_bn"]),
+                      *[percent(row[f"{m.prefix}_pct_{ln}"]) for ln in BUDGET_LINES],
+                      count(row[f"{m.prefix}_usd_per_person"]))
     if tr.total is not None:
         t = tr.total
         table.add_section()
-        table.add_row("", f"Total {y}", _money(t[f"{m.prefix}_usd_bn"]),
-                      *[_pct(t[f"{m.prefix}_pct_{ln}"]) for ln in BUDGET_LINES],
-                      _num(t[f"{m.prefix}_usd_per_person"], 0), style="bold")
-        table.add_row("", f"Sum {_span(s, y)}", _money(t[f"cum_{m.prefix}_usd_bn"]),
-                      *[_pct(t[f"cum_{m.prefix}_pct_{ln}"]) for ln in BUDGET_LINES],
-                      _num(t[f"cum_{m.prefix}_usd_per_person"], 0))
+        table.add_row("", f"Total {y}", money(t[f"{m.prefix}_usd_bn"]),
+                      *[percent(t[f"{m.prefix}_pct_{ln}"]) for ln in BUDGET_LINES],
+                      count(t[f"{m.prefix}_usd_per_person"]), style="bold")
+        table.add_row("", f"Sum {_span(s, y)}", money(t[f"cum_{m.prefix}_usd_bn"]),
+                      *[percent(t[f"cum_{m.prefix}_pct_{ln}"]) for ln in BUDGET_LINES],
+                      count(t[f"cum_{m.prefix}_usd_per_person"]))
     return table
 
 
@@ -241,17 +205,17 @@ def _group_debt_table(tr: Tradeoff) -> Table:
     for _, row in tr.summary.iterrows():
         if not row["armed_forces"]:
             continue
-        table.add_row(row["iso3"], row["member"], _money(row[f"{FINANCED.prefix}_usd_bn"]),
-                      _money(row[f"cum_{FINANCED.prefix}_usd_bn"]),
-                      _num(row["debt_without_pct_gdp"]), _num(row["debt_with_pct_gdp"]),
-                      _signed(row["debt_with_pct_gdp"] - row["debt_without_pct_gdp"]))
+        table.add_row(row["iso3"], row["member"], money(row[f"{FINANCED.prefix}_usd_bn"]),
+                      money(row[f"cum_{FINANCED.prefix}_usd_bn"]),
+                      pct(row["debt_without_pct_gdp"]), pct(row["debt_with_pct_gdp"]),
+                      points(row["debt_with_pct_gdp"] - row["debt_without_pct_gdp"]))
     if tr.total is not None:
         t = tr.total
         table.add_section()
-        table.add_row("", "Total", _money(t[f"{FINANCED.prefix}_usd_bn"]),
-                      _money(t[f"cum_{FINANCED.prefix}_usd_bn"]),
-                      _num(t["debt_without_pct_gdp"]), _num(t["debt_with_pct_gdp"]),
-                      _signed(t["debt_with_pct_gdp"] - t["debt_without_pct_gdp"]),
+        table.add_row("", "Total", money(t[f"{FINANCED.prefix}_usd_bn"]),
+                      money(t[f"cum_{FINANCED.prefix}_usd_bn"]),
+                      pct(t["debt_without_pct_gdp"]), pct(t["debt_with_pct_gdp"]),
+                      points(t["debt_with_pct_gdp"] - t["debt_without_pct_gdp"]),
                       style="bold")
     return table
 
@@ -278,17 +242,17 @@ def moneyflow_renderables(mf: MoneyFlow) -> list[RenderableType]:
             table.add_row(row["iso3"], f"{row['member']}*", *["—"] * 5, style="dim")
             continue
         domestic = row["iso3"] == "USA"
-        table.add_row(row["iso3"], row["member"], _money(row["cum_extra_usd_bn"]),
-                      _pct(row["equipment_share_pct"]), _money(row["cum_equipment_usd_bn"]),
-                      "domestic" if domestic else _money(row["cum_imported_usd_bn"]),
-                      "domestic" if domestic else _money(row["cum_us_suppliers_usd_bn"]))
+        table.add_row(row["iso3"], row["member"], money(row["cum_extra_usd_bn"]),
+                      percent(row["equipment_share_pct"]), money(row["cum_equipment_usd_bn"]),
+                      "domestic" if domestic else money(row["cum_imported_usd_bn"]),
+                      "domestic" if domestic else money(row["cum_us_suppliers_usd_bn"]))
     t = mf.total
     if len(mf.selection.codes) > 1 and t["n_allies"] > 0:
         table.add_section()
         label = "Allies but US" if "USA" in mf.selection.codes else "Total"
-        table.add_row("", label, _money(t["cum_extra_usd_bn"]), "",
-                      _money(t["cum_equipment_usd_bn"]), _money(t["cum_imported_usd_bn"]),
-                      _money(t["cum_us_suppliers_usd_bn"]), style="bold")
+        table.add_row("", label, money(t["cum_extra_usd_bn"]), "",
+                      money(t["cum_equipment_usd_bn"]), money(t["cum_imported_usd_bn"]),
+                      money(t["cum_us_suppliers_usd_bn"]), style="bold")
     return [table, Text(moneyflow_sentence(mf)), _notes(mf.notes), _sources(mf.sources)]
 
 
@@ -305,11 +269,11 @@ def moneyflow_sentence(mf: MoneyFlow) -> str:
     extra = t["cum_extra_usd_bn"]
     share = budget.percent_of(t["cum_us_suppliers_usd_bn"], extra)
     reading = "at most " if eq.imported_pct >= 100 else ""
-    return (f"{who}: of USD {_money(extra)} bn spent {m.label(s)} over {_span(s, y)} "
-            f"(USD {_money(t['extra_usd_bn'])} bn in {y}), USD "
-            f"{_money(t['cum_equipment_usd_bn'])} bn would go to major equipment at the "
-            f"assumed equipment shares, and {reading}USD {_money(t['cum_us_suppliers_usd_bn'])}"
-            f" bn ({_pct(share)} of the extra) to US suppliers if {eq.imported_pct:g}% of "
+    return (f"{who}: of USD {money(extra)} bn spent {m.label(s)} over {_span(s, y)} "
+            f"(USD {money(t['extra_usd_bn'])} bn in {y}), USD "
+            f"{money(t['cum_equipment_usd_bn'])} bn would go to major equipment at the "
+            f"assumed equipment shares, and {reading}USD {money(t['cum_us_suppliers_usd_bn'])}"
+            f" bn ({percent(share)} of the extra) to US suppliers if {eq.imported_pct:g}% of "
             f"equipment is imported and {eq.us_share_of_imports_pct:g}% of imports come from "
             "the US.")
 
