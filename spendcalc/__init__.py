@@ -40,12 +40,13 @@ __all__ = ["Dataset", "Result", "Scenario", "__version__", "compute", "history",
 DEFAULT_SCENARIO = "hague-2035"
 
 
-def load_dataset(directory: str | Path | None = None) -> Dataset:
-    """The data: the bundled files, with any file of the same name in ``directory`` (your own
-    data folder, see ``spendcalc data template``) in its place. Validated on load."""
+def load_dataset(directory: str | Path | None = None, edition: str | None = None) -> Dataset:
+    """The data: the bundled files of ``edition`` (default ``nato-2026``; ``nato-2025`` the
+    previous), with any file of the same name in ``directory`` (your own data folder, see
+    ``spendcalc data template``) in its place. Validated on load."""
     from spendcalc.io.data import load_dataset as load
 
-    return load(directory)
+    return load(directory, edition)
 
 
 def load_scenario(name_or_path: str | Path = DEFAULT_SCENARIO, data: Dataset | None = None,
@@ -53,15 +54,17 @@ def load_scenario(name_or_path: str | Path = DEFAULT_SCENARIO, data: Dataset | N
     """A validated Scenario from a ready scenario's name or a TOML file's path, with
     ``KEY=VALUE`` overrides applied as ``--set`` does, checked against ``data``."""
     from spendcalc.io.scenarios import load_scenario as load
+    from spendcalc.io.scenarios import scenario_edition
 
-    return load(name_or_path, data or load_dataset(), overrides)
+    return load(name_or_path, data or load_dataset(edition=scenario_edition(name_or_path)),
+                overrides)
 
 
 def compute(scenario: Scenario, data: Dataset | None = None) -> Result:
     """Project ``scenario``: a Result with the member table, group aggregates and metadata."""
     from spendcalc.core.result import compute as run
 
-    return run(scenario, data or load_dataset())
+    return run(scenario, data or load_dataset(edition=scenario.edition))
 
 
 def project(scenario: Scenario, data: Dataset | None = None) -> pd.DataFrame:

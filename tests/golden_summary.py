@@ -1,6 +1,7 @@
 """The golden summary of a ready scenario, and the command that rewrites the checked-in files.
 
-    python tests/golden_summary.py        # rewrite tests/golden/*.csv after a deliberate change
+    python tests/golden_summary.py        # rewrite tests/golden/<edition>/*.csv after a
+                                          # deliberate change, for every bundled edition
 
 Review the diff before committing: every changed number must be explained by the change.
 """
@@ -18,11 +19,16 @@ MEMBER_COLUMNS = ["core_pct", "total_pct", "gdp_usd_bn", "total_usd_bn",
 GROUP_COLUMNS = ["total_pct", "total_usd_bn", "cum_extra_over_baseline_usd_bn"]
 
 
-def summary(name: str) -> pd.DataFrame:
+EDITIONS = ("nato-2025", "nato-2026")
+"""The editions with golden files: nato-2025's are the files from before editions existed."""
+
+
+def summary(name: str, edition: str = "nato-2026") -> pd.DataFrame:
     """Horizon-year figures per member, and base/horizon figures per group, as one table."""
     import spendcalc
 
-    result = spendcalc.compute(spendcalc.load_scenario(name))
+    data = spendcalc.load_dataset(edition=edition)
+    result = spendcalc.compute(spendcalc.load_scenario(name, data), data)
     horizon, base = result.scenario.horizon, result.scenario.base_year
     t = result.table[result.table.year == horizon]
     members = t[["iso3", "year", *MEMBER_COLUMNS]].rename(columns={"iso3": "key"})
@@ -34,8 +40,10 @@ def summary(name: str) -> pd.DataFrame:
 if __name__ == "__main__":
     from spendcalc.io.scenarios import ready_scenarios
 
-    GOLDEN.mkdir(exist_ok=True)
-    for ready in ready_scenarios():
-        summary(ready.name).to_csv(GOLDEN / f"{ready.name}.csv", index=False,
-                                   float_format="%.6f", lineterminator="\n")
-        print(f"wrote {GOLDEN / ready.name}.csv")
+    for edition in EDITIONS:
+        folder = GOLDEN / edition
+        folder.mkdir(parents=True, exist_ok=True)
+        for ready in ready_scenarios():
+            summary(ready.name, edition).to_csv(folder / f"{ready.name}.csv", index=False,
+                                                float_format="%.6f", lineterminator="\n")
+            print(f"wrote {folder / ready.name}.csv")

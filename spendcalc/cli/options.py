@@ -35,6 +35,13 @@ DataOption = Annotated[
                       "name (see 'spendcalc data template')."),
 ]
 
+EditionOption = Annotated[
+    str | None,
+    typer.Option("--edition", metavar="NAME",
+                 help="The data edition: nato-2026 (default) or nato-2025 (see 'spendcalc data "
+                      "editions'). Default: the scenario's 'edition', else nato-2026."),
+]
+
 SetOption = Annotated[
     list[str] | None,
     typer.Option("--set", metavar="KEY=VALUE",
@@ -44,17 +51,60 @@ SetOption = Annotated[
 
 
 class DataChoice:
-    """The data a command was asked to use (``--data DIR``), loaded on first use: the one
-    place where command-line options become a Dataset."""
+    """The data a command was asked to use (``--data DIR``, ``--edition NAME``), loaded on
+    first use: the one place where command-line options become a Dataset."""
 
-    def __init__(self, directory: Path | None) -> None:
+    def __init__(self, directory: Path | None, edition: str | None = None) -> None:
         self.directory = directory
+        self.edition = edition
 
     @cached_property
     def dataset(self) -> Dataset:
         from spendcalc.io.data import load_dataset
 
-        return load_dataset(self.directory)
+        return load_dataset(self.directory, self.edition)
+
+
+SCENARIO_PARAMETERS = ("scenario", "scenarios", "other", "file", "source")
+"""Command parameters naming scenarios, whose ``edition`` picks the data without --edition."""
+
+
+def requested_edition(kwargs: dict[str, Any]) -> str | None:
+    """The edition the command's scenarios ask for when ``--edition`` is not given: a
+    ``--set edition=...``, else the scenario files' ``edition`` (all must agree), else the
+    edition recorded by ``--from-meta`` (an export made before editions: nato-2025)."""
+    from spendcalc.io.scenarios import scenario_edition
+
+    for item in kwargs.get("sets") or ():
+        key, _, value = item.partition("=")
+        if key.strip() == "edition":
+            return value.strip().strip("\"'") or None
+    if kwargs.get("from_meta") is not None:
+        return _meta_edition(Path(kwargs["from_meta"]))
+    names: list[str] = []
+    for key in SCENARIO_PARAMETERS:
+        value = kwargs.get(key)
+        names += [str(v) for v in value] if isinstance(value, list) else (
+            [str(value)] if value is not None else [])
+    wanted: dict[str, str] = {}
+    for name in names:
+        try:
+            edition = scenario_edition(name)
+        except SpendcalcError:
+            continue  # not a scenario (a plot kind) or a bad one: the command reports it
+        if edition is not None:
+            wanted.setdefault(edition, name)
+    if len(wanted) > 1:
+        raise SpendcalcError("the scenarios ask for different editions: " + ", ".join(
+            f"{n} {e}" for e, n in wanted.items()) + "; run them separately or give --edition")
+    return next(iter(wanted), None)
+
+
+def _meta_edition(path: Path) -> str | None:
+    from spendcalc.io.provenance import read_meta, recorded_scenario
+
+    scenario, _ = recorded_scenario(read_meta(path))
+    return scenario.edition or "nato-2025"
 
 
 def load(scenario: str, sets: list[str] | None, data: Dataset) -> Scenario:
@@ -73,24 +123,28 @@ def _show_warning(message: Warning | str, category: type[Warning], *_: Any, **__
 
 def guarded(fn: F) -> F:
     """Wrap a command: turn user errors into one line on stderr and exit code 2, show
-    warnings as one line, and give it the ``--data DIR`` option every command takes. A
+    warnings as one line, and give it the ``--data DIR`` and ``--edition NAME`` options
+    every command takes. A
     command that declares a ``data`` parameter receives the choice as a ``DataChoice``."""
     signature = inspect.signature(fn, eval_str=True)
     wants_data = "data" in signature.parameters
 
     @functools.wraps(fn)
-    def wrapper(*args: Any, data_dir: Path | None = None, **kwargs: Any) -> Any:
+    def wrapper(*args: Any, data_dir: Path | None = None, edition: str | None = None,
+                **kwargs: Any) -> Any:
         warnings.showwarning = _show_warning
         try:
             if wants_data:
-                kwargs["data"] = DataChoice(data_dir)
+                kwargs["data"] = DataChoice(data_dir, edition or requested_edition(kwargs))
             return fn(*args, **kwargs)
         except SpendcalcError as exc:
             print(f"error: {exc}", file=sys.stderr)
             raise typer.Exit(2) from None
 
-    extra = inspect.Parameter("data_dir", inspect.Parameter.KEYWORD_ONLY, default=None,
-                              annotation=DataOption)
+    extra = [inspect.Parameter("data_dir", inspect.Parameter.KEYWORD_ONLY, default=None,
+                               annotation=DataOption),
+             inspect.Parameter("edition", inspect.Parameter.KEYWORD_ONLY, default=None,
+                               annotation=EditionOption)]
     kept = [p for name, p in signature.parameters.items() if name != "data"]
-    wrapper.__signature__ = signature.replace(parameters=[*kept, extra])  # type: ignore[attr-defined]
+    wrapper.__signature__ = signature.replace(parameters=[*kept, *extra])  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]

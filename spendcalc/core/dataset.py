@@ -40,6 +40,26 @@ def feed(hasher: Any, label: str, content: bytes) -> None:
 
 
 @dataclass(frozen=True)
+class Edition:
+    """A data edition: NATO's release and the GDP projections used with it, described by the
+    ``edition.toml`` of its folder (``data/editions/<name>/``, or a user's folder)."""
+
+    name: str
+    directory: Path
+    title: str
+    published: str
+    """Publication date, ISO format."""
+    base_year: int
+    """The edition's latest year of NATO shares: a scenario's default base year."""
+    first_base_year: int
+    """The earliest base year a scenario may choose under this edition."""
+    history: tuple[int, int]
+    """First and last year of NATO shares."""
+    notes: str = ""
+    bundled: bool = True
+
+
+@dataclass(frozen=True)
 class Group:
     """A named set of members, defined in ``data/groups.toml``."""
 
@@ -82,6 +102,8 @@ class Dataset:
     sources: dict[str, Source]
     files: tuple[DataFile, ...] = ()
     """The files the projection depends on, in name order, with their hashes."""
+    edition: Edition | None = None
+    """The data edition whose folder overlays ``bundle`` (None: the bundled folder alone)."""
     files_hasher: Any = field(default_factory=hashlib.sha256, repr=False, compare=False)
     """A SHA-256 already fed with those files (see ``inputs_sha256``)."""
     _index: dict[str, int] = field(default_factory=dict, repr=False)
@@ -90,10 +112,28 @@ class Dataset:
         self._index.update({m.iso3: i for i, m in enumerate(self.members)})
 
     def path(self, name: str) -> Path:
-        """The data file ``name`` as this dataset reads it (the user's copy, else bundled)."""
+        """The data file ``name`` as this dataset reads it: the user's copy, else the
+        edition's, else the bundled folder's."""
         if self.directory is not None and (self.directory / name).is_file():
             return self.directory / name
+        if self.edition is not None and (self.edition.directory / name).is_file():
+            return self.edition.directory / name
         return self.bundle / name
+
+    @property
+    def edition_name(self) -> str:
+        """The edition's name, or ``bundled`` without one."""
+        return self.edition.name if self.edition is not None else "bundled"
+
+    @property
+    def base_years(self) -> range:
+        """The base years a scenario may choose: from the edition's first base year (or the
+        last year of NATO GDP) to the latest year of NATO shares."""
+        first = self.gdp_years[-1]
+        if self.edition is not None:
+            first = min(first, self.edition.first_base_year)
+        return range(max(first, self.share_years[0], self.gdp_years[0]),
+                     self.latest_share_year + 1)
 
     def inputs_sha256(self, scenario_toml: str) -> str:
         """SHA-256 over the data files' bytes and a resolved scenario's TOML text."""
@@ -120,7 +160,7 @@ class Dataset:
         ids = sorted({self.share_sources[i][col] for i in range(len(self.members))} - {""})
         own = f" (your data: {self.directory})" if self.directory is not None else ""
         return (
-            f"defence shares {latest}: {', '.join(ids)}; "
+            f"edition {self.edition_name}; defence shares {latest}: {', '.join(ids)}; "
             f"GDP to {self.gdp_years[-1]}: {', '.join(self.gdp_source_ids)}; "
             f"growth: {', '.join(self.projection_source_ids)}{own}"
         )

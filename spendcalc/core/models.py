@@ -206,7 +206,11 @@ class Scenario(Strict):
     description: str = ""
     """One line saying what the scenario models."""
     base_year: Year = 2025
-    """The last year of data the projection starts from: 2024 or 2025."""
+    """The year of data the projection starts from. Loading a scenario against a dataset
+    fills it with the edition's latest year (2026 in nato-2026) when the file gives none."""
+    edition: str | None = None
+    """The data edition the scenario runs on (``nato-2025``, ``nato-2026``); None: the
+    edition chosen on the command line, else the default. Filled in when loaded."""
     horizon: Year = 2035
     """The last projected year."""
     baseline_pct: Percent = 2.0

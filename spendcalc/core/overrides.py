@@ -194,7 +194,7 @@ def check_against_data(scenario: Scenario, data: Dataset, label: str) -> None:
             raise ScenarioError(
                 f"{label}: {field}: {code!r} is not a NATO member code{suggest_member(code, data)}"
             )
-    first, last = data.gdp_years[-1], data.latest_share_year
+    first, last = data.base_years[0], data.base_years[-1]
     if not first <= scenario.base_year <= last:
         raise ScenarioError(
             f"{label}: base_year: {scenario.base_year} is not allowed; allowed: {first} to "

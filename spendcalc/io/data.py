@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from spendcalc.core.dataset import GDP_FILE, DataFile, Dataset, FloatArray, Group, feed
+from spendcalc.core.dataset import GDP_FILE, DataFile, Dataset, Edition, FloatArray, Group, feed
 from spendcalc.core.errors import DataError
 from spendcalc.core.models import Commitment, Member, Source
 from spendcalc.io.resources import bundled_dir
@@ -30,7 +30,10 @@ MEMBERS_FILE = "members.csv"
 COMMITMENTS_FILE = "commitments.csv"
 SOURCES_FILE = "sources.csv"
 GROUPS_FILE = "groups.toml"
-
+EDITION_FILE = "edition.toml"
+EDITIONS_DIR = "editions"
+DEFAULT_EDITION = "nato-2026"
+"""The edition ``load_dataset`` and every command use unless told otherwise."""
 
 
 def read_rows(path: Path,
@@ -56,7 +59,8 @@ def _source_ids(raw: dict[tuple[str, int], dict[str, str]]) -> tuple[str, ...]:
 
 def _user_hint(path: Path) -> str:
     """For a file in a user's --data folder: how to fall back to the bundled file."""
-    if path.parent.resolve() == bundled_dir("data").resolve():
+    bundle = bundled_dir("data").resolve()
+    if path.parent.resolve() in (bundle, *(bundle / EDITIONS_DIR).glob("*")):
         return ""
     return f" (fill it, or delete it from {path.parent} to use the bundled file)"
 
@@ -207,19 +211,58 @@ def _load_groups(path: Path, members: tuple[Member, ...]) -> dict[str, Group]:
     return groups
 
 
-def resolve(directory: Path | None, name: str) -> Path:
-    """A data file: the user's folder's copy where it has one, else the bundled file."""
+def read_edition(folder: Path, *, bundled: bool = True) -> Edition:
+    """The edition described by ``folder/edition.toml``; DataError naming the field if wrong."""
+    path = folder / EDITION_FILE
+    doc = read_toml(path)
+    try:
+        history = doc["history"]
+        return Edition(
+            name=folder.name, directory=folder, title=str(doc["title"]),
+            published=str(doc["published"]), base_year=int(doc["base_year"]),
+            first_base_year=int(doc.get("first_base_year", doc["base_year"])),
+            history=(int(history[0]), int(history[1])), notes=str(doc.get("notes", "")),
+            bundled=bundled)
+    except (KeyError, IndexError, TypeError, ValueError) as exc:
+        raise DataError(f"{path}: needs title, published, base_year and history = [first, "
+                        f"last] ({exc!r})") from None
+
+
+def bundled_editions() -> list[Edition]:
+    """The editions bundled in ``data/editions/``, oldest first."""
+    root = bundled_dir("data") / EDITIONS_DIR
+    folders = sorted(p for p in root.glob("*") if (p / EDITION_FILE).is_file())
+    return [read_edition(p) for p in folders]
+
+
+def find_edition(name: str) -> Edition:
+    """A bundled edition by name; DataError listing the bundled ones if there is none."""
+    editions = bundled_editions()
+    for edition in editions:
+        if edition.name == name:
+            return edition
+    names = ", ".join(e.name for e in editions)
+    raise DataError(f"--edition {name}: unknown edition; bundled editions: {names}")
+
+
+def resolve(directory: Path | None, name: str, edition: Path | None = None) -> Path:
+    """A data file: the user's folder's copy where it has one, else the edition's, else the
+    bundled file."""
     if directory is not None and (directory / name).is_file():
         return directory / name
+    if edition is not None and (edition / name).is_file():
+        return edition / name
     return bundled_dir("data") / name
 
 
-def load_dataset(directory: Path | str | None = None) -> Dataset:
-    """Load and validate the data: the bundled ``data/``, with any file of the same name in
-    the user's ``directory`` in its place. Loaded once per folder and process."""
+def load_dataset(directory: Path | str | None = None, edition: str | None = None) -> Dataset:
+    """Load and validate the data of ``edition`` (default ``DEFAULT_EDITION``): the bundled
+    ``data/`` overlaid by the edition's folder, with any file of the same name in the user's
+    ``directory`` in their place. Loaded once per folder, edition and process."""
     if directory is not None and not Path(directory).is_dir():
         raise DataError(f"--data {directory}: folder not found")
-    return _load_cached(None if directory is None else Path(directory).resolve())
+    chosen = find_edition(edition or DEFAULT_EDITION)
+    return _load_cached(None if directory is None else Path(directory).resolve(), chosen)
 
 
 # The files the projection depends on; their hashes go into every export's meta.
@@ -227,12 +270,13 @@ DATASET_FILES = tuple(sorted((MEMBERS_FILE, SHARES_FILE, GDP_FILE, PROJECTIONS_F
                               COMMITMENTS_FILE, SOURCES_FILE, GROUPS_FILE)))
 
 
-def _digest(directory: Path | None) -> tuple[tuple[DataFile, ...], Any]:
+def _digest(directory: Path | None,
+            edition: Path | None) -> tuple[tuple[DataFile, ...], Any]:
     """Each data file's name, origin and SHA-256, and a hasher fed with all of them."""
     whole = hashlib.sha256()
     files = []
     for name in DATASET_FILES:
-        path = resolve(directory, name)
+        path = resolve(directory, name, edition)
         try:
             content = path.read_bytes()
         except OSError as exc:
@@ -245,9 +289,9 @@ def _digest(directory: Path | None) -> tuple[tuple[DataFile, ...], Any]:
 
 
 @cache
-def _load_cached(directory: Path | None) -> Dataset:
+def _load_cached(directory: Path | None, edition: Edition) -> Dataset:
     def path(name: str) -> Path:
-        return resolve(directory, name)
+        return resolve(directory, name, edition.directory)
 
     members = _load_members(path(MEMBERS_FILE))
     codes = tuple(m.iso3 for m in members)
@@ -288,8 +332,9 @@ def _load_cached(directory: Path | None) -> Dataset:
     if proj_years[0] > gdp_years[-1] + 1:
         raise DataError(f"{PROJECTIONS_FILE}: projections must start by {gdp_years[-1] + 1}")
 
-    files, hasher = _digest(directory)
+    files, hasher = _digest(directory, edition.directory)
     return Dataset(
+        edition=edition,
         directory=directory, bundle=bundled_dir("data"), files=files, files_hasher=hasher,
         members=members, share_years=share_years, shares_pct=shares,
         share_sources=share_sources, share_estimate=share_estimate,

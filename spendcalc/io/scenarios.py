@@ -70,6 +70,8 @@ def load_scenario(name_or_path: str | Path, data: Dataset,
     path = scenario_path(name_or_path)
     label = _label(path)
     doc = resolve_document(path)
+    # Without a base year, a scenario starts from the data's latest year (the edition's).
+    doc.setdefault("base_year", data.latest_share_year)
     scenario = parse_scenario(without_none(doc), label)
     if overrides:
         label = f"--set ({label})"
@@ -77,8 +79,18 @@ def load_scenario(name_or_path: str | Path, data: Dataset,
         if "description" not in {o.partition("=")[0].strip() for o in overrides}:
             changed["description"] = f"{doc.get('description', '')} [--set {', '.join(overrides)}]"
         scenario = parse_scenario(without_none(changed), label)
+    if scenario.edition not in (None, data.edition_name):
+        raise ScenarioError(f"{label}: edition: the scenario asks for {scenario.edition!r} but "
+                            f"the data loaded are edition {data.edition_name!r}; give the same "
+                            "--edition, or none")
     check_against_data(scenario, data, label)
-    return scenario
+    return scenario.model_copy(update={"edition": data.edition_name})
+
+
+def scenario_edition(name_or_path: str | Path) -> str | None:
+    """The edition a scenario file asks for (``edition = ...``, through ``extends``), if any."""
+    edition = resolve_document(scenario_path(name_or_path)).get("edition")
+    return edition if isinstance(edition, str) else None
 
 
 def _label(path: Path) -> str:
