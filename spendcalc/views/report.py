@@ -24,7 +24,6 @@ The same inputs give the same bytes, apart from the creation time; set ``SOURCE_
 from __future__ import annotations
 
 import html
-import math
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -37,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from spendcalc.core.errors import OutputError, SpendcalcError
 from spendcalc.core.version import __version__
 from spendcalc.io import outputs
+from spendcalc.views.format import count, missing, money, pct, percent
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -97,41 +97,15 @@ def creation_time() -> datetime:
 
 
 # ---------------------------------------------------------------------------------------------
-# Formatting: the only thing this module does to numbers
+# Formatting: the only thing this module does to numbers, by the one rule of
+# spendcalc.views.format (money one decimal, shares of GDP two, shares of a total one, "—")
 
 
 def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        return math.isnan(float(value))
-    except (TypeError, ValueError):
-        return True
+    return missing(value)
 
 
-def money(value: Any, signed: bool = False) -> str:
-    """USD bn with one decimal and thousands separators ("—" where there is no value)."""
-    if _missing(value):
-        return "—"
-    text = f"{float(value):+,.1f}" if signed else f"{float(value):,.1f}"
-    if text.lstrip("+-") == "0.0":
-        text = "0.0"  # no sign on a value that rounds to zero
-    return text.replace("-", "−")
-
-
-def pct(value: Any, signed: bool = False) -> str:
-    """A share of GDP (or of a total) with two decimals."""
-    if _missing(value):
-        return "—"
-    text = f"{float(value):+.2f}" if signed else f"{float(value):.2f}"
-    if text.lstrip("+-") == "0.00":
-        text = "0.00"
-    return text.replace("-", "−")
-
-
-def share(value: Any) -> str:
-    """A share of a total, one decimal, with %."""
-    return "—" if _missing(value) else f"{float(value):.1f}%"
+share = percent  # a share of a total, one decimal, with %
 
 
 def _e(text: Any) -> str:
@@ -167,7 +141,7 @@ class Col:
             return pct(value)
         if self.kind == "share":
             return share(value)
-        return "—" if _missing(value) else f"{int(value):d}"
+        return count(value)
 
     def attrs(self, row: dict[str, Any] | None) -> str:
         """``data-col``, ``data-year`` and ``data-v``: where the number comes from."""
