@@ -199,3 +199,68 @@ def test_outputs_get_the_usual_file_permissions(tmp_path):
     finally:
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "t.csv").stat().st_mode) == 0o644
+
+
+# --------------------------------------------------------------------------- narrow terminals
+
+NUMBER = r"[+−-]?\d{1,3}(?:,\d{3})*(?:\.\d+)?%?"
+
+WIDE_COMMANDS = [
+    ["run"], ["compare", "hague-2035", "hague-no-exemption", "rutte-2032", "status-quo"],
+    ["sweep", "--vary", "target.year=2030:2035", "--vary", "target.core_pct=3,3.5"],
+    ["sensitivity"], ["simulate", "--draws", "200", "--seed", "1"], ["tradeoff"],
+    ["tradeoff", "--member", "DEU"], ["moneyflow"], ["explain", "--member", "DEU"],
+    ["claims"], ["members"], ["data", "sources"],
+]
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+@pytest.mark.parametrize("args", WIDE_COMMANDS, ids=lambda a: " ".join(a[:2]))
+def test_no_number_is_cut_on_a_narrow_terminal(args, columns):
+    """At 80 and 120 columns nothing is cut with an ellipsis, and every line fits."""
+    res = runner.invoke(app, args, env={"COLUMNS": str(columns)})
+    assert res.exit_code == 0, res.output
+    assert "…" not in res.output
+    for line in res.output.splitlines():
+        assert len(line.rstrip()) <= columns, line
+
+
+def test_every_number_of_the_compare_table_appears_in_full():
+    names = ["hague-2035", "hague-no-exemption", "rutte-2032", "status-quo"]
+    res = runner.invoke(app, ["compare", *names], env={"COLUMNS": "80"})
+    from spendcalc.views.format import money
+
+    results = [spendcalc.compute(spendcalc.load_scenario(n)) for n in names]
+    last = results[0].scenario.horizon
+    for r in results:
+        t = r.table[r.table.year == last]
+        for v in t.cum_extra_over_baseline_usd_bn.dropna():
+            assert money(v) in res.output
+    agg = results[2].aggregates
+    nato = agg[(agg.group == "nato") & (agg.year == last)].iloc[0]
+    assert money(nato.cum_extra_over_baseline_usd_bn) in res.output
+    assert "European allies" in res.output and "Canada" in res.output
+
+
+def test_members_marks_figures_not_from_natos_own_tables():
+    """The mark comes from the data: a source whose confidence is below "high"."""
+    import dataclasses
+
+    from rich.console import Console
+
+    from spendcalc.views import terminal
+
+    data = spendcalc.load_dataset()
+    plain = Console(width=120, record=True)
+    terminal.show(plain, terminal.members_table(data, 3))
+    latest = data.share_sources[data.index("DEU")][-1]
+    marked = {k for k, v in data.sources.items() if v.confidence != "high"}
+    assert ("†" in plain.export_text()) == bool(marked & {r[-1] for r in data.share_sources})
+    press = {**data.sources,
+             latest: data.sources[latest].model_copy(update={"confidence": "medium"})}
+    console = Console(width=120, record=True)
+    terminal.show(console, terminal.members_table(dataclasses.replace(data, sources=press), 3))
+    text = console.export_text()
+    germany = next(line for line in text.splitlines() if "Germany" in line)
+    assert f"{latest}†" in germany
+    assert "† Not from NATO's own tables" in " ".join(text.split())

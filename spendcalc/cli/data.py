@@ -74,6 +74,7 @@ def sources(*, data: DataChoice) -> None:
     from rich.table import Table
 
     from spendcalc.io.resources import bundled_dir
+    from spendcalc.views.terminal import show
 
     dataset = data.dataset
     table = Table(title="Data in use", box=box.SIMPLE_HEAD, header_style="bold",
@@ -89,7 +90,7 @@ def sources(*, data: DataChoice) -> None:
         shown = ", ".join(titles[:3]) + (f" and {len(titles) - 3} more" if len(titles) > 3
                                          else "")
         table.add_row(path.name, "yours" if used != path else "bundled", shown or "—")
-    Console().print(table)
+    show(Console(), table)  # fitted to the width: no source id is cut
 
 
 def _source_ids(path: Path) -> list[str]:

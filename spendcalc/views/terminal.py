@@ -70,8 +70,9 @@ def fit(table: Table, console: Console) -> list[Any]:
     for c in table.columns:
         if c.justify == "right":
             c.no_wrap = True
-        elif c.max_width is not None or c.no_wrap:
-            c.no_wrap, c.max_width = False, None  # a label wraps rather than being cut
+        else:  # a label wraps between words rather than being cut
+            c.no_wrap, c.max_width = False, None
+            c.min_width = max(c.min_width or 0, _min_width(console, c, list(c._cells)))
     width = console.width
     everything = list(range(len(table.columns)))
     if _needed(console, table, everything) <= width:
@@ -202,11 +203,31 @@ def members_table(data: Dataset, years: int) -> Table:
     table.add_column(f"GDP {data.gdp_years[-1]}", justify="right", no_wrap=True)
     table.add_column(f"Source of {latest}", no_wrap=True)
     gdp_last = data.gdp_in(data.gdp_years[-1])
+    marked: set[str] = set()
     for i, m in enumerate(data.members):
         shares = [pct(data.share_in(y)[i]) for y in shown]
         source = data.share_sources[i][-1] if m.armed_forces else f"[dim]{NO_FORCES}[/dim]"
+        if m.armed_forces and _secondary(data, source):
+            marked.add(source)
+            shares[-1] += SECONDARY_MARK
+            source += SECONDARY_MARK
         table.add_row(m.iso3, m.name, *shares, money(gdp_last[i]), source)
+    if marked:
+        table.caption = (f"{table.caption} {SECONDARY_MARK} Not from NATO's own tables: "
+                         + "; ".join(f"{k} ({data.sources[k].title}, confidence "
+                                     f"{data.sources[k].confidence})" for k in sorted(marked))
+                         + ".")
     return table
+
+
+SECONDARY_MARK = "†"
+
+
+def _secondary(data: Dataset, source_id: str) -> bool:
+    """True for a figure whose source is not NATO's own table: press reports or
+    transcriptions, i.e. a confidence below "high" in data/sources.csv."""
+    source = data.sources.get(source_id)
+    return source is not None and source.confidence.strip().lower() != "high"
 
 
 def scenarios_table(ready: list[ReadyScenario]) -> Table:
