@@ -21,7 +21,6 @@ from spendcalc.evidence.moneyflow import moneyflow
 from spendcalc.evidence.tradeoff import tradeoff
 from spendcalc.io.fiscal_data import load_fiscal
 from spendcalc.io.resources import bundled_dir
-from spendcalc.views import evidence as ev
 
 runner = CliRunner()
 DATA = bundled_dir("data")
@@ -209,7 +208,9 @@ def test_tradeoff_member_card_and_chart(tmp_path: Path, hague):
 def test_tradeoff_figure_is_a_figure(hague):
     from matplotlib.figure import Figure
 
-    assert isinstance(ev.tradeoff_figure(hague, group="eu"), Figure)
+    from spendcalc.views import charts as plots
+
+    assert isinstance(plots.tradeoff_figure(hague, group="eu"), Figure)
 
 
 @pytest.mark.parametrize(("args", "message"), [

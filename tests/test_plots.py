@@ -23,6 +23,7 @@ from spendcalc.cli import plot as plot_cli
 from spendcalc.cli.app import app
 from spendcalc.io.scenarios import ready_scenarios
 from spendcalc.views import charts as plots
+from spendcalc.views.charts import kit
 
 READY = [r.name for r in ready_scenarios()]
 LOW_DPI = 30.0
@@ -48,6 +49,10 @@ def at(result, year=None):
     year = year or result.scenario.horizon
     t = result.table
     return t[t.year == year].set_index("iso3")
+
+
+def base_year(result):
+    return result.scenario.base_year
 
 
 def by_gid(fig, prefix):
@@ -91,7 +96,8 @@ def test_every_kind_renders_for_every_ready_scenario_without_warnings(results, n
                 chart.figure.draw_without_rendering()
         assert chart.summary and name in " ".join(chart.summary), kind
         text = footer(chart.figure)
-        assert f"NATO defence expenditure data, vintage {result.meta['data_vintage']}" in text
+        assert f"Sources: {kit.data_sources(result.data)}." in text, kind
+        assert "NATO-DE-" not in text, kind  # register ids stay in exports, not on charts
         assert f"Scenario {name}" in text, kind
         versions = [t.get_text() for t in chart.figure.texts if t.get_gid() == "footer-version"]
         assert versions == [f"spendcalc {spendcalc.__version__}"], kind
@@ -199,7 +205,7 @@ def test_gap_cuts_the_outlier_visibly_and_keeps_its_true_length(hague):
     ax = fig.axes[0]
     usa = by_gid(fig, "gap-total-")["USA"]
     assert usa.get_width() > ax.get_xlim()[1]  # the bar runs past the edge ...
-    assert any("bar cut" in t and "1,352" in t for t in texts(fig))  # ... and says so
+    assert any("bar cut" in t and f"{usa.get_width():+,.0f}" in t for t in texts(fig))  # ... and says so
     assert "Bar cut to fit the others: United States" in footer(fig)
     uncut = draw("gap", hague, cut=False).figure
     assert uncut.axes[0].get_xlim()[1] >= usa.get_width()
@@ -215,7 +221,7 @@ def test_gap_in_points_of_gdp_and_constant_prices(hague):
     fig = draw("gap", hague, prices="constant").figure
     for code, bar in by_gid(fig, "gap-total-").items():
         assert bar.get_width() == end.loc[code, "extra_over_baseline_usd_bn_const"]
-    assert "constant 2025 prices" in " ".join(texts(fig))
+    assert f"constant {base_year(hague)} prices" in " ".join(texts(fig))
 
 
 def test_gap_year_and_negative_bars(hague, write_scenario):
@@ -279,10 +285,10 @@ def test_paths_draw_history_solid_and_projection_dashed(hague):
     history, projection = by_gid(fig, "paths-history-"), by_gid(fig, "paths-projection-")
     assert set(history) == set(projection) == {"DEU", "POL"}
     for code in ("DEU", "POL"):
-        h = hist[hist.iso3 == code].sort_values("year")
+        h = hist[(hist.iso3 == code) & (hist.year < base_year(hague))].sort_values("year")
         t = hague.table[hague.table.iso3 == code].sort_values("year")
         hx, hy = history[code].get_data()
-        assert list(hx) == [*h.year, 2025] and hx[0] == 2014
+        assert list(hx) == [*h.year, base_year(hague)] and hx[0] == 2014
         np.testing.assert_array_equal(hy, [*h.core_pct, t.core_pct.iloc[0]])
         px, py = projection[code].get_data()
         assert list(px) == list(t.year)
@@ -301,7 +307,8 @@ def test_paths_draw_history_solid_and_projection_dashed(hague):
 
 def test_paths_default_members_grid_and_many_members(hague):
     fig = draw("paths", hague).figure
-    assert set(by_gid(fig, "paths-projection-")) == {"USA", "DEU", "GBR", "FRA", "ITA", "CAN"}
+    first = at(hague, base_year(hague)).total_usd_bn.dropna()
+    assert set(by_gid(fig, "paths-projection-")) == set(first.nlargest(6).index)
     chart = draw("paths", hague, group="eu")
     assert len([ax for ax in chart.figure.axes if ax.get_visible()]) == 23  # small multiples
     assert "small multiples" in chart.summary[-1]
@@ -322,9 +329,10 @@ def test_heatmap_cells_are_the_tables_shares_sorted_by_horizon_share(hague):
     np.testing.assert_array_equal(cells, wide.loc[names].to_numpy())
     end = cells[:-1, -1]
     assert list(end) == sorted(end, reverse=True)
-    assert names[0] == "Poland" and names[-1] == "Iceland"
+    top = at(hague).total_pct.idxmax()
+    assert names[0] == at(hague).loc[top, "member"] and names[-1] == "Iceland"
     assert np.all(np.isnan(cells[-1]))
-    assert [t.get_text() for t in ax.get_xticklabels()] == [str(y) for y in range(2025, 2036)]
+    assert [t.get_text() for t in ax.get_xticklabels()] == [str(y) for y in range(base_year(hague), 2036)]
     assert f"{cells[0, -1]:.1f}" in texts(fig)
 
 
@@ -371,8 +379,9 @@ def test_burden_is_the_us_share_history_and_projection(hague):
     np.testing.assert_array_equal(proj.get_ydata(), usa.share_of_total_pct)
     hist = by_gid(fig, "burden-history")[""]
     share = plots.history_us_share(spendcalc.history())
-    assert list(hist.get_xdata()) == [*range(2014, 2025), 2025]
-    np.testing.assert_allclose(hist.get_ydata()[:-1], share.loc[2014:2024], rtol=1e-12)
+    first = base_year(hague)
+    assert list(hist.get_xdata()) == [*range(2014, first), first]
+    np.testing.assert_allclose(hist.get_ydata()[:-1], share.loc[2014:first - 1], rtol=1e-12)
     h = spendcalc.history()
     first = h[(h.year == 2014)]
     expected = 100 * first[first.iso3 == "USA"].core_usd_bn.item() / first.core_usd_bn.sum()
@@ -410,7 +419,7 @@ def test_python_api_takes_a_result_or_a_table(hague):
     fig = plots.gap(hague, unit="pct", members="DEU,POL", dpi=LOW_DPI)
     assert set(by_gid(fig, "gap-total-")) == {"DEU", "POL"}
     fig = plots.gap(hague.table, data=hague.data, dpi=LOW_DPI)  # no meta: the data's vintage
-    assert "vintage" in footer(fig) and "Scenario hague-2035" in footer(fig)
+    assert "Sources: NATO, Defence Expenditure" in footer(fig) and "Scenario hague-2035" in footer(fig)
     for fn in (plots.paths, plots.heatmap, plots.stack, plots.burden):
         assert fn(hague, dpi=LOW_DPI).axes
     assert plots.compare(hague, hague, diff=True, dpi=LOW_DPI).axes

@@ -149,7 +149,9 @@ def register(app: typer.Typer) -> None:
 
         check_measure(measure)
         if chart is not None:
-            ev.check_chart_path(chart, force=force)
+            from spendcalc.views import charts as plots
+
+            plots.check_output(chart, force=force)
         _check_output(output, force)
         result = _load(scenario, sets, data)
         tr = tradeoff(result, member, group, year)
@@ -160,8 +162,8 @@ def register(app: typer.Typer) -> None:
             for path in ev.write_tradeoff(tr, output, force=force):
                 print(f"wrote {path}")
         if chart is not None:
-            ev.write_figure(ev.tradeoff_figure(result, measure=measure, tradeoff_data=tr),
-                            chart, force=force)
+            plots.save(plots.tradeoff_figure(result, measure=measure, tradeoff_data=tr),
+                       chart, force=force)
             print(f"wrote {chart}")
 
     @app.command("moneyflow", help=MONEYFLOW_HELP)

@@ -115,7 +115,6 @@ def run_other(kind: str, scenario: str | None, *, output: Path | None, force: bo
     """plot fan and plot tradeoff: charts drawn from a simulation or a trade-off table."""
     from spendcalc.cli import options as cli_options
     from spendcalc.core.errors import SpendcalcError
-    from spendcalc.io.outputs import write_atomic
     from spendcalc.io.scenarios import DEFAULT_SCENARIO
     from spendcalc.views import charts as plots
 
@@ -132,14 +131,13 @@ def run_other(kind: str, scenario: str | None, *, output: Path | None, force: bo
     if kind == "fan":
         from spendcalc.core import simulate, tables
         from spendcalc.core.whatif import MAX_VARIANTS
-        from spendcalc.views import charts_whatif as plots_whatif
 
         if not 1 <= draws <= MAX_VARIANTS:
             raise SpendcalcError(f"--draws {draws}: allowed: 1 to {MAX_VARIANTS:,}")
         key = codes[0].upper() if codes else (group or "nato")
         sim = simulate.run_draws(base, data, draws, seed)
         table = tables.simulation_table(base.name, sim)
-        figure = plots_whatif.fan_figure(table, key, base, data, plots.STYLE_BY_NAME[style])
+        figure = plots.fan_figure(table, key, base, data, plots.STYLE_BY_NAME[style])
         rows = table[(table.key == key) & (table.year == base.horizon)]
         row = rows.iloc[0]
         summary = [f"{row['name']} {base.horizon}, USD bn: P5 {row.total_usd_bn_p5:,.1f}, "
@@ -148,13 +146,11 @@ def run_other(kind: str, scenario: str | None, *, output: Path | None, force: bo
     else:
         from spendcalc.core.result import compute
         from spendcalc.evidence.tradeoff import tradeoff
-        from spendcalc.views import evidence as ev
-
         result = compute(base, data)
         tr = tradeoff(result, codes[0] if codes else None, group, year)
-        figure = ev.tradeoff_figure(result, tradeoff_data=tr)
+        figure = plots.tradeoff_figure(result, tradeoff_data=tr)
         summary = []
-    write_atomic(path, plots.to_bytes(figure, path.suffix))
+    plots.save(figure, path, force=force)
     print(f"wrote {path}")
     for line in summary:
         print(line)
@@ -191,10 +187,7 @@ def run_plot(kind: str | None, scenario: str | None, other: str | None, *,
     plots.check_runs(kind, runs, opts)  # member, group, year errors before "file exists"
     plots.check_output(path, force=force)
     chart = plots.render(kind, runs, opts)
-    content = plots.to_bytes(chart.figure, path.suffix)
-    from spendcalc.io.outputs import write_atomic
-
-    write_atomic(path, content)
+    plots.save(chart.figure, path, force=force)
     w, h = chart.figure.get_size_inches()
     size = (f"{round(w * opts.dpi)} x {round(h * opts.dpi)} px" if path.suffix.lower() == ".png"
             else f"{w:g} x {h:g} in")

@@ -155,7 +155,7 @@ def sweep(
     terminal.print_sweep(result, table, base, _console())
     _write(output, {"sweep": table}, base, dataset, force)
     if chart is not None:
-        from spendcalc.views import charts_whatif as plots_whatif
+        from spendcalc.views import charts as plots_whatif
 
         _save(plots_whatif.sweep_figure(result, base, dataset), chart)
 
@@ -180,7 +180,7 @@ def sensitivity(
     terminal.print_sensitivity(result, base, _console())
     _write(output, {"sensitivity": table}, base, dataset, force)
     if chart is not None:
-        from spendcalc.views import charts_whatif as plots_whatif
+        from spendcalc.views import charts as plots_whatif
 
         _save(plots_whatif.tornado_figure(result, base, dataset), chart)
 
@@ -219,7 +219,7 @@ def simulate(
     _write(output, {"percentiles": percentiles, "reach": reach}, base, dataset, force,
            {"draws": draws, "seed": seed})
     if chart is not None:
-        from spendcalc.views import charts_whatif as plots_whatif
+        from spendcalc.views import charts as plots_whatif
 
         _save(plots_whatif.fan_figure(percentiles, key, base, dataset), chart)
 
@@ -265,7 +265,7 @@ def _write(output: Path | None, frames: dict[str, Any], scenario: Any, data: Any
 
 
 def _save(figure: Any, path: Path) -> None:
-    from spendcalc.views import charts_whatif as plots_whatif
+    from spendcalc.views import charts as plots
 
     plots_whatif.save(figure, path)
     print(f"wrote {path}")

@@ -4,7 +4,7 @@ Numbers come from the projection table (``spendcalc.core.result.Result.table``) 
 (``spendcalc.io.fiscal_data``); every new step of arithmetic (ratios to budget lines, per
 person, constant prices, the debt path, the split by supplier) is a call into
 ``spendcalc.core.budget``. This module lays the results out as tables (pandas), renders them with
-``rich`` and draws the trade-off chart (matplotlib, Agg, imported inside the function).
+``rich``; the trade-off chart is ``spendcalc.views.charts.tradeoff``'s.
 
 Two measures of "extra" spending, both straight from the table:
 
@@ -20,7 +20,6 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 from rich import box
 from rich.table import Table
@@ -29,20 +28,17 @@ from rich.text import Text
 from spendcalc.core import budget
 from spendcalc.evidence.moneyflow import MoneyFlow
 from spendcalc.evidence.selection import FINANCED, MEASURES, Measure, check_measure
-from spendcalc.evidence.tradeoff import Tradeoff, tradeoff
+from spendcalc.evidence.tradeoff import Tradeoff
 from spendcalc.io.fiscal_data import (
     BUDGET_LINES,
     LINE_LABELS,
-    FiscalData,
 )
 from spendcalc.views.format import count, missing, money, pct, percent, points
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
     from rich.console import RenderableType
 
     from spendcalc.core.models import Scenario
-    from spendcalc.core.result import Result
     from spendcalc.evidence.claims import ClaimResult
 
 
@@ -276,162 +272,6 @@ def moneyflow_sentence(mf: MoneyFlow) -> str:
             f" bn ({percent(share)} of the extra) to US suppliers if {eq.imported_pct:g}% of "
             f"equipment is imported and {eq.us_share_of_imports_pct:g}% of imports come from "
             "the US.")
-
-
-# --------------------------------------------------------------------------- chart
-
-def tradeoff_figure(result: Result, member: str | None = None, group: str | None = None,
-                    year: int | None = None, measure: str = "baseline", *,
-                    tradeoff_data: Tradeoff | None = None,
-                    fiscal: FiscalData | None = None) -> Figure:
-    """The trade-off chart (matplotlib Figure, no pyplot, Agg-safe).
-
-    One member: left, the extra spending in ``year`` as % of each budget line (both
-    measures); right, the debt ratio path without and with the borrowed new money.
-    A group (or every member): each member's spending ``measure`` in ``year`` as % of its
-    health spending and of total government expenditure. A source line is at the bottom."""
-    from matplotlib.figure import Figure
-
-    tr = tradeoff_data or tradeoff(result, member, group, year, fiscal=fiscal)
-    s, y = tr.scenario, tr.year
-    if tr.selection.member is not None:
-        fig = Figure(figsize=(10, 4.8), layout="constrained")
-        ax1, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.15, 1]})
-        row = tr.summary.iloc[0]
-        labels = [LINE_LABELS[ln].replace("total government expenditure",
-                                          "total gov. expenditure") for ln in BUDGET_LINES]
-        pos = np.arange(len(BUDGET_LINES))
-        height = 0.38
-        for k, (m, colour) in enumerate(zip(MEASURES.values(), ("#1f5a91", "#d08c2e"),
-                                            strict=True)):
-            vals = np.array([_nan(row[f"{m.prefix}_pct_{ln}"]) for ln in BUDGET_LINES])
-            bars = ax1.barh(pos + (k - 0.5) * height, np.nan_to_num(vals), height,
-                            label=m.label(s), color=colour)
-            for bar, v in zip(bars, vals, strict=True):
-                text = "no data" if math.isnan(v) else f"{v:.1f}%"
-                ax1.annotate(text, (bar.get_width(), bar.get_y() + bar.get_height() / 2),
-                             xytext=(3, 0), textcoords="offset points", va="center",
-                             fontsize=8)
-        ax1.set_yticks(pos, labels)
-        ax1.invert_yaxis()
-        ax1.set_xlabel(f"extra defence spending in {y}, % of the budget line")
-        ax1.set_title(f"{row['member']}: extra spending in {y} vs public budgets", fontsize=10)
-        ax1.legend(fontsize=8, loc="lower right")
-        ax1.margins(x=0.2)
-        yearly = tr.yearly[tr.yearly.iso3 == row["iso3"]]
-        fin = s.financing
-        ax2.plot(yearly.year, yearly.debt_without_pct_gdp, color="#555555",
-                 label="without (IMF to 2031, then held)")
-        ax2.plot(yearly.year, yearly.debt_with_pct_gdp, color="#b03a2e",
-                 label=f"with it, at {fin.interest_rate_pct:g}% interest")
-        ax2.axvline(y, color="#999999", linewidth=0.8, linestyle=":")
-        ax2.set_ylabel("gross government debt, % of GDP")
-        ax2.set_title(f"Gross debt if the increase over the {s.base_year} share\nis "
-                      f"{fin.borrowed_pct:g}% borrowed", fontsize=10)
-        ax2.set_ylim(bottom=0)
-        ax2.legend(fontsize=8)
-        ax2.grid(alpha=0.3)
-    else:
-        m = check_measure(measure)
-        rows = tr.summary[tr.summary.armed_forces].copy()
-        rows = rows.sort_values(f"{m.prefix}_pct_gov_expenditure", ascending=True)
-        fig = Figure(figsize=(9, max(3.5, 0.28 * len(rows) + 1.6)), layout="constrained")
-        ax = fig.subplots()
-        pos = np.arange(len(rows))
-        height = 0.4
-        for k, (ln, colour) in enumerate((("health", "#2e8b57"),
-                                          ("gov_expenditure", "#1f5a91"))):
-            vals = rows[f"{m.prefix}_pct_{ln}"].to_numpy(float)
-            ax.barh(pos + (k - 0.5) * height, np.nan_to_num(vals), height, color=colour,
-                    label=f"% of {LINE_LABELS[ln]}")
-            for p, v in zip(pos, vals, strict=True):
-                if math.isnan(v):
-                    ax.annotate("no data", (0, p + (k - 0.5) * height), xytext=(3, 0),
-                                textcoords="offset points", va="center", fontsize=7)
-        ax.set_yticks(pos, [f"{n} ({c})" for n, c in zip(rows.member, rows.iso3,
-                                                           strict=True)], fontsize=8)
-        ax.set_xlabel(f"defence spending {m.label(s)} in {y}, % of the budget line")
-        ax.set_title(f"{tr.selection.label} — {s.name}: spending {m.label(s)} in {y} vs "
-                     "public budgets", fontsize=10)
-        ax.legend(fontsize=8, loc="lower right")
-        ax.grid(axis="x", alpha=0.3)
-    _source_line(fig, "Source: " + "; ".join(tr.sources) + ". Budget lines held at their "
-                 "latest share of GDP; population held at 2024.")
-    return fig
-
-
-def _source_line(fig: Figure, text: str) -> None:
-    """The source line at the bottom of every chart, wrapped to the figure's width."""
-    import textwrap
-
-    from matplotlib.layout_engine import ConstrainedLayoutEngine
-
-    width_in = fig.get_size_inches()[0]
-    lines = textwrap.wrap(text, width=int(width_in * 16))
-    fig.text(0.01, 0.005, "\n".join(lines), fontsize=6.5, color="#444444", ha="left",
-             va="bottom")
-    bottom = (0.12 + 0.11 * len(lines)) / fig.get_size_inches()[1]
-    engine = fig.get_layout_engine()
-    if isinstance(engine, ConstrainedLayoutEngine):
-        engine.set(rect=(0, bottom, 1, 1 - bottom))
-
-
-def _nan(value: Any) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return math.nan
-
-
-def write_figure(fig: Figure, path: Any, *, force: bool = False) -> None:
-    """Save ``fig`` atomically in the format of ``path``'s suffix (.png, .svg, .pdf)."""
-    import io
-    from pathlib import Path
-
-    from spendcalc.io.outputs import write_atomic
-
-    path = Path(path)
-    check_chart_path(path, force=force)
-    import matplotlib as mpl
-
-    buffer = io.BytesIO()
-    # A fixed salt makes SVG ids, and so the file, the same for the same inputs.
-    with mpl.rc_context({"svg.hashsalt": "spendcalc", "pdf.fonttype": 42}):
-        fig.savefig(buffer, format=path.suffix.lower().lstrip("."), dpi=200,
-                    metadata=_figure_metadata(path.suffix.lower()))
-    write_atomic(path, buffer.getvalue())
-
-
-CHART_SUFFIXES = (".png", ".svg", ".pdf")
-
-
-def check_chart_path(path: Any, *, force: bool = False) -> None:
-    """Same rules and messages as ``outputs.check_output``, for chart suffixes."""
-    from pathlib import Path
-
-    from spendcalc.core.errors import OutputError
-
-    path = Path(path)
-    if path.suffix.lower() not in CHART_SUFFIXES:
-        raise OutputError(f"{path}: unsupported suffix {path.suffix or '(none)'!r}; "
-                          f"allowed: {', '.join(CHART_SUFFIXES)}")
-    if not path.parent.is_dir():
-        raise OutputError(f"{path}: folder {path.parent} does not exist")
-    if not force and path.exists():
-        raise OutputError(f"{path}: file exists; use --force to overwrite it")
-
-
-def _figure_metadata(suffix: str) -> dict[str, Any]:
-    """Fixed metadata so that the same inputs give the same bytes."""
-    if suffix == ".png":
-        return {"Software": "spendcalc"}
-    if suffix == ".svg":
-        return {"Date": None, "Creator": "spendcalc"}
-    if suffix == ".pdf":
-        return {"CreationDate": None, "ModDate": None, "Creator": "spendcalc",
-                "Producer": "spendcalc"}
-    return {}
-
 
 
 # --------------------------------------------------------------------------- claims

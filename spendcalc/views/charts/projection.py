@@ -1,5 +1,4 @@
-"""Publication-ready charts of a projection: one function per kind, each returning a Figure.
-
+"""
     from spendcalc.core import result as api
     from spendcalc.views import charts as plots
     result = api.compute(api.load_scenario("hague-2035"))
@@ -18,48 +17,65 @@ baseline`` and ``related``, while the whole bar is the table's ``extra_over_base
 ``compare(..., diff=True)`` (scenario B's column minus A's).
 
 Charts use matplotlib's object API (``Figure``), never pyplot: no GUI backend is touched and
-no global state changes. Text is DejaVu Sans, which ships with matplotlib.
-"""
+no global state changes. Text is DejaVu Sans, which ships with matplotlib."""
+
 
 from __future__ import annotations
 
-import difflib
-import io
 import math
-import warnings
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FuncFormatter, MultipleLocator
-from matplotlib.transforms import offset_copy
 
-from spendcalc.core.errors import SpendcalcError, SpendcalcWarning
-from spendcalc.core.version import __version__
+from spendcalc.views.charts.kit import (
+    STYLE_BY_NAME,
+    PlotError,
+    Style,
+    above_axes,
+    bar_label,
+    break_marks,
+    clean_axes,
+    draw_frame,
+    measure,
+    minus,
+    new_figure,
+    outliers,
+    rc_params,
+    row_font,
+    text_on,
+    text_width,
+    x_limits,
+)
+from spendcalc.views.charts.runs import (
+    Options,
+    Run,
+    as_run,
+    chart_year,
+    check_options,
+    footer_text,
+    matching_group,
+    money_suffix,
+    select_members,
+    tuple_members,
+    unit_text,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
-    from matplotlib.typing import RcKeyType
 
     from spendcalc.core.dataset import Dataset
     from spendcalc.core.result import Result
 
-KINDS = ("gap", "paths", "heatmap", "stack", "burden", "compare")
-"""The chart kinds, in the order the help lists them; ``gap`` is the default."""
-UNITS = ("usd", "pct")
-PRICES = ("current", "constant")
-STYLES = ("light", "dark")
-SUFFIXES = (".png", ".svg", ".pdf")
-DEFAULT_DPI = 200.0
+
 MAX_LINES = 8
 """``paths`` draws at most this many members on one panel; more become small multiples."""
 LARGEST = 5
@@ -67,546 +83,16 @@ LARGEST = 5
 REFERENCE_LINES = ((2.0, "2%: Wales guideline"), (3.5, "3.5%: Hague core target"),
                    (5.0, "5%: Hague core + related"))
 NO_FORCES = "no armed forces"
-FONT = "DejaVu Sans"
-
-
-class PlotError(SpendcalcError):
-    """A chart cannot be drawn as asked (unknown kind, member, group, unit, year, ...)."""
-
-
-# ---------------------------------------------------------------------------------------------
-# Styles
-
-
-@dataclass(frozen=True)
-class Style:
-    """Colours of one style. Palettes are colour-blind safe (Paul Tol, Okabe-Ito) and the
-    two-tone pairs differ in lightness, so charts also read in greyscale."""
-
-    name: str
-    background: str
-    text: str
-    muted: str
-    grid: str
-    axis: str
-    core: str
-    related: str
-    negative: str
-    marker: str
-    shade: str
-    palette: tuple[str, ...]
-    bands: tuple[str, str, str]
-    cmap: str = "cividis"
-    missing: str = "#D9D9D9"
-
-
-LIGHT = Style(
-    name="light", background="#FFFFFF", text="#1A1A1A", muted="#595959", grid="#E4E4E4",
-    axis="#333333", core="#004488", related="#DDAA33", negative="#BB5566", marker="#000000",
-    shade="#F2F2F2",
-    palette=("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#000000", "#56B4E9",
-             "#7F7F7F"),
-    bands=("#004488", "#BB5566", "#DDAA33"),
-)
-DARK = Style(
-    name="dark", background="#15191F", text="#ECECEC", muted="#A9AFB8", grid="#2C333D",
-    axis="#C8CDD4", core="#6699CC", related="#EECC66", negative="#EE99AA", marker="#FFFFFF",
-    shade="#1E242C",
-    palette=("#56B4E9", "#E69F00", "#2FBF8F", "#E08FC0", "#F0E442", "#FF7F50", "#FFFFFF",
-             "#A0A0A0"),
-    bands=("#6699CC", "#EE99AA", "#EECC66"),
-    missing="#3A414B",
-)
-STYLE_BY_NAME = {"light": LIGHT, "dark": DARK}
-
-
-def rc_params(style: Style) -> dict[RcKeyType, Any]:
-    """matplotlib settings for ``style``, for ``matplotlib.rc_context``."""
-    return {
-        "font.family": FONT, "font.size": 8.5, "text.color": style.text,
-        "axes.facecolor": style.background, "axes.edgecolor": style.axis,
-        "axes.labelcolor": style.text, "axes.labelsize": 8.5, "axes.titlesize": 9,
-        "xtick.color": style.muted, "ytick.color": style.muted,
-        "xtick.labelcolor": style.text, "ytick.labelcolor": style.text,
-        "xtick.labelsize": 8, "ytick.labelsize": 8,
-        "figure.facecolor": style.background, "legend.fontsize": 8,
-        "legend.frameon": False, "axes.unicode_minus": True,
-        "svg.hashsalt": "spendcalc", "pdf.fonttype": 42,
-    }
-
-
-# ---------------------------------------------------------------------------------------------
-# Inputs and options
-
-
-@dataclass(frozen=True)
-class Run:
-    """One projected scenario as the charts see it."""
-
-    name: str
-    table: pd.DataFrame
-    aggregates: pd.DataFrame | None
-    meta: dict[str, Any]
-    data: Dataset
-    """The data the table was computed with: groups, regions and history come from here."""
-
-    @property
-    def base_year(self) -> int:
-        return int(self.table.year.min())
-
-    @property
-    def horizon(self) -> int:
-        return int(self.table.year.max())
-
-    @property
-    def years(self) -> list[int]:
-        return sorted(int(y) for y in self.table.year.unique())
-
-    @property
-    def baseline_pct(self) -> float:
-        settings = self.meta.get("scenario_settings") or {}
-        if "baseline_pct" in settings:
-            return float(settings["baseline_pct"])
-        values = self.table.baseline_pct.dropna()
-        return float(values.iloc[0]) if len(values) else 2.0
-
-    @property
-    def codes(self) -> list[str]:
-        return list(dict.fromkeys(self.table.iso3))
-
-    def at(self, year: int) -> pd.DataFrame:
-        """The table's rows for ``year``, indexed by member code."""
-        return self.table[self.table.year == year].set_index("iso3")
-
-    def aggregate(self, group: str | None, year: int, column: str) -> float | None:
-        if group is None or self.aggregates is None:
-            return None
-        a = self.aggregates
-        rows = a[(a.group == group) & (a.year == year)]
-        return float(rows[column].iloc[0]) if len(rows) else None
-
-
-def as_run(source: Result | pd.DataFrame | Run, meta: dict[str, Any] | None = None,
-           data: Dataset | None = None) -> Run:
-    """A Run from a Result, or from a projection table with the ``data`` it was computed
-    with (and its ``meta`` if you have it)."""
-    if isinstance(source, Run):
-        return source
-    import pandas as pd
-
-    if not isinstance(source, pd.DataFrame):  # a Result
-        return Run(str(source.meta["scenario"]), source.table, source.aggregates,
-                   dict(source.meta), source.data)
-    table = source
-    if "scenario" not in table.columns:
-        raise PlotError("expected a spendcalc Result or its projection table")
-    if data is None:
-        raise PlotError("a projection table needs data=: the Dataset it was computed with "
-                        "(or pass the Result itself)")
-    names = list(dict.fromkeys(table["scenario"]))
-    if len(names) != 1:
-        raise PlotError(f"the table holds {len(names)} scenarios; pass one at a time")
-    meta = dict(meta or table.attrs.get("meta") or {})
-    meta.setdefault("data_vintage", data.vintage)
-    return Run(str(names[0]), table, None, meta, data)
-
-
-@dataclass(frozen=True)
-class Options:
-    """What every chart can be asked; ``None`` means the kind's own default."""
-
-    members: tuple[str, ...] | None = None
-    group: str | None = None
-    unit: str | None = None
-    prices: str = "current"
-    year: int | None = None
-    title: str | None = None
-    width: float | None = None
-    height: float | None = None
-    dpi: float = DEFAULT_DPI
-    style: str = "light"
-    grid: bool = False
-    diff: bool = False
-    cut: bool = True
-
-
-_UNITS = {"gap": ("usd", "pct"), "compare": ("usd", "pct"), "stack": ("usd",),
-          "paths": ("pct",), "heatmap": ("pct",), "burden": ("pct",)}
-_WITH_YEAR = ("gap", "compare")
-_WITH_MEMBERS = ("gap", "paths", "heatmap", "stack", "compare")
-
-
-def check_options(kind: str, opts: Options) -> Options:
-    """Validate ``opts`` for ``kind``; return them with the kind's defaults filled in."""
-    if kind not in KINDS:
-        close = difflib.get_close_matches(kind, KINDS, n=1)
-        hint = f"did you mean {close[0]!r}? " if close else ""
-        raise PlotError(f"unknown chart kind {kind!r}; {hint}kinds: {', '.join(KINDS)}")
-    allowed = _UNITS[kind]
-    unit = opts.unit if opts.unit is not None else allowed[0]
-    if unit not in UNITS:
-        raise PlotError(f"--unit: unknown unit {unit!r}; allowed: {', '.join(UNITS)}")
-    if unit not in allowed:
-        raise PlotError(f"--unit {unit}: {kind} shows "
-                        f"{'shares of GDP' if allowed == ('pct',) else 'US dollars'}; "
-                        f"allowed: {', '.join(allowed)}")
-    if opts.prices not in PRICES:
-        raise PlotError(f"--prices: unknown {opts.prices!r}; allowed: {', '.join(PRICES)}")
-    if opts.prices == "constant" and unit != "usd":
-        raise PlotError(f"--prices constant: {kind} shows shares of GDP, which do not depend "
-                        "on prices" if allowed == ("pct",) else
-                        "--prices constant needs --unit usd: shares of GDP do not depend on "
-                        "prices")
-    if opts.style not in STYLES:
-        close = difflib.get_close_matches(opts.style, STYLES, n=1)
-        hint = f"did you mean {close[0]!r}? " if close else ""
-        raise PlotError(f"--style: unknown style {opts.style!r}; {hint}allowed: "
-                        f"{', '.join(STYLES)}")
-    if opts.year is not None and kind not in _WITH_YEAR:
-        raise PlotError(f"--year: {kind} shows every year; --year applies to "
-                        f"{' and '.join(_WITH_YEAR)}")
-    if (opts.members or opts.group) and kind not in _WITH_MEMBERS:
-        raise PlotError(f"--members/--group: {kind} is about the whole alliance; they apply to "
-                        f"{', '.join(_WITH_MEMBERS)}")
-    if opts.members is not None and opts.group is not None:
-        raise PlotError("--members and --group: give one or the other")
-    if opts.members is not None and not [m for m in opts.members if m.strip()]:
-        raise PlotError("--members: no member codes given (e.g. --members DEU,FRA,POL)")
-    if opts.grid and kind != "paths":
-        raise PlotError("--grid applies to paths")
-    if opts.diff and kind != "compare":
-        raise PlotError("--diff applies to compare")
-    for name, value, low, high in (("--width", opts.width, 2.0, 40.0),
-                                   ("--height", opts.height, 2.0, 40.0),
-                                   ("--dpi", opts.dpi, 20.0, 1200.0)):
-        if value is not None and not (low <= value <= high):
-            raise PlotError(f"{name}: {value:g} is out of range; allowed: {low:g} to {high:g}")
-    return replace(opts, unit=unit)
-
-
-def _selection(run: Run, opts: Options) -> list[str]:
-    """Member codes to draw, in table order, from --members or --group (default: all)."""
-    from spendcalc.core.overrides import suggest_member
-
-    data = run.data
-    present = run.codes
-    if opts.members is not None:
-        chosen: list[str] = []
-        for raw in opts.members:
-            code = raw.strip().upper()
-            if not code:
-                continue
-            if code not in data.codes:
-                raise PlotError(f"--members: {raw.strip()!r} is not a NATO member code"
-                                f"{suggest_member(raw.strip(), data)}")
-            if code not in present:
-                name = data.members[data.index(code)].name
-                raise PlotError(f"--members: {code} ({name}) is not in scenario {run.name}")
-            if code not in chosen:
-                chosen.append(code)
-        return chosen
-    if opts.group is not None:
-        groups = data.groups
-        if opts.group not in groups:
-            close = difflib.get_close_matches(opts.group, list(groups), n=1, cutoff=0.5)
-            hint = f"did you mean {close[0]!r}? " if close else ""
-            raise PlotError(f"--group: unknown group {opts.group!r}; {hint}groups: "
-                            f"{', '.join(groups)}")
-        chosen = [c for c in present if c in groups[opts.group].members]
-        if not chosen:
-            raise PlotError(f"--group {opts.group}: none of its members is in scenario "
-                            f"{run.name}")
-        return chosen
-    return present
-
-
-def check_runs(kind: str, runs: Sequence[Run], opts: Options) -> None:
-    """Raise PlotError if --members, --group or --year does not fit the runs."""
-    for run in runs:
-        _selection(run, opts)
-    if kind in _WITH_YEAR:
-        _year(runs[0], opts, runs[1] if len(runs) > 1 else None)
-
-
-def _matching_group(run: Run, codes: Sequence[str], opts: Options) -> tuple[str, str] | None:
-    """(key, label) of the aggregate covering exactly ``codes``, if the table has one."""
-    if run.aggregates is None:
-        return None
-    a = run.aggregates
-    wanted = set(codes)
-    keys = list(dict.fromkeys(a.group))
-    if opts.group in keys:
-        keys.remove(opts.group)
-        keys.insert(0, opts.group)
-    groups = run.data.groups
-    present = set(run.codes)
-    for key in keys:
-        if key in groups and set(groups[key].members) & present == wanted:
-            label = str(a[a.group == key].label.iloc[0])
-            if not set(groups[key].members) <= present:
-                label += f" (its {len(wanted)} members in {run.name})"
-            return key, label
-    return None
-
-
-def _year(run: Run, opts: Options, other: Run | None = None) -> int:
-    year = opts.year if opts.year is not None else run.horizon
-    for r in (run, other):
-        if r is not None and year not in r.years:
-            raise PlotError(f"--year: {year} is not in scenario {r.name}; allowed: "
-                            f"{r.base_year} to {r.horizon}")
-    return year
-
-
-def _money(prices: str | None) -> str:
-    return "_const" if prices == "constant" else ""
-
-
-def _unit_text(run: Run, opts: Options) -> str:
-    if opts.unit == "pct":
-        return "% of GDP"
-    if opts.prices == "constant":
-        return f"USD bn, constant {run.base_year} prices"
-    return "USD bn, current prices"
-
-
-# ---------------------------------------------------------------------------------------------
-# Text, layout and footer
-
-
-_T2P = TextToPath()
-
-
-def text_width(text: str, size: float, weight: str = "normal") -> float:
-    """Width of ``text`` in points, as matplotlib will draw it."""
-    prop = FontProperties(family=FONT, size=size, weight=weight)
-    return float(_T2P.get_text_width_height_descent(text, prop, ismath=False)[0])
-
-
-def wrap(text: str, width_pt: float, size: float, weight: str = "normal") -> list[str]:
-    """Greedy word wrap to ``width_pt`` points."""
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        line = ""
-        for word in paragraph.split(" "):
-            trial = f"{line} {word}" if line else word
-            if line and text_width(trial, size, weight) > width_pt:
-                lines.append(line)
-                line = word
-            else:
-                line = trial
-        lines.append(line)
-    return lines
-
-
-def assumptions(settings: dict[str, Any]) -> str:
-    """A scenario's key assumptions in a few words, from ``meta["scenario_settings"]``."""
-    if not settings:
-        return ""
-    parts: list[str] = []
-    target = settings.get("target")
-    base = settings.get("base_year")
-    if target:
-        core, related = target.get("core_pct"), target.get("related_pct")
-        goal = f"{core:g}% core" + (f" + {related:g}% related" if related else "")
-        parts.append(f"{goal} by {target.get('year')}")
-        path = settings.get("path") or {}
-        shape = path.get("shape", "linear")
-        parts.append({"step": "in one step", "constant-growth": "constant money growth",
-                      "points": "along set points"}.get(shape, f"{shape} path"))
-        delivered = path.get("delivered_pct")
-        if delivered is not None and delivered != 100:
-            parts.append(f"{delivered:g}% of the planned rise delivered")
-    else:
-        parts.append(f"no target, shares held at {base} levels")
-    milestones = settings.get("milestones") or []
-    if milestones:
-        parts.append(f"{len(milestones)} national milestones")
-    exemptions = settings.get("exemptions") or []
-    if isinstance(exemptions, dict):  # {member: spec} or [{member: ..., ...}]
-        exemptions = [{"member": k, **v} for k, v in exemptions.items()]
-    if exemptions:
-        text = ", ".join(f"{e['member']} {e['core_pct'] + (e.get('related_pct') or 0):g}%"
-                         for e in exemptions[:3])
-        more = f" +{len(exemptions) - 3}" if len(exemptions) > 3 else ""
-        parts.append(f"exempt: {text}{more}")
-    growth = settings.get("growth") or {}
-    if growth.get("source") == "flat":
-        parts.append(f"GDP growth {growth.get('flat_pct'):g}%/yr")
-    else:
-        offset = growth.get("real_offset") or 0
-        parts.append("IMF WEO growth" + (f" {offset:+g} pt" if offset else ""))
-    if growth.get("overrides"):
-        parts.append(f"growth set for {', '.join(growth['overrides'])}")
-    if growth.get("shock"):
-        shock = growth["shock"]
-        parts.append(f"{shock['pct']:+g} pt growth shock in {shock['year']}")
-    related_base = (settings.get("related") or {}).get("base_pct") or 0
-    if related_base:
-        parts.append(f"{related_base:g}% related already spent")
-    if settings.get("allow_cuts"):
-        parts.append("cuts allowed")
-    members = settings.get("members")
-    if isinstance(members, list):
-        parts.append(f"{len(members)} members")
-    if settings.get("exclude"):
-        parts.append(f"without {', '.join(settings['exclude'])}")
-    return "; ".join(parts)
-
-
-def footer_text(runs: Sequence[Run], notes: Iterable[str] = ()) -> str:
-    """Source, vintage, scenario(s) and assumptions, and any chart notes (one per line)."""
-    vintage = runs[0].meta.get("data_vintage", "unknown")
-    lines = [f"Source: NATO defence expenditure data, vintage {vintage}."]
-    for run in runs:
-        what = assumptions(run.meta.get("scenario_settings") or {})
-        lines.append(f"Scenario {run.name}" + (f": {what}." if what else "."))
-    lines.extend(notes)
-    return "\n".join(lines)
-
-
-TITLE_SIZE = 12.5
-SUBTITLE_SIZE = 8.8
-FOOTER_SIZE = 6.8
-PAD_IN = 0.14
-
-
-def _figure(opts: Options, default: tuple[float, float]) -> Figure:
-    size = (opts.width or default[0], opts.height or default[1])
-    style = STYLE_BY_NAME[opts.style]
-    return Figure(figsize=size, dpi=opts.dpi, layout="constrained",
-                  facecolor=style.background)
-
-
-def draw_frame(fig: Figure, style: Style, title: str, subtitle: str, footer: str) -> None:
-    """Title and subtitle at the top, footer at the bottom; the axes fill the space between."""
-    w, h = fig.get_size_inches()
-    usable = (w - 2 * PAD_IN) * 72
-    top = PAD_IN
-    for i, line in enumerate(wrap(title, usable, TITLE_SIZE, "bold")):
-        fig.text(PAD_IN / w, 1 - top / h, line, ha="left", va="top", fontsize=TITLE_SIZE,
-                 fontweight="bold", color=style.text, gid=f"title-{i}")
-        top += TITLE_SIZE * 1.3 / 72
-    top += 0.03
-    for i, line in enumerate(wrap(subtitle, usable, SUBTITLE_SIZE)):
-        fig.text(PAD_IN / w, 1 - top / h, line, ha="left", va="top", fontsize=SUBTITLE_SIZE,
-                 color=style.muted, gid=f"subtitle-{i}")
-        top += SUBTITLE_SIZE * 1.35 / 72
-    top += 0.06
-    version = f"spendcalc {__version__}"
-    room = usable - text_width(version, FOOTER_SIZE) - 12
-    lines = [part for para in footer.split("\n") for part in wrap(para, room, FOOTER_SIZE)]
-    step = FOOTER_SIZE * 1.38 / 72
-    bottom = 0.1
-    for i, line in enumerate(lines):  # top to bottom, so that the texts read in order
-        y = (bottom + (len(lines) - 1 - i) * step) / h
-        fig.text(PAD_IN / w, y, line, ha="left", va="bottom", fontsize=FOOTER_SIZE,
-                 color=style.muted, gid=f"footer-{i}")
-    fig.text(1 - PAD_IN / w, bottom / h, version, ha="right", va="bottom",
-             fontsize=FOOTER_SIZE, color=style.muted, gid="footer-version")
-    foot = bottom + len(lines) * step + 0.08
-    rect = (0.0, foot / h, 1.0, max(0.05, 1 - (top + foot) / h))
-    fig.get_layout_engine().set(rect=rect, w_pad=4 / 72, h_pad=4 / 72)  # type: ignore[union-attr,call-arg]
-
-
-def _above(ax: Axes, points: float) -> Any:
-    """Axes coordinates shifted up by ``points``: room for tick labels under a legend."""
-    fig = ax.get_figure(root=True)
-    return offset_copy(ax.transAxes, fig=fig if isinstance(fig, Figure) else None, y=points,
-                       units="points")
-
-
-def clean_axes(ax: Axes, style: Style, *, grid_axis: Literal["x", "y"] = "x") -> None:
-    for side in ("top", "right", "left", "bottom"):
-        ax.spines[side].set_visible(False)
-    ax.tick_params(length=0, pad=3)
-    ax.grid(True, axis=grid_axis, color=style.grid, linewidth=0.7)
-    ax.set_axisbelow(True)
-
-
-def _minus(text: str) -> str:
-    return text.replace("-", "\u2212")
-
-
-def _num(value: float, unit: str, signed: bool = True) -> str:
-    """A bar label: USD bn with 0 decimals from 10 on, shares with 1 decimal."""
-    if unit == "pct":
-        text = f"{value:+.1f}" if signed else f"{value:.1f}"
-    else:
-        digits = 0 if abs(value) >= 9.95 else 1
-        text = f"{value:+,.{digits}f}" if signed else f"{value:,.{digits}f}"
-    if text.lstrip("+-") in ("0.0", "0"):
-        text = text.lstrip("+-")  # no sign on a value that rounds to zero
-    return _minus(text)
-
-
-# ---------------------------------------------------------------------------------------------
-# Horizontal bars (gap and compare)
-
-
-def _outliers(extent: np.ndarray, cut: bool) -> np.ndarray:
-    """Rows whose bar is more than 2.5 times the largest of the others (at most 2)."""
-    out = np.zeros(len(extent), dtype=bool)
-    if not cut or len(extent) < 4:
-        return out
-    order = np.argsort(-extent, kind="stable")
-    for k in (1, 2):
-        rest = extent[order[k]]
-        if rest > 0 and extent[order[k - 1]] > 2.5 * rest:
-            out[order[:k]] = True
-            break
-    return out
-
-
-def _x_limits(lo: np.ndarray, hi: np.ndarray, label_pt: np.ndarray, left_text_pt: np.ndarray,
-              axes_pt: float) -> tuple[float, float]:
-    """Axis limits from zero that leave room for each bar's label at its outer end."""
-    low = min(0.0, float(np.nanmin(lo)) if len(lo) else 0.0)
-    high = max(0.0, float(np.nanmax(hi)) if len(hi) else 1.0)
-    if high == low:
-        high = low + 1.0
-    for _ in range(4):
-        span = high - low
-        per_pt = span / axes_pt
-        need_hi = np.where(hi > 0, hi, 0.0) + label_pt * per_pt
-        need_lo = np.where(lo < 0, lo, 0.0) - left_text_pt * per_pt
-        high = max(high, float(np.nanmax(need_hi)) if len(need_hi) else high)
-        low = min(low, float(np.nanmin(need_lo)) if len(need_lo) else low)
-    return low, high
-
-
-def _break_marks(ax: Axes, x: float, y: float, height: float, style: Style,
-                 per_pt: float) -> None:
-    """Two slanted strokes across a cut bar."""
-    d = 2.5 * per_pt
-    for dx in (-2.4 * per_pt, 2.4 * per_pt):
-        ax.plot([x + dx - d, x + dx + d], [y + height / 2 + 0.06, y - height / 2 - 0.06],
-                color=style.background, linewidth=1.8, solid_capstyle="butt", zorder=5,
-                clip_on=False)
-
-
-def _measure(fig: Figure, ax: Axes) -> tuple[float, float]:
-    """Lay the figure out now; the plot area's width and height in points."""
-    engine = fig.get_layout_engine()
-    if engine is not None:
-        engine.execute(fig)
-    box = ax.get_position()
-    w, h = fig.get_size_inches()
-    return float(box.width * w * 72), float(box.height * h * 72)
-
-
-def _row_font(n_rows: int, axes_h_in: float) -> float:
-    """Tick-label size that keeps ``n_rows`` labels apart; warns when they cannot be."""
-    pitch = axes_h_in * 72 / max(n_rows, 1)
-    if pitch < 8.0:
-        need = math.ceil((n_rows * 8.0 / 72 + 2.2) * 2) / 2
-        warnings.warn(f"{n_rows} rows do not fit readably in this height; labels may touch "
-                      f"(try --height {need:g})", SpendcalcWarning, stacklevel=3)
-    return float(min(8.5, max(5.0, pitch * 0.62)))
 
 
 # ---------------------------------------------------------------------------------------------
 # The views: each selects the numbers a chart shows (and prints)
+
+
+def _figure(opts: Options, default: tuple[float, float]) -> Figure:
+    """A figure of the asked size (``--width``/``--height``), else the kind's ``default``."""
+    size = (opts.width or default[0], opts.height or default[1])
+    return new_figure(STYLE_BY_NAME[opts.style], size, opts.dpi)
 
 
 @dataclass(frozen=True)
@@ -620,12 +106,12 @@ class Chart:
 
 def _gap_rows(run: Run, opts: Options) -> tuple[int, pd.DataFrame]:
     """Per selected member: total gap, its core and related parts, today's gap, ordered."""
-    year = _year(run, opts)
-    codes = _selection(run, opts)
+    year = chart_year(run, opts)
+    codes = select_members(run, opts)
     t = run.at(year).loc[codes]
     base = run.at(run.base_year).loc[codes]
     if opts.unit == "usd":
-        sfx = _money(opts.prices)
+        sfx = money_suffix(opts.prices)
         total = t[f"extra_over_baseline_usd_bn{sfx}"]
         core = t[f"core_usd_bn{sfx}"] - t[f"baseline_usd_bn{sfx}"]
         related = t[f"related_usd_bn{sfx}"]
@@ -654,7 +140,7 @@ def gap(source: Result | pd.DataFrame, *, meta: dict[str, Any] | None = None,
     (default: the horizon), ``members`` or ``group``, ``cut`` (cut a bar that dwarfs the
     others, marked and labelled), ``title``, ``width``, ``height``, ``dpi``, ``style``.
     """
-    return render("gap", [as_run(source, meta, data)], Options(**_tuple_members(options))).figure
+    return render("gap", [as_run(source, meta, data)], Options(**tuple_members(options))).figure
 
 
 def _gap(run: Run, opts: Options) -> Chart:
@@ -664,7 +150,7 @@ def _gap(run: Run, opts: Options) -> Chart:
     n = len(rows)
     names = list(rows.member)
     fig = _figure(opts, (8.0, 2.1 + 0.235 * max(n, 6)))
-    font = _row_font(n, fig.get_size_inches()[1] - 2.0)
+    font = row_font(n, fig.get_size_inches()[1] - 2.0)
     label_font = min(7.5, font)
     ax = fig.add_subplot()
     clean_axes(ax, style)
@@ -706,7 +192,7 @@ def _gap(run: Run, opts: Options) -> Chart:
                           label=f"{run.base_year} (today)"))
     hi_ext = np.maximum.reduce([total, core, np.zeros_like(total)])
     lo_ext = np.minimum.reduce([total, core, np.zeros_like(total)])
-    cut = _outliers(np.maximum(hi_ext, np.nan_to_num(today)), opts.cut)
+    cut = outliers(np.maximum(hi_ext, np.nan_to_num(today)), opts.cut)
     notes = [f"Bar cut to fit the others: {armed.member.iloc[i]} (its value is printed on it)."
              for i in np.flatnonzero(cut)]
 
@@ -714,25 +200,25 @@ def _gap(run: Run, opts: Options) -> Chart:
     ax.set_yticks(y, labels=names, fontsize=font)
     ax.set_ylim(n - 0.5, -0.6)
     ax.xaxis.set_major_formatter(FuncFormatter(
-        lambda v, _: _minus(f"{v:,.0f}" if unit == "usd" else f"{v:g}")))
+        lambda v, _: minus(f"{v:,.0f}" if unit == "usd" else f"{v:g}")))
     ax.tick_params(axis="x", labeltop=True, labelsize=7.5)
     what = "USD bn" if unit == "usd" else "percentage points of GDP"
     prices = f", {opts.prices} prices" if unit == "usd" else ""
     ax.set_xlabel(f"Spending above {baseline} of GDP in {year}, {what}{prices}",
                   fontsize=8, color=style.muted)
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1), ncol=4,
-              bbox_transform=_above(ax, 14),
+              bbox_transform=above_axes(ax, 14),
               borderaxespad=0, handlelength=1.2, columnspacing=1.4, fontsize=7.8)
     goal = (f"the old {baseline} guideline" if run.baseline_pct == 2.0
             else f"a baseline of {baseline} of GDP")
     title = opts.title or f"How far each ally would spend above {goal} in {year}"
-    subtitle = (f"Scenario {run.name} · {_unit_text(run, opts)} · {year} defence spending minus "
+    subtitle = (f"Scenario {run.name} · {unit_text(run, opts)} · {year} defence spending minus "
                 f"{baseline} of GDP, largest first · ◆ where the ally stands in "
                 f"{run.base_year}")
     draw_frame(fig, style, title, subtitle, footer_text([run], notes))
 
     # Axis limits from zero, with room for each label at its bar's end (cut bars excepted).
-    texts = [_num(v, unit) for v in total]
+    texts = [bar_label(v, unit) for v in total]
     widths = np.array([text_width(s, label_font) + 12 for s in texts])
     keep = ~cut
     his = [np.maximum(hi_ext[keep], np.nan_to_num(today[keep], nan=0.0)), np.zeros(1)]
@@ -744,8 +230,8 @@ def _gap(run: Run, opts: Options) -> Chart:
         his.append(np.zeros(1))
         los.append(np.zeros(1))
         room_lo.append(np.zeros(1))
-    axes_pt = _measure(fig, ax)[0]
-    low, high = _x_limits(np.concatenate(los), np.concatenate(his), np.concatenate(room_hi),
+    axes_pt = measure(fig, ax)[0]
+    low, high = x_limits(np.concatenate(los), np.concatenate(his), np.concatenate(room_hi),
                           np.concatenate(room_lo), axes_pt)
     ax.set_xlim(low, high)
     per_pt = (high - low) / axes_pt
@@ -767,15 +253,15 @@ def _gap(run: Run, opts: Options) -> Chart:
                     color=style.text)
     for i in map(int, np.flatnonzero(cut)):
         mark = high - 14 * per_pt
-        _break_marks(ax, mark, ya[i], height, style, per_pt)
-        parts = (f"core {_num(core[i], unit)}, related {_num(related[i], unit)}; "
+        break_marks(ax, mark, ya[i], height, style, per_pt)
+        parts = (f"core {bar_label(core[i], unit)}, related {bar_label(related[i], unit)}; "
                  if has_related else "")
-        text = (f"{_num(total[i], unit)} ({parts}{run.base_year}: {_num(today[i], unit)}), "
-                "bar cut")
+        text = (f"{bar_label(total[i], unit)} ({parts}{run.base_year}: "
+                f"{bar_label(today[i], unit)}), bar cut")
         under = style.core if core[i] >= mark else style.related
         ax.annotate(text, (mark, ya[i]), xytext=(-6, 0), textcoords="offset points",
                     ha="right", va="center", fontsize=label_font, fontweight="bold",
-                    color=_on(under))
+                    color=text_on(under))
     for k in range(len(armed), n):
         ax.annotate(NO_FORCES, (0, y[k]), xytext=(4, 0), textcoords="offset points",
                     ha="left", va="center", fontsize=label_font, style="italic",
@@ -784,10 +270,10 @@ def _gap(run: Run, opts: Options) -> Chart:
     lines = [f"Spending above {baseline} of GDP in {year}, {scenario_unit(run, opts)} "
              f"({run.name}):"]
     top = armed.head(5)
-    group = _matching_group(run, list(rows.index), opts)
+    group = matching_group(run, list(rows.index), opts)
     total_line = None
     if group is not None and unit == "usd":
-        v = run.aggregate(group[0], year, f"extra_over_baseline_usd_bn{_money(opts.prices)}")
+        v = run.aggregate(group[0], year, f"extra_over_baseline_usd_bn{money_suffix(opts.prices)}")
         total_line = None if v is None else (group[1], _plain(v, unit))
     elif group is not None:
         v = run.aggregate(group[0], year, "total_pct")
@@ -804,17 +290,12 @@ def _gap(run: Run, opts: Options) -> Chart:
 
 
 def scenario_unit(run: Run, opts: Options) -> str:
-    return "points of GDP" if opts.unit == "pct" else _unit_text(run, opts)
+    return "points of GDP" if opts.unit == "pct" else unit_text(run, opts)
 
 
 def _plain(value: float, unit: str) -> str:
     return f"{value:+,.2f} pt" if unit == "pct" else f"{value:+,.1f}"
 
-
-def _on(colour: str) -> str:
-    """Black or white text, whichever reads better on ``colour``."""
-    r, g, b = mpl.colors.to_rgb(colour)
-    return "#111111" if 0.299 * r + 0.587 * g + 0.114 * b > 0.55 else "#FFFFFF"
 
 
 # -- paths ------------------------------------------------------------------------------------
@@ -837,7 +318,7 @@ def paths(source: Result | pd.DataFrame, *, meta: dict[str, Any] | None = None,
     multiples; automatic above eight members), ``title``, ``width``, ``height``, ``dpi``,
     ``style``. ``history`` defaults to the run's data's history.
     """
-    return render("paths", [as_run(source, meta, data)], Options(**_tuple_members(options)),
+    return render("paths", [as_run(source, meta, data)], Options(**tuple_members(options)),
                   history=history).figure
 
 
@@ -937,7 +418,7 @@ def _year_ticks(first: float, last: int, step: int = 2) -> list[int]:
 
 def _paths(run: Run, opts: Options, history: pd.DataFrame | None) -> Chart:
     style = STYLE_BY_NAME[opts.style]
-    chosen = _selection(run, opts)
+    chosen = select_members(run, opts)
     base_rows = run.at(run.base_year)
     if opts.members is None and opts.group is None and not opts.grid:
         spend = base_rows.loc[chosen, "total_usd_bn"].dropna()
@@ -1016,13 +497,13 @@ def _paths_single(run: Run, opts: Options, style: Style, codes: list[str],
                Line2D([], [], color=style.muted, linewidth=0.8, linestyle=(0, (1, 1.5)),
                       label="Reference levels")]
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1), ncol=3,
-              bbox_transform=_above(ax, 5),
+              bbox_transform=above_axes(ax, 5),
               borderaxespad=0, handlelength=2.4)
     draw_frame(fig, style, *frame)
     # Direct labels at the line ends, spread apart so that none overlap.
     texts = [f"{names[code]} {ends[i]:.1f}%" for i, code in enumerate(codes)]
     label_w = max(text_width(t, label_size, "bold") for t in texts) + 16
-    width_pt, height_pt = _measure(fig, ax)
+    width_pt, height_pt = measure(fig, ax)
     pt_per_unit = height_pt / top
     wanted = [e * pt_per_unit for e in ends]
     placed = _spread(wanted, label_size * 1.3, 0, height_pt)
@@ -1087,12 +568,12 @@ def heatmap(source: Result | pd.DataFrame, *, meta: dict[str, Any] | None = None
     """Members x years, total share of GDP (core + related), annotated, sorted by the
     horizon-year share. Options: ``members`` or ``group``, ``title``, size, ``style``."""
     return render("heatmap", [as_run(source, meta, data)],
-                  Options(**_tuple_members(options))).figure
+                  Options(**tuple_members(options))).figure
 
 
 def _heatmap(run: Run, opts: Options) -> Chart:
     style = STYLE_BY_NAME[opts.style]
-    codes = _selection(run, opts)
+    codes = select_members(run, opts)
     years = run.years
     wide = run.table.pivot(index="iso3", columns="year", values="total_pct").loc[codes, years]
     end = run.at(run.horizon).loc[codes]
@@ -1106,7 +587,7 @@ def _heatmap(run: Run, opts: Options) -> Chart:
     values = wide.loc[order.index].to_numpy(dtype=float)
     n, m = values.shape
     fig = _figure(opts, (8.0, 2.2 + 0.25 * max(n, 6)))
-    font = _row_font(n, fig.get_size_inches()[1] - 2.2)
+    font = row_font(n, fig.get_size_inches()[1] - 2.2)
     ax = fig.add_subplot()
     vmax = max(6.0, math.ceil(float(np.nanmax(values))))
     cmap = mpl.colormaps[style.cmap].with_extremes(bad=style.missing)
@@ -1118,12 +599,12 @@ def _heatmap(run: Run, opts: Options) -> Chart:
     for i in range(n):
         if np.all(np.isnan(values[i])):
             ax.text((m - 1) / 2, i, NO_FORCES, ha="center", va="center", fontsize=cell_font,
-                    style="italic", color=_on(style.missing))
+                    style="italic", color=text_on(style.missing))
             continue
         for j in range(m):
             v = values[i, j]
             ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=cell_font,
-                    color=_on(mpl.colors.to_hex(cmap(norm(v)))))
+                    color=text_on(mpl.colors.to_hex(cmap(norm(v)))))
     ax.set_yticks(range(n), labels=list(order.member), fontsize=font)
     ax.set_xticks(range(m), labels=[str(y) for y in years], fontsize=7.5)
     ax.tick_params(length=0, labeltop=True, labelbottom=False, pad=3)
@@ -1165,14 +646,14 @@ def stack(source: Result | pd.DataFrame, *, meta: dict[str, Any] | None = None,
     """Total spending (USD bn) over the years, stacked: the US, the largest other allies,
     the rest; the 2% baseline of the same allies as a line (from the group aggregates).
     Options: ``members`` or ``group``, ``prices``, ``title``, size, ``style``."""
-    return render("stack", [as_run(source, meta, data)], Options(**_tuple_members(options))).figure
+    return render("stack", [as_run(source, meta, data)], Options(**tuple_members(options))).figure
 
 
 def _stack(run: Run, opts: Options) -> Chart:
     style = STYLE_BY_NAME[opts.style]
-    sfx = _money(opts.prices)
+    sfx = money_suffix(opts.prices)
     col = f"total_usd_bn{sfx}"
-    codes = _selection(run, opts)
+    codes = select_members(run, opts)
     base = run.at(run.base_year).loc[codes]
     spending = base[base[col].notna() & base.armed_forces.astype(bool)]
     unarmed = [str(base.loc[c, "member"]) for c in codes if c not in spending.index]
@@ -1210,7 +691,7 @@ def _stack(run: Run, opts: Options) -> Chart:
         handles.append(Patch(color=colour, label=label))
     for _, _, upper in inner[:-1]:
         ax.plot(years, upper, color=style.background, linewidth=0.4, zorder=3)
-    group = _matching_group(run, list(spending.index) + [
+    group = matching_group(run, list(spending.index) + [
         c for c in codes if c not in spending.index], opts)
     summary_rows: list[tuple[str, float, float]] = []
     notes = []
@@ -1245,27 +726,27 @@ def _stack(run: Run, opts: Options) -> Chart:
     ax.xaxis.set_major_locator(MultipleLocator(1))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.tick_params(axis="x", labelsize=7.5)
-    ax.set_ylabel(_unit_text(run, opts), fontsize=8, color=style.muted)
+    ax.set_ylabel(unit_text(run, opts), fontsize=8, color=style.muted)
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1), ncol=2,
-              bbox_transform=_above(ax, 5),
+              bbox_transform=above_axes(ax, 5),
               borderaxespad=0, handlelength=1.4, fontsize=7.8)
     title = opts.title or f"Defence spending of NATO allies, {run.base_year}–{run.horizon}"
     if group is not None and group[0] != "nato":
         title = opts.title or f"Defence spending, {group[1]}, {run.base_year}–{run.horizon}"
-    subtitle = (f"Scenario {run.name} · {_unit_text(run, opts)} · core + related spending, "
+    subtitle = (f"Scenario {run.name} · {unit_text(run, opts)} · core + related spending, "
                 f"stacked by ally; largest European allies by {run.base_year} spending")
     draw_frame(fig, style, title, subtitle, footer_text([run], notes))
-    height_pt = _measure(fig, ax)[1]
+    height_pt = measure(fig, ax)[1]
     per_pt = ax.get_ylim()[1] / height_pt
     for code, low, up in inner:  # name the largest allies inside their band, where they fit
         if (up[-1] - low[-1]) / per_pt >= 8.5:
             ax.text(years[-1] - 0.08, (low[-1] + up[-1]) / 2, code, ha="right", va="center",
-                    fontsize=6.5, color=_on(style.bands[1]), zorder=4)
+                    fontsize=6.5, color=text_on(style.bands[1]), zorder=4)
     for code in us + largest:
         summary_rows.append((str(base.loc[code, "member"]), float(wide.loc[code, run.years[0]]),
                              float(wide.loc[code, run.years[-1]])))
     width = max(len(r[0]) for r in summary_rows)
-    lines = [f"Defence spending, {_unit_text(run, opts)} ({run.name}):",
+    lines = [f"Defence spending, {unit_text(run, opts)} ({run.name}):",
              f"  {'':<{width}} {run.base_year:>9} {run.horizon:>9}"]
     lines += [f"  {r[0]:<{width}} {r[1]:>9,.1f} {r[2]:>9,.1f}" for r in summary_rows]
     return Chart("stack", fig, lines)
@@ -1287,7 +768,7 @@ def burden(source: Result | pd.DataFrame, *, meta: dict[str, Any] | None = None,
     """The US share of the allies' total defence spending: history (solid) and projection
     (dashed). Options: ``title``, size, ``style``; ``history`` defaults to the history of
     the run's data."""
-    return render("burden", [as_run(source, meta, data)], Options(**_tuple_members(options)),
+    return render("burden", [as_run(source, meta, data)], Options(**tuple_members(options)),
                   history=history).figure
 
 
@@ -1361,18 +842,18 @@ def compare(a: Result | pd.DataFrame, b: Result | pd.DataFrame, *,
     Options: ``unit``, ``prices``, ``year``, ``members`` or ``group``, ``cut``, ``title``,
     size, ``style``."""
     return render("compare", [as_run(a, meta_a, data), as_run(b, meta_b, data)],
-                  Options(**_tuple_members(options))).figure
+                  Options(**tuple_members(options))).figure
 
 
 def _compare(a: Run, b: Run, opts: Options) -> Chart:
     style = STYLE_BY_NAME[opts.style]
-    year = _year(a, opts, b)
-    codes = _selection(a, opts)
+    year = chart_year(a, opts, b)
+    codes = select_members(a, opts)
     missing = [c for c in codes if c not in b.codes]
     if missing:
         raise PlotError(f"compare: {', '.join(missing)} not in scenario {b.name}")
     unit = str(opts.unit)
-    col = f"total_usd_bn{_money(opts.prices)}" if unit == "usd" else "total_pct"
+    col = f"total_usd_bn{money_suffix(opts.prices)}" if unit == "usd" else "total_pct"
     ta, tb = a.at(year).loc[codes], b.at(year).loc[codes]
     import pandas as pd
 
@@ -1387,7 +868,7 @@ def _compare(a: Run, b: Run, opts: Options) -> Chart:
     n = len(rows)
     names = list(rows.member)
     fig = _figure(opts, (8.0, 2.2 + (0.235 if opts.diff else 0.34) * max(n, 6)))
-    font = _row_font(n, fig.get_size_inches()[1] - 2.2)
+    font = row_font(n, fig.get_size_inches()[1] - 2.2)
     label_font = min(7.2, font * (1.0 if opts.diff else 0.86))
     ax = fig.add_subplot()
     clean_axes(ax, style)
@@ -1395,7 +876,7 @@ def _compare(a: Run, b: Run, opts: Options) -> Chart:
     ya = y[: len(armed)]
 
     def fmt(v: float) -> str:
-        return _num(v, unit, signed=opts.diff)
+        return bar_label(v, unit, signed=opts.diff)
 
     if opts.diff:
         series = [("d", 0.0, 0.72, [style.core if v >= 0 else style.negative
@@ -1405,7 +886,7 @@ def _compare(a: Run, b: Run, opts: Options) -> Chart:
                   ("b", 0.2, 0.38, [style.related] * len(armed), b.name)]
     values = {k: armed[k].to_numpy(dtype=float) for k, *_ in series}
     extent = np.max(np.abs(np.vstack(list(values.values()))), axis=0)
-    cut = _outliers(extent, opts.cut)
+    cut = outliers(extent, opts.cut)
     keep = ~cut
     for k, offset, height, colours, label in series:
         bars = ax.barh(ya + offset, values[k], height=height, color=colours, label=label,
@@ -1421,9 +902,9 @@ def _compare(a: Run, b: Run, opts: Options) -> Chart:
     ax.set_yticks(y, labels=names, fontsize=font)
     ax.set_ylim(n - 0.5, -0.6)
     ax.xaxis.set_major_formatter(FuncFormatter(
-        lambda v, _: _minus(f"{v:,.0f}" if unit == "usd" else f"{v:g}")))
+        lambda v, _: minus(f"{v:,.0f}" if unit == "usd" else f"{v:g}")))
     ax.tick_params(axis="x", labeltop=True, labelsize=7.5)
-    what = _unit_text(a, opts)
+    what = unit_text(a, opts)
     ax.set_xlabel(f"{'Change in ' if opts.diff else ''}{year} defence spending (core + related),"
                   f" {what}", fontsize=8, color=style.muted)
     if opts.diff:
@@ -1436,7 +917,7 @@ def _compare(a: Run, b: Run, opts: Options) -> Chart:
                                                                  label=b.name)]
     if handles:
         ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1), ncol=2,
-                  bbox_transform=_above(ax, 14),
+                  bbox_transform=above_axes(ax, 14),
                   borderaxespad=0, handlelength=1.2, fontsize=7.8)
     if opts.diff:
         title = opts.title or f"{b.name} minus {a.name}: defence spending in {year}"
@@ -1461,8 +942,8 @@ def _compare(a: Run, b: Run, opts: Options) -> Chart:
         los.append(np.zeros(1))
         ehi.append(np.array([text_width(NO_FORCES, label_font) + 6]))
         elo.append(np.zeros(1))
-    axes_pt = _measure(fig, ax)[0]
-    low, high = _x_limits(np.concatenate(los), np.concatenate(his), np.concatenate(ehi),
+    axes_pt = measure(fig, ax)[0]
+    low, high = x_limits(np.concatenate(los), np.concatenate(his), np.concatenate(ehi),
                           np.concatenate(elo), axes_pt)
     ax.set_xlim(low, high)
     if agree:  # all zero: whole-number ticks, not 0 0 0 1 1 1 over a sliver of an axis
@@ -1472,11 +953,11 @@ def _compare(a: Run, b: Run, opts: Options) -> Chart:
         for i, x in enumerate(values[k]):
             if cut[i]:
                 mark = high - 14 * per_pt if x >= 0 else low + 14 * per_pt
-                _break_marks(ax, mark, ya[i] + offset, height, style, per_pt)
+                break_marks(ax, mark, ya[i] + offset, height, style, per_pt)
                 ax.annotate(f"{fmt(x)}, bar cut", (mark, ya[i] + offset),
                             xytext=(-6 if x >= 0 else 6, 0), textcoords="offset points",
                             ha="right" if x >= 0 else "left", va="center",
-                            fontsize=label_font, fontweight="bold", color=_on(colours[i]))
+                            fontsize=label_font, fontweight="bold", color=text_on(colours[i]))
             else:
                 ax.annotate(fmt(x), (x, ya[i] + offset), xytext=(3 if x >= 0 else -3, 0),
                             textcoords="offset points", ha="left" if x >= 0 else "right",
@@ -1493,7 +974,7 @@ def _compare(a: Run, b: Run, opts: Options) -> Chart:
     else:
         show = armed.head(5)
         heading = f"Defence spending in {year}, {what} (the same in both scenarios):"
-    group = _matching_group(a, list(rows.index), opts)
+    group = matching_group(a, list(rows.index), opts)
     totals = None
     if group is not None:
         va, vb = a.aggregate(group[0], year, col), b.aggregate(group[0], year, col)
@@ -1515,18 +996,6 @@ def _compare(a: Run, b: Run, opts: Options) -> Chart:
 def _plain2(value: float, unit: str) -> str:
     return f"{value:.2f}%" if unit == "pct" else f"{value:,.1f}"
 
-
-# ---------------------------------------------------------------------------------------------
-# Entry points: render, save
-
-
-def _tuple_members(options: dict[str, Any]) -> dict[str, Any]:
-    members = options.get("members")
-    if isinstance(members, str):
-        options = {**options, "members": tuple(members.split(","))}
-    elif members is not None:
-        options = {**options, "members": tuple(members)}
-    return options
 
 
 def render(kind: str, runs: Sequence[Run], opts: Options,
@@ -1553,38 +1022,6 @@ def render(kind: str, runs: Sequence[Run], opts: Options,
         return _burden(run, opts, history)
 
 
-def check_output(path: Path, *, force: bool = False) -> None:
-    """Fail before any work on an unknown suffix, a missing folder or an existing file."""
-    from spendcalc.io import outputs
-
-    outputs.check_output(path, force=force, formats=SUFFIXES)
-
-
-def to_bytes(fig: Figure, fmt: str, dpi: float | None = None) -> bytes:
-    """The figure as PNG, SVG or PDF bytes; the same figure always gives the same bytes."""
-    fmt = fmt.lower().lstrip(".")
-    title = " ".join(t.get_text() for t in fig.texts
-                     if (t.get_gid() or "").startswith("title-"))
-    metadata: dict[str, Any] = {
-        "png": {"Software": None, "Title": title},
-        "svg": {"Date": None, "Creator": None, "Title": title},
-        "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Title": title},
-    }[fmt]
-    buf = io.BytesIO()
-    with mpl.rc_context({"svg.hashsalt": "spendcalc", "pdf.fonttype": 42}):
-        fig.savefig(buf, format=fmt, dpi=dpi or fig.dpi, metadata=metadata,
-                    facecolor=fig.get_facecolor())
-    return buf.getvalue()
-
-
-def save(fig: Figure, path: Path, *, force: bool = False) -> Path:
-    """Write ``fig`` to ``path`` (its suffix picks the format) atomically."""
-    from spendcalc.io.outputs import write_atomic
-
-    path = Path(path)
-    check_output(path, force=force)
-    write_atomic(path, to_bytes(fig, path.suffix))
-    return path
 
 
 def default_output(kind: str, names: Sequence[str]) -> Path:

@@ -6,18 +6,15 @@ version) and draw only numbers from the tables and results they are given.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import matplotlib
-
-matplotlib.use("Agg")
-
 import numpy as np
 from matplotlib.figure import Figure
 
-from spendcalc.views import charts as plots
-from spendcalc.views.charts import LIGHT, PlotError, Style
+from spendcalc.views.charts import kit
+from spendcalc.views.charts.kit import LIGHT, PlotError, Style
+from spendcalc.views.charts.runs import assumptions
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,17 +28,17 @@ DPI = 200.0
 
 
 def _footer(scenario: Scenario, data: Dataset, *notes: str) -> str:
-    what = plots.assumptions(scenario.model_dump(mode="json"))
-    lines = [f"Source: NATO defence expenditure data, vintage {data.vintage}.",
+    what = assumptions(scenario.model_dump(mode="json"))
+    lines = [f"Sources: {kit.data_sources(data)}.",
              f"Scenario {scenario.name}" + (f": {what}." if what else "."), *notes]
     return "\n".join(lines)
 
 
 def _start(style: Style, title: str, subtitle: str, footer: str) -> tuple[Figure, Any]:
-    with matplotlib.rc_context(plots.rc_params(style)):
+    with matplotlib.rc_context(kit.rc_params(style)):
         fig = Figure(figsize=SIZE, dpi=DPI, layout="constrained", facecolor=style.background)
         ax = fig.add_subplot()
-        plots.draw_frame(fig, style, title, subtitle, footer)
+        kit.draw_frame(fig, style, title, subtitle, footer)
     return fig, ax
 
 
@@ -88,7 +85,7 @@ def fan_figure(table: pd.DataFrame, key: str, scenario: Scenario, data: Dataset,
         _footer(scenario, data, "Draws of GDP growth (data-based spread and correlation) and "
                                 "of how much of each planned increase is delivered."))
     years = rows.year.to_numpy()
-    with matplotlib.rc_context(plots.rc_params(style)):
+    with matplotlib.rc_context(kit.rc_params(style)):
         ax.fill_between(years, rows.total_usd_bn_p5, rows.total_usd_bn_p95,
                         color=style.core, alpha=0.18, linewidth=0, label="5th-95th percentile")
         ax.fill_between(years, rows.total_usd_bn_p25, rows.total_usd_bn_p75,
@@ -100,7 +97,7 @@ def fan_figure(table: pd.DataFrame, key: str, scenario: Scenario, data: Dataset,
         ax.set_xlim(years[0], years[-1])
         ax.set_xticks(years)
         ax.set_ylabel("USD bn, current prices")
-        plots.clean_axes(ax, style, grid_axis="y")
+        kit.clean_axes(ax, style, grid_axis="y")
         ax.legend(loc="upper left")
     return fig
 
@@ -118,7 +115,7 @@ def sweep_figure(result: SweepResult, scenario: Scenario, data: Dataset,
         style, f"{label[0].upper()}{label[1:]}, {group}, {result.year}",
         f"Sweep of {scenario.name} over {' and '.join(keys)}; "
         f"{len(result.values):,} variants", _footer(scenario, data))
-    with matplotlib.rc_context(plots.rc_params(style)):
+    with matplotlib.rc_context(kit.rc_params(style)):
         if len(keys) == 1:
             x = result.grid[keys[0]]
             ax.plot(x, result.values, color=style.core, linewidth=2, marker="o",
@@ -127,7 +124,7 @@ def sweep_figure(result: SweepResult, scenario: Scenario, data: Dataset,
             ax.set_ylabel(label)
             low = min(0.0, float(result.values.min()))
             ax.set_ylim(low, max(float(result.values.max()) * 1.08, low + 1e-9))
-            plots.clean_axes(ax, style, grid_axis="y")
+            kit.clean_axes(ax, style, grid_axis="y")
         else:
             xs, ys = np.unique(result.grid[keys[1]]), np.unique(result.grid[keys[0]])
             z = result.values.reshape(len(ys), len(xs))
@@ -166,7 +163,7 @@ def tornado_figure(result: Sensitivity, scenario: Scenario, data: Dataset,
         f"Each parameter moved alone between a documented low and high; {scenario.name} = "
         f"{result.base:,.0f}", _footer(scenario, data, "Low delivery: the average share of "
                                        "the gap to 2% of GDP allies closed 2014-2024."))
-    with matplotlib.rc_context(plots.rc_params(style)):
+    with matplotlib.rc_context(kit.rc_params(style)):
         y = np.arange(len(order))
         for side, values, colour in (("low", result.low, style.negative),
                                      ("high", result.high, style.core)):
@@ -189,11 +186,7 @@ def tornado_figure(result: Sensitivity, scenario: Scenario, data: Dataset,
         ax.set_xlim(result.base - 1.45 * span, result.base + 1.45 * span)
         ax.xaxis.set_major_formatter("{x:,.0f}" if span > 10 else "{x:,.2f}")
         ax.set_xlabel(label)
-        plots.clean_axes(ax, style, grid_axis="x")
+        kit.clean_axes(ax, style, grid_axis="x")
         ax.legend(loc="lower right")
     return fig
 
-
-def save(fig: Figure, path: Path) -> None:
-    """Write the chart atomically, with reproducible metadata (overwrite checked before)."""
-    plots.save(fig, path, force=True)

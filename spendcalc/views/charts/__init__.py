@@ -1,0 +1,105 @@
+"""Publication-ready charts: one function per kind, each returning a matplotlib Figure.
+
+    from spendcalc.core import result as api
+    from spendcalc.views import charts as plots
+    result = api.compute(api.load_scenario("hague-2035"))
+    fig = plots.gap(result)                                  # a matplotlib Figure
+    fig = plots.paths(result, members=["DEU", "FRA", "POL"])
+    plots.save(fig, Path("gap.svg"))                         # byte-reproducible file
+
+Modules: ``kit`` (styles, ally colours, frame, axes, the one figure writer), ``runs`` (what a
+chart is asked: Run, Options, validation, footer), ``projection`` (gap, paths, heatmap, stack,
+burden, compare), ``whatif`` (fan, sweep, tornado) and ``tradeoff`` (budget lines and debt).
+"""
+
+from spendcalc.views.charts.kit import (
+    DARK,
+    DEFAULT_DPI,
+    LIGHT,
+    STYLE_BY_NAME,
+    STYLES,
+    SUFFIXES,
+    PlotError,
+    Style,
+    check_output,
+    clean_axes,
+    draw_frame,
+    rc_params,
+    save,
+    text_width,
+    to_bytes,
+)
+from spendcalc.views.charts.projection import (
+    MAX_LINES,
+    NO_FORCES,
+    REFERENCE_LINES,
+    Chart,
+    burden,
+    compare,
+    default_output,
+    gap,
+    heatmap,
+    history_us_share,
+    paths,
+    render,
+    stack,
+)
+from spendcalc.views.charts.runs import (
+    KINDS,
+    PRICES,
+    UNITS,
+    Options,
+    Run,
+    as_run,
+    assumptions,
+    check_options,
+    check_runs,
+    footer_text,
+)
+from spendcalc.views.charts.tradeoff import tradeoff_figure
+from spendcalc.views.charts.whatif import fan_figure, sweep_figure, tornado_figure
+
+__all__ = [
+    "DARK",
+    "DEFAULT_DPI",
+    "KINDS",
+    "LIGHT",
+    "MAX_LINES",
+    "NO_FORCES",
+    "PRICES",
+    "REFERENCE_LINES",
+    "STYLES",
+    "STYLE_BY_NAME",
+    "SUFFIXES",
+    "UNITS",
+    "Chart",
+    "Options",
+    "PlotError",
+    "Run",
+    "Style",
+    "as_run",
+    "assumptions",
+    "burden",
+    "check_options",
+    "check_output",
+    "check_runs",
+    "clean_axes",
+    "compare",
+    "default_output",
+    "draw_frame",
+    "fan_figure",
+    "footer_text",
+    "gap",
+    "heatmap",
+    "history_us_share",
+    "paths",
+    "rc_params",
+    "render",
+    "save",
+    "stack",
+    "sweep_figure",
+    "text_width",
+    "to_bytes",
+    "tornado_figure",
+    "tradeoff_figure",
+]

@@ -1,0 +1,337 @@
+"""What a chart is asked to draw: a projected run (:class:`Run`), the options
+(:class:`Options`), their validation, the member selection and the footer text."""
+
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from spendcalc.views.charts.kit import DEFAULT_DPI, STYLES, PlotError, data_sources
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from spendcalc.core.dataset import Dataset
+    from spendcalc.core.result import Result
+
+
+KINDS = ("gap", "paths", "heatmap", "stack", "burden", "compare")
+"""The chart kinds, in the order the help lists them; ``gap`` is the default."""
+
+
+UNITS = ("usd", "pct")
+PRICES = ("current", "constant")
+
+
+_UNITS = {"gap": ("usd", "pct"), "compare": ("usd", "pct"), "stack": ("usd",),
+          "paths": ("pct",), "heatmap": ("pct",), "burden": ("pct",)}
+_WITH_YEAR = ("gap", "compare")
+_WITH_MEMBERS = ("gap", "paths", "heatmap", "stack", "compare")
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs and options
+
+
+@dataclass(frozen=True)
+class Run:
+    """One projected scenario as the charts see it."""
+
+    name: str
+    table: pd.DataFrame
+    aggregates: pd.DataFrame | None
+    meta: dict[str, Any]
+    data: Dataset
+    """The data the table was computed with: groups, regions and history come from here."""
+
+    @property
+    def base_year(self) -> int:
+        return int(self.table.year.min())
+
+    @property
+    def horizon(self) -> int:
+        return int(self.table.year.max())
+
+    @property
+    def years(self) -> list[int]:
+        return sorted(int(y) for y in self.table.year.unique())
+
+    @property
+    def baseline_pct(self) -> float:
+        settings = self.meta.get("scenario_settings") or {}
+        if "baseline_pct" in settings:
+            return float(settings["baseline_pct"])
+        values = self.table.baseline_pct.dropna()
+        return float(values.iloc[0]) if len(values) else 2.0
+
+    @property
+    def codes(self) -> list[str]:
+        return list(dict.fromkeys(self.table.iso3))
+
+    def at(self, year: int) -> pd.DataFrame:
+        """The table's rows for ``year``, indexed by member code."""
+        return self.table[self.table.year == year].set_index("iso3")
+
+    def aggregate(self, group: str | None, year: int, column: str) -> float | None:
+        if group is None or self.aggregates is None:
+            return None
+        a = self.aggregates
+        rows = a[(a.group == group) & (a.year == year)]
+        return float(rows[column].iloc[0]) if len(rows) else None
+
+
+def as_run(source: Result | pd.DataFrame | Run, meta: dict[str, Any] | None = None,
+           data: Dataset | None = None) -> Run:
+    """A Run from a Result, or from a projection table with the ``data`` it was computed
+    with (and its ``meta`` if you have it)."""
+    if isinstance(source, Run):
+        return source
+    import pandas as pd
+
+    if not isinstance(source, pd.DataFrame):  # a Result
+        return Run(str(source.meta["scenario"]), source.table, source.aggregates,
+                   dict(source.meta), source.data)
+    table = source
+    if "scenario" not in table.columns:
+        raise PlotError("expected a spendcalc Result or its projection table")
+    if data is None:
+        raise PlotError("a projection table needs data=: the Dataset it was computed with "
+                        "(or pass the Result itself)")
+    names = list(dict.fromkeys(table["scenario"]))
+    if len(names) != 1:
+        raise PlotError(f"the table holds {len(names)} scenarios; pass one at a time")
+    meta = dict(meta or table.attrs.get("meta") or {})
+    meta.setdefault("data_vintage", data.vintage)
+    return Run(str(names[0]), table, None, meta, data)
+
+
+@dataclass(frozen=True)
+class Options:
+    """What every chart can be asked; ``None`` means the kind's own default."""
+
+    members: tuple[str, ...] | None = None
+    group: str | None = None
+    unit: str | None = None
+    prices: str = "current"
+    year: int | None = None
+    title: str | None = None
+    width: float | None = None
+    height: float | None = None
+    dpi: float = DEFAULT_DPI
+    style: str = "light"
+    grid: bool = False
+    diff: bool = False
+    cut: bool = True
+
+
+
+
+def check_options(kind: str, opts: Options) -> Options:
+    """Validate ``opts`` for ``kind``; return them with the kind's defaults filled in."""
+    if kind not in KINDS:
+        close = difflib.get_close_matches(kind, KINDS, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise PlotError(f"unknown chart kind {kind!r}; {hint}kinds: {', '.join(KINDS)}")
+    allowed = _UNITS[kind]
+    unit = opts.unit if opts.unit is not None else allowed[0]
+    if unit not in UNITS:
+        raise PlotError(f"--unit: unknown unit {unit!r}; allowed: {', '.join(UNITS)}")
+    if unit not in allowed:
+        raise PlotError(f"--unit {unit}: {kind} shows "
+                        f"{'shares of GDP' if allowed == ('pct',) else 'US dollars'}; "
+                        f"allowed: {', '.join(allowed)}")
+    if opts.prices not in PRICES:
+        raise PlotError(f"--prices: unknown {opts.prices!r}; allowed: {', '.join(PRICES)}")
+    if opts.prices == "constant" and unit != "usd":
+        raise PlotError(f"--prices constant: {kind} shows shares of GDP, which do not depend "
+                        "on prices" if allowed == ("pct",) else
+                        "--prices constant needs --unit usd: shares of GDP do not depend on "
+                        "prices")
+    if opts.style not in STYLES:
+        close = difflib.get_close_matches(opts.style, STYLES, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise PlotError(f"--style: unknown style {opts.style!r}; {hint}allowed: "
+                        f"{', '.join(STYLES)}")
+    if opts.year is not None and kind not in _WITH_YEAR:
+        raise PlotError(f"--year: {kind} shows every year; --year applies to "
+                        f"{' and '.join(_WITH_YEAR)}")
+    if (opts.members or opts.group) and kind not in _WITH_MEMBERS:
+        raise PlotError(f"--members/--group: {kind} is about the whole alliance; they apply to "
+                        f"{', '.join(_WITH_MEMBERS)}")
+    if opts.members is not None and opts.group is not None:
+        raise PlotError("--members and --group: give one or the other")
+    if opts.members is not None and not [m for m in opts.members if m.strip()]:
+        raise PlotError("--members: no member codes given (e.g. --members DEU,FRA,POL)")
+    if opts.grid and kind != "paths":
+        raise PlotError("--grid applies to paths")
+    if opts.diff and kind != "compare":
+        raise PlotError("--diff applies to compare")
+    for name, value, low, high in (("--width", opts.width, 2.0, 40.0),
+                                   ("--height", opts.height, 2.0, 40.0),
+                                   ("--dpi", opts.dpi, 20.0, 1200.0)):
+        if value is not None and not (low <= value <= high):
+            raise PlotError(f"{name}: {value:g} is out of range; allowed: {low:g} to {high:g}")
+    return replace(opts, unit=unit)
+
+
+def select_members(run: Run, opts: Options) -> list[str]:
+    """Member codes to draw, in table order, from --members or --group (default: all)."""
+    from spendcalc.core.overrides import suggest_member
+
+    data = run.data
+    present = run.codes
+    if opts.members is not None:
+        chosen: list[str] = []
+        for raw in opts.members:
+            code = raw.strip().upper()
+            if not code:
+                continue
+            if code not in data.codes:
+                raise PlotError(f"--members: {raw.strip()!r} is not a NATO member code"
+                                f"{suggest_member(raw.strip(), data)}")
+            if code not in present:
+                name = data.members[data.index(code)].name
+                raise PlotError(f"--members: {code} ({name}) is not in scenario {run.name}")
+            if code not in chosen:
+                chosen.append(code)
+        return chosen
+    if opts.group is not None:
+        groups = data.groups
+        if opts.group not in groups:
+            close = difflib.get_close_matches(opts.group, list(groups), n=1, cutoff=0.5)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise PlotError(f"--group: unknown group {opts.group!r}; {hint}groups: "
+                            f"{', '.join(groups)}")
+        chosen = [c for c in present if c in groups[opts.group].members]
+        if not chosen:
+            raise PlotError(f"--group {opts.group}: none of its members is in scenario "
+                            f"{run.name}")
+        return chosen
+    return present
+
+
+def check_runs(kind: str, runs: Sequence[Run], opts: Options) -> None:
+    """Raise PlotError if --members, --group or --year does not fit the runs."""
+    for run in runs:
+        select_members(run, opts)
+    if kind in _WITH_YEAR:
+        chart_year(runs[0], opts, runs[1] if len(runs) > 1 else None)
+
+
+def matching_group(run: Run, codes: Sequence[str], opts: Options) -> tuple[str, str] | None:
+    """(key, label) of the aggregate covering exactly ``codes``, if the table has one."""
+    if run.aggregates is None:
+        return None
+    a = run.aggregates
+    wanted = set(codes)
+    keys = list(dict.fromkeys(a.group))
+    if opts.group in keys:
+        keys.remove(opts.group)
+        keys.insert(0, opts.group)
+    groups = run.data.groups
+    present = set(run.codes)
+    for key in keys:
+        if key in groups and set(groups[key].members) & present == wanted:
+            label = str(a[a.group == key].label.iloc[0])
+            if not set(groups[key].members) <= present:
+                label += f" (its {len(wanted)} members in {run.name})"
+            return key, label
+    return None
+
+
+def chart_year(run: Run, opts: Options, other: Run | None = None) -> int:
+    year = opts.year if opts.year is not None else run.horizon
+    for r in (run, other):
+        if r is not None and year not in r.years:
+            raise PlotError(f"--year: {year} is not in scenario {r.name}; allowed: "
+                            f"{r.base_year} to {r.horizon}")
+    return year
+
+
+def money_suffix(prices: str | None) -> str:
+    return "_const" if prices == "constant" else ""
+
+
+def unit_text(run: Run, opts: Options) -> str:
+    if opts.unit == "pct":
+        return "% of GDP"
+    if opts.prices == "constant":
+        return f"USD bn, constant {run.base_year} prices"
+    return "USD bn, current prices"
+
+
+def assumptions(settings: dict[str, Any]) -> str:
+    """A scenario's key assumptions in a few words, from ``meta["scenario_settings"]``."""
+    if not settings:
+        return ""
+    parts: list[str] = []
+    target = settings.get("target")
+    base = settings.get("base_year")
+    if target:
+        core, related = target.get("core_pct"), target.get("related_pct")
+        goal = f"{core:g}% core" + (f" + {related:g}% related" if related else "")
+        parts.append(f"{goal} by {target.get('year')}")
+        path = settings.get("path") or {}
+        shape = path.get("shape", "linear")
+        parts.append({"step": "in one step", "constant-growth": "constant money growth",
+                      "points": "along set points"}.get(shape, f"{shape} path"))
+        delivered = path.get("delivered_pct")
+        if delivered is not None and delivered != 100:
+            parts.append(f"{delivered:g}% of the planned rise delivered")
+    else:
+        parts.append(f"no target, shares held at {base} levels")
+    milestones = settings.get("milestones") or []
+    if milestones:
+        parts.append(f"{len(milestones)} national milestones")
+    exemptions = settings.get("exemptions") or []
+    if isinstance(exemptions, dict):  # {member: spec} or [{member: ..., ...}]
+        exemptions = [{"member": k, **v} for k, v in exemptions.items()]
+    if exemptions:
+        text = ", ".join(f"{e['member']} {e['core_pct'] + (e.get('related_pct') or 0):g}%"
+                         for e in exemptions[:3])
+        more = f" +{len(exemptions) - 3}" if len(exemptions) > 3 else ""
+        parts.append(f"exempt: {text}{more}")
+    growth = settings.get("growth") or {}
+    if growth.get("source") == "flat":
+        parts.append(f"GDP growth {growth.get('flat_pct'):g}%/yr")
+    else:
+        offset = growth.get("real_offset") or 0
+        parts.append("IMF WEO growth" + (f" {offset:+g} pt" if offset else ""))
+    if growth.get("overrides"):
+        parts.append(f"growth set for {', '.join(growth['overrides'])}")
+    if growth.get("shock"):
+        shock = growth["shock"]
+        parts.append(f"{shock['pct']:+g} pt growth shock in {shock['year']}")
+    related_base = (settings.get("related") or {}).get("base_pct") or 0
+    if related_base:
+        parts.append(f"{related_base:g}% related already spent")
+    if settings.get("allow_cuts"):
+        parts.append("cuts allowed")
+    members = settings.get("members")
+    if isinstance(members, list):
+        parts.append(f"{len(members)} members")
+    if settings.get("exclude"):
+        parts.append(f"without {', '.join(settings['exclude'])}")
+    return "; ".join(parts)
+
+
+def footer_text(runs: Sequence[Run], notes: Iterable[str] = ()) -> str:
+    """Source, vintage, scenario(s) and assumptions, and any chart notes (one per line)."""
+    lines = [f"Sources: {data_sources(runs[0].data)}."]
+    for run in runs:
+        what = assumptions(run.meta.get("scenario_settings") or {})
+        lines.append(f"Scenario {run.name}" + (f": {what}." if what else "."))
+    lines.extend(notes)
+    return "\n".join(lines)
+
+
+def tuple_members(options: dict[str, Any]) -> dict[str, Any]:
+    members = options.get("members")
+    if isinstance(members, str):
+        options = {**options, "members": tuple(members.split(","))}
+    elif members is not None:
+        options = {**options, "members": tuple(members)}
+    return options
