@@ -181,8 +181,10 @@ def test_population_and_fiscal_years_are_said(hague):
 def test_moneyflow_by_hand(hague):
     mf = moneyflow(hague, group="g7")
     f = mf.frame.set_index("iso3")
-    eq = {r["iso3"]: float(r["equipment_share_pct"]) for r in _csv("equipment_share.csv")
-          if r["year"] == "2024"}
+    # The default edition's latest equipment shares (nato-2026: 2026 estimates).
+    with hague.data.path("equipment_share.csv").open(encoding="utf-8") as handle:
+        eq = {r["iso3"]: float(r["equipment_share_pct"]) for r in csv.DictReader(handle)
+              if r["year"] == "2026"}
     us = 0.0
     for c in ("CAN", "DEU", "FRA", "GBR", "ITA"):
         cum = _row(hague.table, c, 2035).cum_extra_over_baseline_usd_bn
@@ -223,7 +225,7 @@ def test_tradeoff_figure_is_a_figure(hague):
     (["--member", "MKD", "--set", "financing.borrowed_pct=50",
       "--set", "financing.cut_line=education"], "fiscal.csv has no education figure for North "
                                                "Macedonia"),
-    (["--year", "2025"], "allowed: 2026 to 2035"),
+    (["--year", "2025"], "allowed: 2027 to 2035"),
 ])
 def test_tradeoff_bad_input_is_one_line_exit_2(args, message):
     res = runner.invoke(app, ["tradeoff", *args])

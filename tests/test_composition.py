@@ -52,7 +52,7 @@ def test_set_reaches_the_numbers():
                                                                       "horizon=2040"]))
     deu = lambda t, y: t[(t.iso3 == "DEU") & (t.year == y)].core_pct.item()  # noqa: E731
     assert deu(base, 2035) == pytest.approx(3.5)
-    assert deu(later, 2035) == pytest.approx(2.4 + 1.1 * 10 / 15)
+    assert deu(later, 2035) == pytest.approx(2.69 + 0.81 * 9 / 14)
     spain = load_scenario("hague-2035", overrides=["exemptions.ESP=none"])
     assert spain.exemptions == {}
 

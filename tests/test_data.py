@@ -85,7 +85,7 @@ def test_a_user_folder_replaces_only_the_files_it_holds(data_copy, data):
     (data_copy / "gdp.csv").unlink()
     _edit(data_copy / "nato_defence_expenditure.csv", "POL,Poland,2025,4.48,",
           "POL,Poland,2025,4.7,")
-    mine = load_dataset(data_copy)
+    mine = load_dataset(data_copy, edition="nato-2025")
     assert mine.path("gdp.csv") == data.path("gdp.csv")  # bundled, as the folder has none
     assert mine.path("nato_defence_expenditure.csv").parent == data_copy.resolve()
     assert mine.share_in(2025)[mine.index("POL")] == 4.7

@@ -26,8 +26,8 @@ def test_a_modified_copy_changes_exactly_what_it_should(tmp_path):
     assert "POL,Poland,2025,4.48," in shares
     (mine / "nato_defence_expenditure.csv").write_text(
         shares.replace("POL,Poland,2025,4.48,", "POL,Poland,2025,4.70,"))
-    assert invoke("run", "-o", tmp_path / "a.json").exit_code == 0
-    res = invoke("run", "--data", mine, "-o", tmp_path / "b.json")
+    assert invoke("run", "--edition", "nato-2025", "-o", tmp_path / "a.json").exit_code == 0
+    res = invoke("run", "--edition", "nato-2025", "--data", mine, "-o", tmp_path / "b.json")
     assert res.exit_code == 0, res.output
     a = pd.DataFrame(json.loads((tmp_path / "a.json").read_text())["table"])
     b = pd.DataFrame(json.loads((tmp_path / "b.json").read_text())["table"])

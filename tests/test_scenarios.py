@@ -29,7 +29,7 @@ def test_hague_default_matches_the_declaration():
     assert (s.target.core_pct, s.target.related_pct, s.target.year) == (3.5, 1.5, 2035)
     assert [(code, e.core_pct) for code, e in s.exemptions.items()] == [("ESP", 2.1)]
     assert s.exemptions["ESP"].reason
-    assert s.path.shape == "linear" and not s.allow_cuts and s.base_year == 2025
+    assert s.path.shape == "linear" and not s.allow_cuts and s.base_year == 2026
 
 
 def test_national_plans_milestones_come_from_commitments(data):
@@ -57,7 +57,7 @@ BAD = [
      r"target.core_pct: 150 is out of range; allowed: from 0 to 100"),
     ('name = "x"\n[target]\ncore_pct = -1\n', r"target.core_pct: -1 is out of range"),
     ('name = "x"\n[target]\nyear = 2020\n',
-     r"target.year \(2020\) must be after base_year \(2025\)"),
+     r"target.year \(2020\) must be after base_year \(2026\)"),
     ('name = "x"\n[target]\nyear = 2101\n', r"target.year: 2101 is out of range; .*to 2100"),
     ('name = "x"\nmembers = ["GER"]\n',
      r"members\[0\]: 'GER' is not a NATO member code; did you mean DEU \(Germany\)\?"),
@@ -74,7 +74,7 @@ BAD = [
     ('name = "x"\nmembers = ["DEU"]\nexclude = ["DEU"]\n', r"selection is empty after 'exclude'"),
     ('name = "x"\n[path]\nshape = "curvy"\n',
      r"path.shape: 'curvy' is not allowed; allowed: 'linear', 'front-loaded'"),
-    ('name = "x"\nbase_year = 2019\n', r"base_year: 2019 is not allowed; allowed: 2024 to 2025"),
+    ('name = "x"\nbase_year = 2019\n', r"base_year: 2019 is not allowed; allowed: 2024 to 2026"),
     ('name = "x"\n[[milestones]]\nmember = "DEU"\nyear = 2029\npct = 3\n'
      '[[milestones]]\nmember = "DEU"\nyear = 2029\npct = 3.5\n',
      r"DEU has two milestones in 2029"),
