@@ -139,3 +139,40 @@ def test_progress_bar_appears_only_after_a_second(monkeypatch):
         p.update(20, 100)  # 1.5 s: the bar starts
         assert p.bar is not None
         assert p.bar.tasks[0].completed == 20
+
+
+def test_full_compliance_chance_is_growths_own_effect(data):
+    s = load_scenario("hague-2035", data, overrides=["uncertainty.growth_sd_pct=0.0"])
+    d = simulate.run_draws(s, data, 300, 5)
+    full = simulate.reach_with_full_compliance(s, data, 300, 5)
+    codes = [m.iso3 for m in d.setup.members]
+    ok = ~np.isnan(d.reach_probability)
+    # No growth shocks and every plan delivered: the deterministic outcome, reached.
+    assert np.all(full[ok] == 1.0)
+    assert np.isnan(full[codes.index("ISL")])
+    assert np.all(d.reach_probability[ok] <= full[ok])
+    assert d.reach_probability[codes.index("DEU")] < 1.0
+
+
+def test_simulate_names_the_compliance_input_and_shows_both_chances_at_80_columns():
+    res = runner.invoke(app, ["simulate", "--draws", "200", "--seed", "3",
+                              "--edition", "nato-2025"], env={"COLUMNS": "80"})
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    note = [line for line in lines if "compliance_full_pct" in line]
+    assert len(note) == 1 and "[uncertainty]" in note[0] and "54 %" in note[0]
+    header = next(line for line in lines if "Chance" in line and "P50" in line)
+    assert "All delivered" in header
+    deu = next(line for line in lines if "(DEU)" in line)
+    assert deu.rstrip().endswith("100.0%") and deu.count("%") == 2
+
+
+def test_simulate_export_has_the_full_compliance_chance(tmp_path):
+    import json
+
+    out = tmp_path / "sim.json"
+    res = runner.invoke(app, ["simulate", "--draws", "100", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    reach = json.loads(out.read_text())["reach"]
+    assert all("p_reach_target_full_compliance" in row for row in reach)

@@ -125,3 +125,19 @@ def run_draws(scenario: Scenario, data: Dataset, n_draws: int, seed: int,
         group_total_usd_bn=group_usd, group_total_pct=group_pct,
         reach_probability=np.where(has_target & base.covered, reached / n_draws, np.nan),
     )
+
+
+def full_compliance(scenario: Scenario) -> Scenario:
+    """``scenario`` with every member delivering its whole planned change in every draw
+    (compliance fixed at 100 %, overrides dropped); growth uncertainty unchanged."""
+    u = scenario.uncertainty.model_copy(
+        update={"compliance_full_pct": 100.0, "compliance_overrides": {}})
+    return scenario.model_copy(update={"uncertainty": u})
+
+
+def reach_with_full_compliance(scenario: Scenario, data: Dataset, n_draws: int, seed: int,
+                               chunk: int = DEFAULT_CHUNK) -> FloatArray:
+    """(M,) chance (0 to 1) of reaching the target when every planned change is delivered:
+    growth's own effect. Same seed, so the growth draws are those of ``run_draws``
+    (each kind of draw has its own stream)."""
+    return run_draws(full_compliance(scenario), data, n_draws, seed, chunk).reach_probability

@@ -327,26 +327,40 @@ def print_sensitivity(result: Sensitivity, scenario: Scenario, console: Console)
 
 def print_simulation(percentiles: pd.DataFrame, reach: pd.DataFrame, scenario: Scenario,
                      draws: int, seed: int, console: Console) -> None:
-    """Horizon-year percentiles per member and group, and the chance of reaching the target."""
+    """Horizon-year percentiles per member and group, the chance of reaching the target and,
+    if ``reach`` has it, the same chance with every planned increase delivered."""
     year = scenario.horizon
     rows = _rows(percentiles[percentiles.year == year], "kind", "key")
     chance = _rows(reach, "iso3")
+    both = "p_reach_target_full_compliance" in reach.columns
     out = Table(title=f"{scenario.name}: {draws:,} draws (seed {seed}), spending in {year}",
                 box=box.SIMPLE_HEAD, header_style="bold",
                 caption=("USD bn, current prices. P5/P50/P95: 5th, 50th, 95th percentiles "
                          "over draws of GDP growth and of how much of each planned increase "
                          "is delivered. Chance = share of draws reaching the target in the "
-                         "target year."))
+                         "target year." + (" All delivered = the same chance with compliance "
+                                           "fixed at 100 % (growth's own effect)." if both
+                                           else "")))
     out.add_column("", no_wrap=True)
-    for col in ("P5", "P50", "P95"):
+    for col in ("P5", "P50", "P95", "Chance") + (("All delivered",) if both else ()):
         out.add_column(col, justify="right")
-    out.add_column("Chance", justify="right")
     for (kind, key), r in rows.items():
         if kind == "group" and key not in ("nato", "european-allies"):
             continue
-        p = chance.get(key, {}).get("p_reach_target") if kind == "member" else None
+        member = chance.get(key, {}) if kind == "member" else {}
+        ps = [member.get(c) for c in ("p_reach_target", "p_reach_target_full_compliance")]
         label = r["name"] if kind == "group" else f"{r['name']} ({key})"
         out.add_row(label, money(r["total_usd_bn_p5"]), money(r["total_usd_bn_p50"]),
-                    money(r["total_usd_bn_p95"]), percent(None if p is None else 100 * p),
+                    money(r["total_usd_bn_p95"]),
+                    *[percent(None if p is None else 100 * p) for p in ps[:1 + both]],
                     style="bold" if kind == "group" else None)
-    show(console, out)
+    show(console, out, Text(compliance_note(scenario), style="bold"))
+
+
+def compliance_note(scenario: Scenario) -> str:
+    """One line: the chance mostly echoes the compliance input, named as the scenario file
+    names it (``[uncertainty] compliance_full_pct``, percent)."""
+    u = scenario.uncertainty
+    fixed = f", {len(u.compliance_overrides)} fixed" if u.compliance_overrides else ""
+    return (f"Chance mostly echoes [uncertainty] compliance_full_pct "
+            f"({u.compliance_full_pct:g} % deliver all{fixed}).")
