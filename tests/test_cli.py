@@ -29,7 +29,7 @@ def test_run_default_prints_the_hague_summary():
     assert "hague-2035" in out and "Germany" in out and "NATO total" in out
     assert "European allies + Canada" in out and "US share of NATO total" in out
     assert "Iceland has no armed forces" in out
-    assert "NATO-DE-2025" in out  # the data vintage is named
+    assert "NATO-DE-2026" in out  # the data vintage is named
     # The numbers printed are the table's (Germany's 2035 spending, USD bn, one decimal).
     t = spendcalc.project(spendcalc.load_scenario("hague-2035"))
     deu = t[(t.iso3 == "DEU") & (t.year == 2035)].total_usd_bn.item()
@@ -54,7 +54,7 @@ def test_run_writes_csv_with_metadata_sidecar(tmp_path):
     meta = json.loads((tmp_path / "hague.csv.meta.json").read_text())
     assert meta["scenario"] == "hague-2035"
     assert meta["spendcalc_version"] == spendcalc.__version__
-    assert "NATO-DE-2025" in meta["data_vintage"]
+    assert "NATO-DE-2026" in meta["data_vintage"]
 
 
 def test_run_writes_json_with_meta_table_and_aggregates(tmp_path):
@@ -62,7 +62,7 @@ def test_run_writes_json_with_meta_table_and_aggregates(tmp_path):
     assert invoke("run", "-o", out).exit_code == 0
     doc = json.loads(out.read_text())
     assert set(doc) == {"meta", "table", "aggregates"}
-    assert len(doc["table"]) == 32 * 11
+    assert len(doc["table"]) == 32 * 10
     iceland = next(r for r in doc["table"] if r["iso3"] == "ISL")
     assert iceland["core_usd_bn"] is None  # not zero
 
@@ -118,7 +118,7 @@ def test_members_lists_all_32_with_sources_and_vintage():
     assert res.exit_code == 0
     for name in ("Albania", "North Macedonia", "United States", "Türkiye"):
         assert name in res.output
-    assert "no armed forces" in res.output and "NATO-SGAR-2025" in res.output
+    assert "no armed forces" in res.output and "NATO-DE-2026" in res.output
     assert "Vintage" in res.output
 
 
