@@ -101,3 +101,21 @@ def test_sources_say_which_files_are_yours(tmp_path):
     assert "yours" in line and "NATO-DE-2024" in line
     line = next(x for x in res.output.splitlines() if x.strip().startswith("members.csv"))
     assert "bundled" in line
+
+
+def test_editions_lists_both_with_dates_and_base_years():
+    res = invoke("data", "editions")
+    assert res.exit_code == 0, res.output
+    assert "nato-2026 (default)" in res.output and "published 2026-07-10" in res.output
+    assert "nato-2025:" in res.output and "base year 2025" in res.output
+
+
+def test_diff_lists_revisions_largest_first():
+    res = invoke("data", "diff", "nato-2025", "nato-2026", "--top", "0")
+    assert res.exit_code == 0, res.output
+    assert "Germany 2025: 2.40 -> 2.22 (-0.18 pt)" in res.output
+    assert "Poland 2025: 4.48 -> 4.25" in res.output
+    changes = [abs(float(line.split("(")[1].split(" pt")[0]))
+               for line in res.output.splitlines()[1:]]
+    assert changes == sorted(changes, reverse=True)
+    assert invoke("data", "diff", "nato-2025", "nato-1999").exit_code == 2

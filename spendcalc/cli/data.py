@@ -13,7 +13,8 @@ import typer
 
 from spendcalc.cli.options import DataChoice
 
-data_app = typer.Typer(help="Your own data: a template folder, and the sources in use.",
+data_app = typer.Typer(help="Data editions, your own data (a template folder), the sources in "
+                            "use.",
                        no_args_is_help=True)
 
 README = """# Your own data for spendcalc
@@ -40,6 +41,8 @@ def register(app: typer.Typer) -> None:
 
     data_app.command("template")(guarded(template))
     data_app.command("sources")(guarded(sources))
+    data_app.command("editions")(guarded(editions))
+    data_app.command("diff")(guarded(diff))
     app.add_typer(data_app, name="data")
 
 
@@ -101,3 +104,51 @@ def _source_ids(path: Path) -> list[str]:
         if "source_id" not in (reader.fieldnames or []):
             return []
         return sorted({(row.get("source_id") or "").strip() for row in reader} - {""})
+
+
+def editions(*, data: DataChoice) -> None:
+    """List the bundled data editions (and your --data folder) with publication dates and
+    base years; the default is marked."""
+    from spendcalc.io.data import DEFAULT_EDITION, bundled_editions
+
+    for edition in bundled_editions():
+        mark = " (default)" if edition.name == DEFAULT_EDITION else ""
+        first, last = edition.history
+        print(f"{edition.name}{mark}: {edition.title}; published {edition.published}; "
+              f"base year {edition.base_year}; history {first}-{last}")
+    if data.directory is not None:
+        dataset = data.dataset
+        print(f"your folder {data.directory}: over edition {dataset.edition_name}; base year "
+              f"{dataset.latest_share_year}; history {dataset.share_years[0]}-"
+              f"{dataset.latest_share_year}")
+
+
+def diff(
+    old: Annotated[str, typer.Argument(help="The earlier edition, e.g. nato-2025.")],
+    new: Annotated[str, typer.Argument(help="The later edition, e.g. nato-2026.")],
+    top: Annotated[int, typer.Option("--top", help="Show the N largest revisions (0: all).")]
+    = 30,
+) -> None:
+    """Revisions between two editions per ally and year, largest first: the share of GDP
+    (percent) and spending (USD bn, current prices, share x GDP)."""
+    from spendcalc.io.data import load_dataset
+
+    a, b = load_dataset(edition=old), load_dataset(edition=new)
+    rows = []
+    years = [y for y in a.share_years if y in b.share_years]
+    for member in a.members:
+        if member.iso3 not in b.codes or not member.armed_forces:
+            continue
+        i, j = a.index(member.iso3), b.index(member.iso3)
+        for year in years:
+            sa = float(a.shares_pct[i, a.share_years.index(year)])
+            sb = float(b.shares_pct[j, b.share_years.index(year)])
+            ua, ub = sa / 100 * float(a.gdp_in(year)[i]), sb / 100 * float(b.gdp_in(year)[j])
+            if round(sa, 2) != round(sb, 2) or abs(ua - ub) >= 0.05:
+                rows.append((abs(sb - sa), abs(ub - ua), member.name, year, sa, sb, ua, ub))
+    rows.sort(key=lambda r: (-r[0], -r[1], r[2], r[3]))
+    print(f"Revisions {old} -> {new}: {len(rows)} ally-years differ (share % of GDP; "
+          "spending USD bn current)")
+    for _, _, name, year, sa, sb, ua, ub in rows[:top or None]:
+        print(f"{name} {year}: {sa:.2f} -> {sb:.2f} ({sb - sa:+.2f} pt); "
+              f"USD {ua:,.1f} bn -> {ub:,.1f} bn ({ub - ua:+,.1f})")
