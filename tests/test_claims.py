@@ -23,7 +23,7 @@ CLAIMS = claims.load_claims()
 
 @pytest.fixture(scope="module")
 def evidence():
-    return claims.load_evidence(spendcalc.load_dataset())
+    return claims.load_evidence(spendcalc.load_dataset(edition="nato-2025"))
 
 
 @pytest.fixture(scope="module")
@@ -204,3 +204,43 @@ def test_claims_export_csv_and_json(tmp_path: Path):
     doc = json.loads(doc_path.read_text())
     assert {c["id"] for c in doc["claims"]} == {c.id for c in CLAIMS
                                                  if c.check["kind"] != "not_checkable"}
+
+
+# --------------------------------------------------------------------------- document titles
+
+def test_every_source_document_has_a_readable_title():
+    docs = claims.load_documents(bundled_dir("seeds") / claims.DOCUMENTS_FILE)
+    shared = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+    if shared.is_dir():  # the documents themselves, when the checkout sits beside them
+        assert set(docs) == {p.name for p in shared.glob("*.txt")}
+    for c in CLAIMS:
+        assert c.document in docs
+        assert c.document_title == docs[c.document].label
+        assert c.document not in c.document_title and ".txt" not in c.document_title
+    assert docs["000_b0fe7375db2cbe8f.txt"].label.startswith("Global Times (opinion), June 2025")
+
+
+def test_a_document_missing_from_the_list_is_named_by_its_file(tmp_path: Path):
+    (tmp_path / "claims.toml").write_text(
+        '[[claim]]\nid = "x"\ndocument = "d.txt"\nclaim = "c"\n[claim.check]\n'
+        'kind = "not_checkable"\nreason = "r"\n[claim.expected_verdict]\nall = '
+        '"not_checkable"\n', encoding="utf-8")
+    assert claims.load_claims(tmp_path / "claims.toml")[0].document_title == "d.txt"
+    (tmp_path / "documents.toml").write_text('[[document]]\nfile = "d.txt"\n', encoding="utf-8")
+    with pytest.raises(DataError, match=r"documents.toml: document\[0\]: publisher is missing"):
+        claims.load_documents(tmp_path / "documents.toml")
+
+
+def test_claims_command_and_exports_name_documents_by_title(tmp_path: Path):
+    res = runner.invoke(app, ["claims"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    assert "_b0fe7375db2cbe8f" not in res.output
+    assert "Global Times (opinion), June 2025" in res.output
+    out = tmp_path / "claims.csv"
+    assert runner.invoke(app, ["claims", "-o", str(out)]).exit_code == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert all(r["document"].endswith(".txt") and r["document_title"] for r in rows)
+    doc_path = tmp_path / "claims.json"
+    assert runner.invoke(app, ["claims", "-o", str(doc_path)]).exit_code == 0
+    first = json.loads(doc_path.read_text())["claims"][0]
+    assert first["document"].endswith(".txt") and first["document_title"].count(",") >= 1

@@ -45,6 +45,8 @@ from spendcalc.io.fiscal_data import FiscalData, load_fiscal
 from spendcalc.io.resources import bundled_dir
 
 CLAIMS_FILE = "claims.toml"
+DOCUMENTS_FILE = "documents.toml"
+"""Next to the claims file: each source document's publisher, date and title."""
 Verdict = Literal["consistent", "inconsistent", "not_checkable"]
 VERDICTS: tuple[Verdict, ...] = ("consistent", "inconsistent", "not_checkable")
 KINDS = ("count_below", "count_increased", "sum", "share_of_total", "rank", "commitment",
@@ -88,6 +90,37 @@ class Claim:
     check: dict[str, Any]
     expected_verdict: dict[str, str]
     context: tuple[dict[str, Any], ...] = ()
+    document_title: str = ""
+    """The document named for readers ("Publisher, date: title", from ``documents.toml``);
+    its file name when that file does not list it."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """One ``[[document]]`` of ``documents.toml``: a source document named for readers."""
+
+    file: str
+    publisher: str
+    date: str
+    title: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.publisher}, {self.date}: {self.title}"
+
+
+def load_documents(path: Path) -> dict[str, Document]:
+    """The source documents listed in ``path`` (``documents.toml``), by file name; none if
+    there is no such file."""
+    if not path.is_file():
+        return {}
+    out: dict[str, Document] = {}
+    for i, raw in enumerate(read_toml(path).get("document", [])):
+        for key in ("file", "publisher", "date", "title"):
+            if not isinstance(raw.get(key), str) or not raw[key]:
+                raise DataError(f"{path.name}: document[{i}]: {key} is missing")
+        out[raw["file"]] = Document(raw["file"], raw["publisher"], raw["date"], raw["title"])
+    return out
 
 
 def claims_path() -> Path:
@@ -102,6 +135,7 @@ def load_claims(path: Path | None = None) -> tuple[Claim, ...]:
 @cache
 def _load_claims(path: Path) -> tuple[Claim, ...]:
     doc = read_toml(path)
+    documents = load_documents(path.parent / DOCUMENTS_FILE)
     out: list[Claim] = []
     seen: set[str] = set()
     for i, raw in enumerate(doc.get("claim", [])):
@@ -125,10 +159,15 @@ def _load_claims(path: Path) -> tuple[Claim, ...]:
                          stated=dict(raw.get("stated", {})),
                          hand_check=str(raw.get("hand_check", "")), check=dict(raw["check"]),
                          expected_verdict=dict(raw["expected_verdict"]),
-                         context=tuple(dict(c) for c in raw.get("context", []))))
+                         context=tuple(dict(c) for c in raw.get("context", [])),
+                         document_title=_title(documents, str(raw["document"]))))
     if not out:
         raise DataError(f"{path.name}: no [[claim]] tables")
     return tuple(out)
+
+
+def _title(documents: dict[str, Document], file: str) -> str:
+    return documents[file].label if file in documents else file
 
 
 _REQUIRED = {
@@ -642,7 +681,8 @@ def records(results: list[ClaimResult]) -> list[dict[str, Any]]:
                           *[(f"context {i + 1}", x) for i, x in enumerate(r.context)]]:
             for o in res.outcomes:
                 rows.append({
-                    "claim_id": c.id, "document": c.document, "role": role,
+                    "claim_id": c.id, "document": c.document, "document_title": c.document_title,
+                    "role": role,
                     "kind": (c.check if role == "check" else
                              c.context[int(role.split()[1]) - 1])["kind"],
                     "source": o.key, "verdict": o.verdict,
@@ -662,7 +702,9 @@ def document(results: list[ClaimResult], meta: dict[str, Any]) -> dict[str, Any]
                 "target": o.target, "tolerance": o.tolerance, "numbers": o.detail}
 
     return {"meta": meta, "claims": [{
-        "id": r.claim.id, "document": r.claim.document, "claim": r.claim.claim,
+        "id": r.claim.id, "document": r.claim.document,
+        "document_title": r.claim.document_title,
+        "claim": r.claim.claim,
         "stated": r.claim.stated, "verdict": r.verdict,
         "vintages_disagree": r.vintages_disagree, "check": r.claim.check,
         "description": r.check.description,

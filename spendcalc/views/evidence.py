@@ -318,7 +318,7 @@ def _claim_block(r: ClaimResult, *, detail: bool) -> list[RenderableType]:
     c = r.claim
     head = Text()
     head.append(c.id, style="bold")
-    head.append(f"  ({c.document})", style="dim")
+    head.append(f"  ({c.document_title})", style="dim")
     verdict = r.verdict
     head.append("  ")
     head.append(VERDICT_WORDS[verdict].upper(), style=f"bold {VERDICT_STYLE[verdict]}")

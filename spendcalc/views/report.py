@@ -726,7 +726,7 @@ def _claims_section(results: Sequence[ClaimResult]) -> Section:
                          f"{_outcomes(res.outcomes, context=True)}")
         rows.append(f'<tr id="claim-{_e(c.id)}" data-verdict="{_e(r.verdict)}">'
                     f'<td><strong>{_e(c.id)}</strong><br>{_verdict(r.verdict)}<br>'
-                    f'<span class="detail">document<br>{_e(c.document)}</span></td>'
+                    f'<span class="detail">document<br>{_e(c.document_title)}</span></td>'
                     f"<td>{claimed}</td><td>{data_say}</td></tr>")
     parts.append('<h3 id="claims-checked">Claims with a check</h3><div class="table-wrap">'
                  '<table class="claims" id="claims-table"><thead><tr><th scope="col">Claim '
@@ -741,7 +741,7 @@ def _claims_section(results: Sequence[ClaimResult]) -> Section:
                                  "</span>" if stated else "")
         rows.append(f'<tr id="claim-{_e(c.id)}" data-verdict="not_checkable">'
                     f'<td><strong>{_e(c.id)}</strong><br><span class="detail">document<br>'
-                    f"{_e(c.document)}</span></td><td>{claimed}</td>"
+                    f"{_e(c.document_title)}</span></td><td>{claimed}</td>"
                     f'<td>{_e(c.check.get("reason", ""))}</td></tr>')
     if rows:
         parts.append('<h3 id="claims-not-checkable">Not checkable with the bundled data</h3>'
