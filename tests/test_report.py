@@ -258,6 +258,23 @@ def test_claims_section_has_the_summary_and_every_claim(page, claim_results):
             assert html.escape(o.detail, quote=True) in page
 
 
+def test_claims_name_documents_by_title_and_not_checkable_ones_are_collapsed_last(
+        page, claim_results):
+    import html
+
+    section = page[page.index('<section id="claims"'):page.index('<section id="sources"')]
+    assert ".txt" not in section
+    for r in claim_results:
+        assert html.escape(r.claim.document_title, quote=True) in section
+    checked, details = section.index('id="claims-table"'), section.index("<details")
+    assert checked < details < section.index('id="claims-rest"') < section.index("</details>")
+    rest = section[details:]
+    assert all(f'id="claim-{r.claim.id}"' in rest for r in claim_results
+               if r.claim.check["kind"] == "not_checkable")
+    assert 'data-verdict="not_checkable"' not in section[:details]
+    assert "<details open" not in section
+
+
 def test_sources_section_names_the_vintage_and_sources(page, hague):
     sources = page[page.index('<section id="sources"'):]
     assert hague.meta["data_vintage"] in sources

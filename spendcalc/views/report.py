@@ -743,12 +743,13 @@ def _claims_section(results: Sequence[ClaimResult]) -> Section:
                     f'<td><strong>{_e(c.id)}</strong><br><span class="detail">document<br>'
                     f"{_e(c.document_title)}</span></td><td>{claimed}</td>"
                     f'<td>{_e(c.check.get("reason", ""))}</td></tr>')
-    if rows:
-        parts.append('<h3 id="claims-not-checkable">Not checkable with the bundled data</h3>'
+    if rows:  # after the checkable ones, collapsed: they carry no verdict from the data
+        parts.append('<details class="claims-rest"><summary><h3 id="claims-not-checkable">'
+                     f"Not checkable with the bundled data ({len(rows)} claims)</h3></summary>"
                      '<div class="table-wrap"><table class="claims" id="claims-rest">'
                      '<thead><tr><th scope="col">Claim</th><th scope="col">What is claimed'
                      '</th><th scope="col">Why it cannot be checked</th></tr></thead><tbody>'
-                     + "".join(rows) + "</tbody></table></div>")
+                     + "".join(rows) + "</tbody></table></div></details>")
     return Section("claims", "Claims in the source documents, checked against the data",
                    "".join(parts), (("claims-checked", "Claims with a check"),
                                     ("claims-not-checkable", "Not checkable")))
