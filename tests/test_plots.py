@@ -205,7 +205,8 @@ def test_gap_cuts_the_outlier_visibly_and_keeps_its_true_length(hague):
     ax = fig.axes[0]
     usa = by_gid(fig, "gap-total-")["USA"]
     assert usa.get_width() > ax.get_xlim()[1]  # the bar runs past the edge ...
-    assert any("bar cut" in t and f"{usa.get_width():+,.0f}" in t for t in texts(fig))  # ... and says so
+    label = f"{usa.get_width():+,.0f}"
+    assert any("bar cut" in t and label in t for t in texts(fig))  # ... and says so
     assert "Bar cut to fit the others: United States" in footer(fig)
     uncut = draw("gap", hague, cut=False).figure
     assert uncut.axes[0].get_xlim()[1] >= usa.get_width()
@@ -332,7 +333,8 @@ def test_heatmap_cells_are_the_tables_shares_sorted_by_horizon_share(hague):
     top = at(hague).total_pct.idxmax()
     assert names[0] == at(hague).loc[top, "member"] and names[-1] == "Iceland"
     assert np.all(np.isnan(cells[-1]))
-    assert [t.get_text() for t in ax.get_xticklabels()] == [str(y) for y in range(base_year(hague), 2036)]
+    years = [str(y) for y in range(base_year(hague), 2036)]
+    assert [t.get_text() for t in ax.get_xticklabels()] == years
     assert f"{cells[0, -1]:.1f}" in texts(fig)
 
 
@@ -419,7 +421,8 @@ def test_python_api_takes_a_result_or_a_table(hague):
     fig = plots.gap(hague, unit="pct", members="DEU,POL", dpi=LOW_DPI)
     assert set(by_gid(fig, "gap-total-")) == {"DEU", "POL"}
     fig = plots.gap(hague.table, data=hague.data, dpi=LOW_DPI)  # no meta: the data's vintage
-    assert "Sources: NATO, Defence Expenditure" in footer(fig) and "Scenario hague-2035" in footer(fig)
+    assert "Sources: NATO, Defence Expenditure" in footer(fig)
+    assert "Scenario hague-2035" in footer(fig)
     for fn in (plots.paths, plots.heatmap, plots.stack, plots.burden):
         assert fn(hague, dpi=LOW_DPI).axes
     assert plots.compare(hague, hague, diff=True, dpi=LOW_DPI).axes

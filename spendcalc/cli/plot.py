@@ -27,13 +27,15 @@ HELP = """Draw a publication-ready chart of a scenario (PNG, SVG or PDF).
 KIND is one of: gap (default: per ally, spending above the old 2% baseline), paths (core
 share of GDP over time), heatmap (allies x years), stack (spending stacked by group),
 burden (US share of the allies' spending), compare A B (two scenarios per ally), fan
-(Monte Carlo bands for one member or group: --members X or --group G, --draws, --seed),
-tradeoff (the extra spending against budget lines and debt: --members X or --group G).
+(Monte Carlo bands for one member or group: --member X or --group G, --draws, --seed),
+tradeoff (the extra spending against budget lines and debt: --member X or --group G).
+--size slide|a4|square gives a ready-made size (slide: 16:9, 1920 x 1080 px).
 SCENARIO is a ready scenario's name (default hague-2035) or a .toml file.
 
 Examples: spendcalc plot; spendcalc plot gap rutte-2032 --unit pct -o gap.svg;
 spendcalc plot paths --members DEU,FRA,POL; spendcalc plot paths --group eu --grid;
-spendcalc plot compare hague-2035 status-quo --diff. See docs/plots.md.
+spendcalc plot compare hague-2035 status-quo --diff; spendcalc plot tradeoff --member DEU;
+spendcalc plot gap --size slide. See docs/plots.md.
 """
 
 
@@ -45,7 +47,8 @@ def register(app: typer.Typer) -> None:
     @guarded
     def plot(
         kind: Annotated[str | None, typer.Argument(
-            help="gap | paths | heatmap | stack | burden | compare (default: gap).",
+            help="gap | paths | heatmap | stack | burden | compare | fan | tradeoff "
+                 "(default: gap).",
             show_default=False)] = None,
         scenario: Annotated[str | None, typer.Argument(
             help="A ready scenario's name or a .toml file (default: hague-2035); compare: A.",
@@ -58,7 +61,8 @@ def register(app: typer.Typer) -> None:
         force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
         = False,
         members: Annotated[str | None, typer.Option(
-            help="Only these members, e.g. DEU,FRA,POL.")] = None,
+            "--members", "--member", help="Only these members, e.g. DEU,FRA,POL "
+                                          "(fan, tradeoff: one member).")] = None,
         group: Annotated[str | None, typer.Option(
             help="Only a named group: european-allies, eu, eastern-flank, nordic-baltic, "
                  "southern, g7 (data/groups.toml).")] = None,
@@ -69,6 +73,11 @@ def register(app: typer.Typer) -> None:
         year: Annotated[int | None, typer.Option(
             help="The year gap and compare show (default: the horizon).")] = None,
         title: Annotated[str | None, typer.Option(help="Replace the chart's title.")] = None,
+        subtitle: Annotated[str | None, typer.Option(
+            help="Replace the chart's subtitle.")] = None,
+        size: Annotated[str | None, typer.Option(
+            help="slide (16:9, 1920 x 1080 px), a4 (portrait) or square; --width and "
+                 "--height override it.")] = None,
         width: Annotated[float | None, typer.Option(help="Width in inches.")] = None,
         height: Annotated[float | None, typer.Option(help="Height in inches.")] = None,
         dpi: Annotated[float, typer.Option(help="Resolution of PNG files.")] = 200.0,
@@ -90,12 +99,12 @@ def register(app: typer.Typer) -> None:
         if kind in ("fan", "tradeoff"):
             run_other(kind, scenario, output=output, force=force, members=members,
                       group=group, year=year, style=style, draws=draws, seed=seed, sets=sets,
-                      data=data.dataset)
+                      data=data.dataset, frame=(title, subtitle, size, width, height, dpi))
             return
         run_plot(kind, scenario, other, output=output, force=force, members=members,
-                 group=group, unit=unit, prices=prices, year=year, title=title, width=width,
-                 height=height, dpi=dpi, style=style, grid=grid, diff=diff, cut=cut,
-                 sets=sets, data=data.dataset)
+                 group=group, unit=unit, prices=prices, year=year, title=title,
+                 subtitle=subtitle, size=size, width=width, height=height, dpi=dpi,
+                 style=style, grid=grid, diff=diff, cut=cut, sets=sets, data=data.dataset)
 
 
 def _is_scenario(text: str) -> bool:
@@ -111,7 +120,9 @@ def _is_scenario(text: str) -> bool:
 
 def run_other(kind: str, scenario: str | None, *, output: Path | None, force: bool,
               members: str | None, group: str | None, year: int | None, style: str,
-              draws: int, seed: int, sets: list[str] | None, data: Dataset) -> None:
+              draws: int, seed: int, sets: list[str] | None, data: Dataset,
+              frame: tuple[str | None, str | None, str | None, float | None, float | None,
+                           float] = (None, None, None, None, None, 200.0)) -> None:
     """plot fan and plot tradeoff: charts drawn from a simulation or a trade-off table."""
     from spendcalc.cli import options as cli_options
     from spendcalc.core.errors import SpendcalcError
@@ -124,6 +135,11 @@ def run_other(kind: str, scenario: str | None, *, output: Path | None, force: bo
     if len(codes) > 1 or (codes and group):
         raise plots.PlotError(f"plot {kind} shows one member or one group: give --members X "
                               "or --group G")
+    title, subtitle, size, width, height, dpi = frame
+    preset = plots.preset_size(size, dpi)
+    dims = (width or (preset[0] if preset else None), height or (preset[1] if preset else None))
+    look = {"size": dims if None not in dims else None, "dpi": dpi, "title": title,
+            "subtitle": subtitle}
     name = scenario or DEFAULT_SCENARIO
     path = output or Path(f"{kind}-{Path(name).stem}.png")
     plots.check_output(path, force=force)
@@ -137,7 +153,8 @@ def run_other(kind: str, scenario: str | None, *, output: Path | None, force: bo
         key = codes[0].upper() if codes else (group or "nato")
         sim = simulate.run_draws(base, data, draws, seed)
         table = tables.simulation_table(base.name, sim)
-        figure = plots.fan_figure(table, key, base, data, plots.STYLE_BY_NAME[style])
+        figure = plots.fan_figure(table, key, base, data, plots.STYLE_BY_NAME[style],
+                                   **look)  # type: ignore[arg-type]
         rows = table[(table.key == key) & (table.year == base.horizon)]
         row = rows.iloc[0]
         summary = [f"{row['name']} {base.horizon}, USD bn: P5 {row.total_usd_bn_p5:,.1f}, "
@@ -148,7 +165,8 @@ def run_other(kind: str, scenario: str | None, *, output: Path | None, force: bo
         from spendcalc.evidence.tradeoff import tradeoff
         result = compute(base, data)
         tr = tradeoff(result, codes[0] if codes else None, group, year)
-        figure = plots.tradeoff_figure(result, tradeoff_data=tr)
+        figure = plots.tradeoff_figure(result, tradeoff_data=tr, style=plots.STYLE_BY_NAME[style],
+                                       **look)  # type: ignore[arg-type]
         summary = []
     plots.save(figure, path, force=force)
     print(f"wrote {path}")
@@ -168,6 +186,13 @@ def run_plot(kind: str | None, scenario: str | None, other: str | None, *,
     if kind is not None and kind not in KINDS and scenario is None and _is_scenario(kind):
         kind, scenario = "gap", kind  # `spendcalc plot rutte-2032` draws its gap chart
     kind = kind or "gap"
+    from spendcalc.views.charts.kit import preset_size
+
+    size = options.pop("size", None)
+    preset = preset_size(str(size) if size else None, float(str(options.get("dpi") or 200)))
+    if preset is not None:  # --width/--height, where given, win over the preset
+        options["width"] = options.get("width") or preset[0]
+        options["height"] = options.get("height") or preset[1]
     codes = tuple(c for c in re.split(r"[,\s]+", members) if c) if members is not None else None
     opts = plots.check_options(kind, plots.Options(members=codes, **options))  # type: ignore[arg-type]
     if kind == "compare":

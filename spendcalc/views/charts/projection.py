@@ -215,7 +215,7 @@ def _gap(run: Run, opts: Options) -> Chart:
     subtitle = (f"Scenario {run.name} · {unit_text(run, opts)} · {year} defence spending minus "
                 f"{baseline} of GDP, largest first · ◆ where the ally stands in "
                 f"{run.base_year}")
-    draw_frame(fig, style, title, subtitle, footer_text([run], notes))
+    draw_frame(fig, style, title, opts.subtitle or subtitle, footer_text([run], notes))
 
     # Axis limits from zero, with room for each label at its bar's end (cut bars excepted).
     texts = [bar_label(v, unit) for v in total]
@@ -447,7 +447,7 @@ def _paths(run: Run, opts: Options, history: pd.DataFrame | None) -> Chart:
     if grid:
         subtitle += " · dotted lines at 2%, 3.5% and 5% of GDP"
         fig = _paths_grid(run, opts, style, armed + unarmed, series, names, first, top)
-        draw_frame(fig, style, title, subtitle, footer)
+        draw_frame(fig, style, title, opts.subtitle or subtitle, footer)
     else:
         fig = _paths_single(run, opts, style, armed, series, names, first, top,
                             (title, subtitle, footer))
@@ -499,7 +499,7 @@ def _paths_single(run: Run, opts: Options, style: Style, codes: list[str],
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1), ncol=3,
               bbox_transform=above_axes(ax, 5),
               borderaxespad=0, handlelength=2.4)
-    draw_frame(fig, style, *frame)
+    draw_frame(fig, style, frame[0], opts.subtitle or frame[1], frame[2])
     # Direct labels at the line ends, spread apart so that none overlap.
     texts = [f"{names[code]} {ends[i]:.1f}%" for i, code in enumerate(codes)]
     label_w = max(text_width(t, label_size, "bold") for t in texts) + 16
@@ -625,7 +625,7 @@ def _heatmap(run: Run, opts: Options) -> Chart:
     title = opts.title or f"Defence spending as a share of GDP, {years[0]}–{years[-1]}"
     subtitle = (f"Scenario {run.name} · core + related spending, % of GDP · allies sorted by "
                 f"their {years[-1]} share · {years[0]}: NATO estimates, later years projected")
-    draw_frame(fig, style, title, subtitle, footer_text([run]))
+    draw_frame(fig, style, title, opts.subtitle or subtitle, footer_text([run]))
     lines = [f"Total defence spending (core + related), % of GDP ({run.name}), "
              f"{years[0]} to {years[-1]}:"]
     width = max(len(str(s)) for s in armed.member) if len(armed) else 0
@@ -735,7 +735,7 @@ def _stack(run: Run, opts: Options) -> Chart:
         title = opts.title or f"Defence spending, {group[1]}, {run.base_year}–{run.horizon}"
     subtitle = (f"Scenario {run.name} · {unit_text(run, opts)} · core + related spending, "
                 f"stacked by ally; largest European allies by {run.base_year} spending")
-    draw_frame(fig, style, title, subtitle, footer_text([run], notes))
+    draw_frame(fig, style, title, opts.subtitle or subtitle, footer_text([run], notes))
     height_pt = measure(fig, ax)[1]
     per_pt = ax.get_ylim()[1] / height_pt
     for code, low, up in inner:  # name the largest allies inside their band, where they fit
@@ -825,7 +825,7 @@ def _burden(run: Run, opts: Options, history: pd.DataFrame | None) -> Chart:
                            f"{int(xs[-1])}")
     subtitle = (f"Scenario {run.name} · % of all allies' spending in current USD · solid: "
                 f"reported (core defence); dashed: projection (core + related)")
-    draw_frame(fig, style, title, subtitle, footer_text([run]))
+    draw_frame(fig, style, title, opts.subtitle or subtitle, footer_text([run]))
     lines = [f"US share of the allies' defence spending ({run.name}):",
              f"  {int(hx[0])}: {hy[0]:.1f}%   {run.base_year}: {py[0]:.1f}%   "
              f"{run.horizon}: {py[-1]:.1f}%"]
@@ -927,7 +927,7 @@ def _compare(a: Run, b: Run, opts: Options) -> Chart:
     else:
         title = opts.title or f"Defence spending in {year}: {a.name} and {b.name}"
         subtitle = f"{what} · per ally, sorted by {a.name}"
-    draw_frame(fig, style, title, subtitle, footer_text([a, b], notes))
+    draw_frame(fig, style, title, opts.subtitle or subtitle, footer_text([a, b], notes))
 
     his, los, ehi, elo = [np.zeros(1)], [np.zeros(1)], [np.zeros(1)], [np.zeros(1)]
     for k, *_ in series:

@@ -22,6 +22,8 @@ KINDS = ("gap", "paths", "heatmap", "stack", "burden", "compare")
 """The chart kinds, in the order the help lists them; ``gap`` is the default."""
 
 
+ALL_KINDS = (*KINDS, "fan", "tradeoff")
+"""Every kind ``spendcalc plot`` draws: fan and tradeoff come from what-if and evidence runs."""
 UNITS = ("usd", "pct")
 PRICES = ("current", "constant")
 
@@ -118,6 +120,7 @@ class Options:
     prices: str = "current"
     year: int | None = None
     title: str | None = None
+    subtitle: str | None = None
     width: float | None = None
     height: float | None = None
     dpi: float = DEFAULT_DPI
@@ -132,9 +135,9 @@ class Options:
 def check_options(kind: str, opts: Options) -> Options:
     """Validate ``opts`` for ``kind``; return them with the kind's defaults filled in."""
     if kind not in KINDS:
-        close = difflib.get_close_matches(kind, KINDS, n=1)
+        close = difflib.get_close_matches(kind, ALL_KINDS, n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
-        raise PlotError(f"unknown chart kind {kind!r}; {hint}kinds: {', '.join(KINDS)}")
+        raise PlotError(f"unknown chart kind {kind!r}; {hint}kinds: {', '.join(ALL_KINDS)}")
     allowed = _UNITS[kind]
     unit = opts.unit if opts.unit is not None else allowed[0]
     if unit not in UNITS:

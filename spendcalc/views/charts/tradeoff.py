@@ -21,6 +21,7 @@ from spendcalc.views.charts.kit import (
     LIGHT,
     Style,
     clean_axes,
+    data_sources,
     draw_frame,
     new_figure,
     rc_params,
@@ -50,8 +51,12 @@ def tradeoff_figure(result: Result, member: str | None = None, group: str | None
             fig, frame = _member_chart(tr, style, size, dpi)
         else:
             fig, frame = _group_chart(tr, check_measure(measure).key, style, size, dpi)
-        footer = (f"Sources: {'; '.join(tr.sources[1:])}. Budget lines held at their latest "
-                  "share of GDP; population held at 2024.")
+        # The register's ids and the version line stay in exports; readers get titles.
+        fiscal_sources = [s for s in tr.sources
+                          if s != result.data.vintage and not s.startswith("spendcalc")
+                          and "NATO-DE-" not in s]
+        footer = (f"Sources: {'; '.join([data_sources(result.data), *fiscal_sources])}. "
+                  "Budget lines held at their latest share of GDP; population held at 2024.")
         draw_frame(fig, style, title or frame[0], subtitle or frame[1], footer)
     return fig
 

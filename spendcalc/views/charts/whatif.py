@@ -34,9 +34,11 @@ def _footer(scenario: Scenario, data: Dataset, *notes: str) -> str:
     return "\n".join(lines)
 
 
-def _start(style: Style, title: str, subtitle: str, footer: str) -> tuple[Figure, Any]:
+def _start(style: Style, title: str, subtitle: str, footer: str,
+           size: tuple[float, float] | None = None, dpi: float | None = None
+           ) -> tuple[Figure, Any]:
     with matplotlib.rc_context(kit.rc_params(style)):
-        fig = Figure(figsize=SIZE, dpi=DPI, layout="constrained", facecolor=style.background)
+        fig = kit.new_figure(style, size or SIZE, dpi or DPI)
         ax = fig.add_subplot()
         kit.draw_frame(fig, style, title, subtitle, footer)
     return fig, ax
@@ -67,10 +69,25 @@ def _label(metric: str) -> str:
     return f"{name} ({unit})"
 
 
+def _deterministic(key: str, scenario: Scenario, data: Dataset) -> pd.DataFrame:
+    """The scenario's own projection of ``key`` (member or group): year, total_usd_bn."""
+    from spendcalc.core.result import compute
+
+    result = compute(scenario, data)
+    if key in data.codes:
+        rows = result.table[result.table.iso3 == key]
+    else:
+        rows = result.aggregates[result.aggregates.group == key]
+    return rows[["year", "total_usd_bn"]].sort_values("year")
+
+
 def fan_figure(table: pd.DataFrame, key: str, scenario: Scenario, data: Dataset,
-               style: Style = LIGHT) -> Figure:
-    """Spending of one member or group over the years: the median and the 50 % and 90 %
-    bands of the Monte Carlo draws (``tables.simulation_table``)."""
+               style: Style = LIGHT, *, size: tuple[float, float] | None = None,
+               dpi: float | None = None, title: str | None = None,
+               subtitle: str | None = None) -> Figure:
+    """Spending of one member or group over the years (USD bn, current prices): the median
+    and the 50 % and 90 % bands of the Monte Carlo draws (``tables.simulation_table``), and
+    the scenario's own deterministic path."""
     rows = table[table.key == key].sort_values("year")
     if rows.empty:
         keys = ", ".join(dict.fromkeys(table.key))
@@ -78,27 +95,37 @@ def fan_figure(table: pd.DataFrame, key: str, scenario: Scenario, data: Dataset,
     name = rows.name.iloc[0]
     if rows.total_usd_bn_p50.isna().all():
         raise PlotError(f"--for {key!r}: {name} has no defence spending to chart")
+    plan = _deterministic(key, scenario, data)
+    below = float(rows.total_usd_bn_p50.iloc[-1]) < float(plan.total_usd_bn.iloc[-1])
     fig, ax = _start(
-        style, f"{name}: defence spending under uncertainty",
-        f"USD bn at current prices; median with 50% and 90% bands of the draws "
-        f"({scenario.name})",
+        style, title or f"{name}: defence spending under uncertainty",
+        subtitle or (f"Scenario {scenario.name} · USD bn, current prices · median with 50% and "
+                     "90% bands of the draws, and the scenario as written (dashed)"
+                     + (" · the median lies below it because draws deliver only part of "
+                        "each planned increase" if below else "")),
         _footer(scenario, data, "Draws of GDP growth (data-based spread and correlation) and "
-                                "of how much of each planned increase is delivered."))
+                                "of how much of each planned increase is delivered."),
+        size, dpi)
     years = rows.year.to_numpy()
     with matplotlib.rc_context(kit.rc_params(style)):
         ax.fill_between(years, rows.total_usd_bn_p5, rows.total_usd_bn_p95,
-                        color=style.core, alpha=0.18, linewidth=0, label="5th-95th percentile")
+                        color=style.core, alpha=0.18, linewidth=0, label="5th–95th percentile")
         ax.fill_between(years, rows.total_usd_bn_p25, rows.total_usd_bn_p75,
                         color=style.core, alpha=0.35, linewidth=0,
-                        label="25th-75th percentile")
+                        label="25th–75th percentile")
         ax.plot(years, rows.total_usd_bn_p50, color=style.core, linewidth=2, label="median",
                 gid="median")
-        ax.set_ylim(0, float(rows.total_usd_bn_p95.max()) * 1.08)
-        ax.set_xlim(years[0], years[-1])
-        ax.set_xticks(years)
-        ax.set_ylabel("USD bn, current prices")
+        ax.plot(plan.year, plan.total_usd_bn, color=style.text, linewidth=1.4,
+                linestyle=(0, (4, 2)), label=f"{scenario.name} as written", gid="deterministic")
+        top = max(float(rows.total_usd_bn_p95.max()), float(plan.total_usd_bn.max()))
+        ax.set_ylim(0, top * 1.08)
+        ax.set_xlim(years[0] - 0.4, years[-1] + 0.4)  # the first year clear of the "0"
+        ax.set_xticks(years[::2] if len(years) > 8 else years)
+        ax.yaxis.set_major_formatter("{x:,.0f}")
+        ax.set_ylabel("USD bn, current prices", color=style.muted)
         kit.clean_axes(ax, style, grid_axis="y")
-        ax.legend(loc="upper left")
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=4, borderaxespad=0.3,
+                  handlelength=1.6)
     return fig
 
 

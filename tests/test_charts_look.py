@@ -1,0 +1,87 @@
+"""Slide-ready charts: sizes in pixels, reader-facing footers, --member, fan and kind lists."""
+
+from __future__ import annotations
+
+import io
+import struct
+
+import pytest
+from typer.testing import CliRunner
+
+import spendcalc
+from spendcalc.cli.app import app
+from spendcalc.views import charts as plots
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def hague():
+    return spendcalc.compute(spendcalc.load_scenario("hague-2035"))
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data.startswith(b"\x89PNG")
+    return struct.unpack(">II", data[16:24])
+
+
+def footer(fig) -> str:
+    return " ".join(t.get_text() for t in fig.texts if (t.get_gid() or "").startswith("footer"))
+
+
+@pytest.mark.parametrize("kind", ["gap", "paths", "heatmap", "stack", "burden"])
+def test_slide_preset_is_1920_by_1080_pixels(hague, kind):
+    w, h = plots.preset_size("slide", 100.0)
+    chart = plots.render(kind, [plots.as_run(hague)],
+                         plots.Options(width=w, height=h, dpi=100.0, subtitle="Mine"))
+    assert png_size(plots.to_bytes(chart.figure, "png")) == (1920, 1080)
+    subtitles = [t.get_text() for t in chart.figure.texts if t.get_gid() == "subtitle-0"]
+    assert subtitles == ["Mine"]
+
+
+def test_footer_names_sources_by_title_not_register_id(hague):
+    fig = plots.gap(hague, dpi=50)
+    text = footer(fig)
+    assert "Defence Expenditure of NATO Countries" in text
+    assert "NATO-DE-" not in text and "IMF-WEO-" not in text
+    fig = plots.tradeoff_figure(hague, member="DEU")
+    assert "NATO-DE-" not in footer(fig) and "Defence Expenditure" in footer(fig)
+
+
+def test_ally_colour_is_fixed_per_ally():
+    light = plots.STYLE_BY_NAME["light"]
+    assert plots.ally_colour("USA", light) == plots.ally_colour("USA", light)
+    assert plots.ally_colour("USA", light) != plots.ally_colour("DEU", light)
+
+
+def test_plot_tradeoff_takes_member_and_size(tmp_path):
+    out = tmp_path / "t.png"
+    res = runner.invoke(app, ["plot", "tradeoff", "--member", "DEU", "--size", "slide",
+                              "--title", "Germany's budgets", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert png_size(out.read_bytes()) == (1920, 1080)
+
+
+def test_unknown_kind_lists_fan_and_tradeoff():
+    res = runner.invoke(app, ["plot", "gapp"])
+    assert res.exit_code == 2
+    assert "fan, tradeoff" in res.stderr
+    help_text = runner.invoke(app, ["plot", "--help"]).output
+    assert "fan" in help_text and "tradeoff" in help_text
+
+
+def test_fan_draws_the_deterministic_path_above_the_median(hague):
+    from spendcalc.core import simulate, tables
+
+    scenario, data = hague.scenario, hague.data
+    sim = simulate.run_draws(scenario, data, 300, 7)
+    table = tables.simulation_table(scenario.name, sim)
+    fig = plots.fan_figure(table, "DEU", scenario, data)
+    ax = fig.axes[0]
+    lines = {line.get_gid(): line for line in ax.lines}
+    plan = hague.table[hague.table.iso3 == "DEU"].sort_values("year").total_usd_bn
+    assert list(lines["deterministic"].get_ydata()) == pytest.approx(list(plan))
+    assert lines["median"].get_ydata()[-1] < plan.iloc[-1]
+    assert "median lies below" in " ".join(t.get_text() for t in fig.texts)
+    buf = io.BytesIO(plots.to_bytes(fig, "png"))
+    assert png_size(buf.getvalue()) == (1600, 1000)
