@@ -40,6 +40,7 @@ from spendcalc.views.charts.kit import (
     PlotError,
     Style,
     above_axes,
+    ally_colours,
     bar_label,
     break_marks,
     clean_axes,
@@ -482,7 +483,7 @@ def _paths_single(run: Run, opts: Options, style: Style, codes: list[str],
     label_size = 7.8
     ends = []
     for i, code in enumerate(codes):
-        colour = style.palette[i % len(style.palette)]
+        colour = ally_colours(codes, style)[codes[i]]
         _draw_path(ax, code, series[code], colour, 1.9)
         ends.append(float(series[code][3][-1]))
     ax.set_xlim(first - 0.3, run.horizon + 0.4)
@@ -508,7 +509,7 @@ def _paths_single(run: Run, opts: Options, style: Style, codes: list[str],
     wanted = [e * pt_per_unit for e in ends]
     placed = _spread(wanted, label_size * 1.3, 0, height_pt)
     for i in range(len(codes)):
-        colour = style.palette[i % len(style.palette)]
+        colour = ally_colours(codes, style)[codes[i]]
         ax.annotate(texts[i], (run.horizon, ends[i]),
                     xytext=(14, placed[i] - wanted[i]), textcoords="offset points",
                     ha="left", va="center", fontsize=label_size, color=colour,
