@@ -1,14 +1,22 @@
 """A worked example of the Python API: load, change in code, project, compare, plot, export.
 
-Run it as a script (``python examples/worked_example.py``) or paste it cell by cell into a
-Jupyter notebook. It writes three files into the current folder.
+Run it as a script (``python examples/worked_example.py [FOLDER]``) or paste it cell by cell
+into a Jupyter notebook. It writes four files (two charts, a CSV and its provenance sidecar)
+into FOLDER, by default ``worked-example-output/``, which it creates; nothing else.
 """
 
+import sys
 from pathlib import Path
 
 import spendcalc
 from spendcalc.io.outputs import write_result
 from spendcalc.views import charts as plots
+
+# 0. Where the files go: the script's argument, else worked-example-output/ (in a notebook,
+#    set OUT to the folder you want).
+args = sys.argv[1:] if Path(sys.argv[0]).name == "worked_example.py" else []
+OUT = Path(args[0] if args else "worked-example-output")
+OUT.mkdir(parents=True, exist_ok=True)
 
 # 1. Load a ready scenario: a validated, immutable Scenario.
 hague = spendcalc.load_scenario("hague-2035")
@@ -42,10 +50,11 @@ print(f"Cumulative spending above 2% of GDP to 2035, USD bn: {nato(base):,.0f} "
 
 # 4. Plot: every chart function returns a matplotlib Figure (shown inline in Jupyter).
 figure = plots.gap(alt)
-figure.savefig(Path("gap-2030.png"), dpi=100)
+figure.savefig(OUT / "gap-2030.png", dpi=100)
 figure = plots.compare(base, alt)
-figure.savefig(Path("compare.png"), dpi=100)
+figure.savefig(OUT / "compare.png", dpi=100)
+print(f"wrote {OUT / 'gap-2030.png'}, {OUT / 'compare.png'}")
 
 # 5. Export the full table with its provenance (scenario, data vintage, version).
-for path in write_result(alt, Path("hague-2030.csv"), force=True):
+for path in write_result(alt, OUT / "hague-2030.csv", force=True):
     print(f"wrote {path}")

@@ -81,6 +81,8 @@ def _write_temp(path: Path, content: bytes) -> str:
     """A synced temporary file beside ``path`` holding ``content``; its name."""
     directory = path.parent
     try:
+        if not directory.is_dir():  # check_output allowed it: a missing folder is made
+            directory.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except PermissionError:
         raise OutputError(f"{path}: folder {directory} is not writable") from None
@@ -171,7 +173,8 @@ def parquet_available() -> bool:
 def check_output(path: Path, *, force: bool = False,
                  formats: Sequence[str] = BASIC_FORMATS) -> None:
     """Fail before any work if ``path``'s suffix is not in ``formats`` (or needs a library
-    that is missing), its folder is missing or not writable, or it exists without ``force``."""
+    that is missing), its folder cannot be made or is not writable, or it exists without
+    ``force``. A missing folder (``-o out/gap.png``) is created when the file is written."""
     suffix = path.suffix.lower()
     if suffix not in formats:
         raise OutputError(f"{path}: unsupported suffix {path.suffix or '(none)'!r}; "
@@ -181,10 +184,16 @@ def check_output(path: Path, *, force: bool = False,
         others = ", ".join(f for f in formats if f != suffix and library_available(f))
         raise OutputError(f"{path}: writing {suffix} needs {library}, which is not installed; "
                           f"install it (pip install {library}) or use {others}")
-    if not path.parent.is_dir():
-        raise OutputError(f"{path}: folder {path.parent} does not exist")
-    if not os.access(path.parent, os.W_OK | os.X_OK):
-        raise OutputError(f"{path}: folder {path.parent} is not writable")
+    # A missing folder is made when the file is written (``_write_temp``), not here: a
+    # command that fails before writing leaves no empty folder behind. Here the nearest
+    # existing folder must be one, and writable.
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise OutputError(f"{path}: {folder} is a file, not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"{path}: folder {folder} is not writable")
     if not force:
         for target in (path, *(Path(f"{path}{extra}") for extra in SIDECARS.get(suffix, ()))):
             if target.exists():
