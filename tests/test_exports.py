@@ -439,9 +439,15 @@ def test_unknown_suffix_lists_every_format(result, tmp_path):
         outputs.check_output(tmp_path / "t.xlsx")
 
 
-def test_unwritable_or_missing_folder_fails_before_any_work(result, tmp_path, monkeypatch):
-    with pytest.raises(OutputError, match=r"folder .*nowhere does not exist"):
-        write(result, tmp_path / "nowhere" / "t.csv")
+def test_a_missing_folder_is_made_and_a_file_in_its_way_is_an_error(result, tmp_path):
+    write(result, tmp_path / "new" / "deeper" / "t.csv")
+    assert (tmp_path / "new" / "deeper" / "t.csv.meta.json").is_file()
+    (tmp_path / "taken").write_text("a file, not a folder")
+    with pytest.raises(OutputError, match=r"taken is a file, not a folder"):
+        write(result, tmp_path / "taken" / "t.csv")
+
+
+def test_unwritable_folder_fails_before_any_work(result, tmp_path, monkeypatch):
     monkeypatch.setattr(outputs.os, "access", lambda *_a, **_k: False)
     with pytest.raises(OutputError) as err:
         write(result, tmp_path / "t.xlsx")
@@ -487,7 +493,8 @@ def test_disk_full_leaves_no_partial_file_and_keeps_the_old_one(result, tmp_path
 
 
 def test_cli_errors_are_one_line_exit_2(tmp_path):
-    res = invoke("run", "-o", tmp_path / "nowhere" / "t.csv")
+    (tmp_path / "taken").write_text("a file, not a folder")
+    res = invoke("run", "-o", tmp_path / "taken" / "t.csv")
     assert res.exit_code == 2
-    assert res.output == f"error: {tmp_path / 'nowhere' / 't.csv'}: folder " \
-                         f"{tmp_path / 'nowhere'} does not exist\n"
+    assert res.output == f"error: {tmp_path / 'taken' / 't.csv'}: {tmp_path / 'taken'} is a " \
+                         "file, not a folder\n"

@@ -28,7 +28,7 @@ def _compare(inp: EngineInputs, n_draws: int) -> None:
 
 def test_ready_scenarios_agree_with_the_reference(data):
     for name in ("hague-2035", "national-plans", "hague-front-loaded", "status-quo"):
-        _compare(inputs.build(spendcalc.load_scenario(name), data).inputs, 1)
+        _compare(inputs.build(spendcalc.load_scenario(name, data), data).inputs, 1)
 
 
 @settings(max_examples=30, deadline=None)
