@@ -270,5 +270,5 @@ def _write(output: Path | None, frames: dict[str, Any], scenario: Any, data: Any
 def _save(figure: Any, path: Path) -> None:
     from spendcalc.views import charts as plots
 
-    plots_whatif.save(figure, path)
+    plots.save(figure, path, force=True)  # the overwrite was checked before any work
     print(f"wrote {path}")
