@@ -1,7 +1,7 @@
 """Data editions: the NATO 2026 edition's files in data/editions/nato-2026/, and choosing
 an edition.
 
-These repeat the "Checks already run on it" in /work/shared/data/nato-2026/SOURCES.md,
+These repeat the "Checks already run on it" in data/editions/nato-2026/SOURCES.md,
 this time on the generated files. Where a check needs a measure that the files do not
 carry (constant 2021 prices), it reads the shared long CSV.
 
@@ -38,8 +38,6 @@ def read(name: str) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def long_df() -> pd.DataFrame:
-    if not SHARED.is_file():
-        pytest.skip("the shared long CSV is absent")
     return nl.read_long(SHARED)
 
 
@@ -65,16 +63,11 @@ def value(frame: pd.DataFrame, iso3: str, year: int, col: str) -> float:
 
 # --------------------------------------------------------------------------- the input file
 
-needs_shared = pytest.mark.skipif(not SHARED.is_file(), reason="the shared long CSV is absent")
-
-
-@needs_shared
 def test_input_is_the_documented_copy() -> None:
     assert hashlib.sha256(SHARED.read_bytes()).hexdigest() == build.EXPECTED_SHA256
     assert SHARED.stat().st_size == 314_533
 
 
-@needs_shared
 def test_input_completeness() -> None:
     with SHARED.open(newline="", encoding="utf-8") as f:
         lines = list(csv.reader(f))
@@ -87,7 +80,6 @@ def test_input_completeness() -> None:
 
 # --------------------------------------------------------------------------- reproducibility
 
-@needs_shared
 def test_generated_files_are_up_to_date(tmp_path: Path) -> None:
     written = build.build(SHARED, tmp_path)
     assert written

@@ -20,7 +20,10 @@ import nato_long as nl
 import pandas as pd
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_INPUT = Path("/work/shared/data/nato-2026/nato_defence_2026.csv")
+# NATO's workbook as parsed to a long CSV (byte copy of the shared research file; provenance
+# in data/editions/nato-2026/SOURCES.md).
+DEFAULT_INPUT = (Path(__file__).resolve().parents[1] / "data" / "editions" / "nato-2026" / "source"
+                 / "nato_defence_2026.csv")
 DEFAULT_OUT = REPO / "data" / "editions" / "nato-2026"
 EXPECTED_SHA256 = "aa9e172889f4307143748629adac7516090cc721c4a07984038cf20e9ca656bc"
 
