@@ -30,7 +30,7 @@ RUN = ("spendcalc",)
 """Commands under test."""
 HELPERS = ("mkdir", "cp")
 """Commands run because the examples after them need them."""
-SKIPPED = ("pip", "pytest", "python", "ruff", "mypy", "git", "apt-get")
+SKIPPED = ("pip", "pytest", "python", "ruff", "mypy", "lint-imports", "git", "apt-get")
 """Set-up and development commands: not run (their lines are only checked to be known)."""
 
 PRECONDITIONS: dict[str, list[str]] = {
