@@ -130,7 +130,8 @@ def fan_figure(table: pd.DataFrame, key: str, scenario: Scenario, data: Dataset,
 
 
 def sweep_figure(result: SweepResult, scenario: Scenario, data: Dataset,
-                 style: Style = LIGHT) -> Figure:
+                 style: Style = LIGHT, *, size: tuple[float, float] | None = None,
+                 dpi: float | None = None) -> Figure:
     """One varied field: a line; two: a heatmap of the metric (annotated when small)."""
     keys = list(result.grid)
     if len(keys) > 2:
@@ -141,7 +142,7 @@ def sweep_figure(result: SweepResult, scenario: Scenario, data: Dataset,
     fig, ax = _start(
         style, f"{label[0].upper()}{label[1:]}, {group}, {result.year}",
         f"Sweep of {scenario.name} over {' and '.join(keys)}; "
-        f"{len(result.values):,} variants", _footer(scenario, data))
+        f"{len(result.values):,} variants", _footer(scenario, data), size, dpi)
     with matplotlib.rc_context(kit.rc_params(style)):
         if len(keys) == 1:
             x = result.grid[keys[0]]
@@ -180,7 +181,8 @@ def _ticks(n: int, most: int = 12) -> list[int]:
 
 
 def tornado_figure(result: Sensitivity, scenario: Scenario, data: Dataset,
-                   style: Style = LIGHT) -> Figure:
+                   style: Style = LIGHT, *, size: tuple[float, float] | None = None,
+                   dpi: float | None = None) -> Figure:
     """Each lever's low and high as bars from the scenario's value, largest swing on top."""
     order = result.ranked()[::-1]
     label = _label(result.metric)
@@ -189,7 +191,7 @@ def tornado_figure(result: Sensitivity, scenario: Scenario, data: Dataset,
         style, f"What moves it? {label}, {group}, {result.year}",
         f"Each parameter moved alone between a documented low and high; {scenario.name} = "
         f"{result.base:,.0f}", _footer(scenario, data, "Low delivery: the average share of "
-                                       "the gap to 2% of GDP allies closed 2014-2024."))
+                                       "the gap to 2% of GDP allies closed 2014-2024."), size, dpi)
     with matplotlib.rc_context(kit.rc_params(style)):
         y = np.arange(len(order))
         for side, values, colour in (("low", result.low, style.negative),
