@@ -18,7 +18,7 @@ from spendcalc.cli import options as cli_options
 from spendcalc.cli import plot as plot_cli
 from spendcalc.cli import report as report_cli
 from spendcalc.cli import whatif as whatif_cli
-from spendcalc.cli.options import ScenarioArg, SetOption, guarded
+from spendcalc.cli.options import ForceOption, RunOutputOption, ScenarioArg, SetOption, guarded
 from spendcalc.core.errors import SpendcalcError
 from spendcalc.core.version import __version__
 
@@ -57,11 +57,8 @@ def _main(
 @guarded
 def run(
     scenario: ScenarioArg = "hague-2035",
-    output: Annotated[Path | None, typer.Option(
-        "-o", "--output", help="Write the full projection: .csv (with a .meta.json sidecar), "
-                               ".json, .xlsx or .parquet (needs pyarrow).")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite existing output files.")]
-    = False,
+    output: RunOutputOption = None,
+    force: ForceOption = False,
     sets: SetOption = None,
     from_meta: Annotated[Path | None, typer.Option(
         "--from-meta", metavar="FILE.meta.json",

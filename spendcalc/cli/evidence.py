@@ -11,27 +11,24 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from spendcalc.cli.options import DataChoice, ScenarioArg, SetOption
+from spendcalc.cli.options import (
+    ChartOption,
+    DataChoice,
+    EvidenceOutputOption,
+    ForceOption,
+    GroupOption,
+    MemberOption,
+    MoneyflowGroupOption,
+    RequiredMemberOption,
+    ScenarioArg,
+    SetOption,
+    YearOption,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from spendcalc.evidence.claims import ClaimResult, Evidence
-
-MemberOption = Annotated[str | None, typer.Option(
-    "--member", help="One member's code, e.g. DEU (see 'spendcalc members').")]
-GroupOption = Annotated[str | None, typer.Option(
-    "--group", help="A named group: nato, european-allies, eu, eastern-flank, nordic-baltic, "
-                    "southern, g7 (data/groups.toml). Default: every member in the scenario.")]
-YearOption = Annotated[int | None, typer.Option(
-    "--year", help="The year to show (default: the scenario's horizon); sums run from the "
-                   "year after the base year to this one.")]
-MeasureOption = Annotated[str, typer.Option(
-    "--measure", help="Which extra spending the group tables use: baseline (above 2% of GDP) "
-                      "or base-share (above the base-year share: new money).")]
-OutputOption = Annotated[Path | None, typer.Option(
-    "-o", "--output", help="Also write the results: .csv (with a .meta.json sidecar) or .json.")]
-ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite existing output files.")]
 
 CLAIMS_HELP = """Test the source documents' claims against the bundled data.
 
@@ -57,6 +54,10 @@ scenario's [equipment] assumptions (--set equipment.imported_pct=40,
 equipment.us_share_of_imports_pct=64, equipment.share_pct=20). The default treats all
 equipment as imported: an upper bound on money to US suppliers.
 """
+
+MeasureOption = Annotated[str, typer.Option(
+    "--measure", help="Which extra spending the group tables use: baseline (above 2% of GDP) "
+                      "or base-share (above the base-year share: new money).")]
 
 EXPLAIN_HELP = """Walk through one member's projection in plain sentences.
 
@@ -97,129 +98,126 @@ def register(app: typer.Typer) -> None:
     """Add the evidence commands to ``app``."""
     from spendcalc.cli.options import guarded
 
-    @app.command("claims", help=CLAIMS_HELP)
-    @guarded
-    def claims_cmd(
-        claim_id: Annotated[str | None, typer.Option(
-            "--id", help="Only this claim (its id, e.g. allies-below-2pct-2024).")] = None,
-        checkable: Annotated[bool, typer.Option(
-            "--checkable", help="Only claims with a check against the data (hide opinions "
-                                "and events).")] = False,
-        output: OutputOption = None,
-        force: ForceOption = False,
-        *, data: DataChoice,
-    ) -> None:
-        """Test the source documents' claims against the bundled data."""
-        from spendcalc.evidence import claims
-        from spendcalc.views import evidence as evidence_views
+    app.command("claims", help=CLAIMS_HELP)(guarded(claims))
+    app.command("tradeoff", help=TRADEOFF_HELP)(guarded(tradeoff))
+    app.command("moneyflow", help=MONEYFLOW_HELP)(guarded(moneyflow))
+    app.command("explain", help=EXPLAIN_HELP)(guarded(explain))
 
-        _check_output(output, force)
-        all_claims = claims.load_claims()
-        chosen = (claims.find_claim(claim_id, all_claims),) if claim_id else all_claims
-        if checkable:
-            chosen = tuple(c for c in chosen if c.check["kind"] != "not_checkable")
-        evidence = claims.load_evidence(data.dataset)
-        results = claims.check_all(chosen, evidence)
-        console = _console()
-        for item in evidence_views.claims_renderables(results, detail=claim_id is not None):
-            show(console, item)
-        if output is not None:
-            for path in _write_claims(output, results, evidence, force):
-                print(f"wrote {path}")
 
-    @app.command("tradeoff", help=TRADEOFF_HELP)
-    @guarded
-    def tradeoff_cmd(
-        scenario: ScenarioArg = "hague-2035",
-        member: MemberOption = None,
-        group: GroupOption = None,
-        year: YearOption = None,
-        measure: MeasureOption = "baseline",
-        chart: Annotated[Path | None, typer.Option(
-            "--chart", help="Also draw the chart: .png, .svg or .pdf.")] = None,
-        output: OutputOption = None,
-        force: ForceOption = False,
-        sets: SetOption = None,
-        *, data: DataChoice,
-    ) -> None:
-        """Put the extra defence spending in terms of public budgets."""
-        from spendcalc.evidence.selection import check_measure
-        from spendcalc.evidence.tradeoff import tradeoff
-        from spendcalc.views import evidence as ev
+def claims(
+    claim_id: Annotated[str | None, typer.Option(
+        "--id", help="Only this claim (its id, e.g. allies-below-2pct-2024).")] = None,
+    checkable: Annotated[bool, typer.Option(
+        "--checkable", help="Only claims with a check against the data (hide opinions "
+                            "and events).")] = False,
+    output: EvidenceOutputOption = None,
+    force: ForceOption = False,
+    *, data: DataChoice,
+) -> None:
+    """Test the source documents' claims against the bundled data."""
+    from spendcalc.evidence import claims
+    from spendcalc.views import evidence as evidence_views
 
-        check_measure(measure)
-        if chart is not None:
-            from spendcalc.views import charts as plots
+    _check_output(output, force)
+    all_claims = claims.load_claims()
+    chosen = (claims.find_claim(claim_id, all_claims),) if claim_id else all_claims
+    if checkable:
+        chosen = tuple(c for c in chosen if c.check["kind"] != "not_checkable")
+    evidence = claims.load_evidence(data.dataset)
+    results = claims.check_all(chosen, evidence)
+    console = _console()
+    for item in evidence_views.claims_renderables(results, detail=claim_id is not None):
+        show(console, item)
+    if output is not None:
+        for path in _write_claims(output, results, evidence, force):
+            print(f"wrote {path}")
 
-            plots.check_output(chart, force=force)
-        _check_output(output, force)
-        result = _load(scenario, sets, data)
-        tr = tradeoff(result, member, group, year)
-        console = _console()
-        for item in ev.tradeoff_renderables(tr, measure):
-            show(console, item)
-        if output is not None:
-            for path in ev.write_tradeoff(tr, output, force=force):
-                print(f"wrote {path}")
-        if chart is not None:
-            plots.save(plots.tradeoff_figure(result, measure=measure, tradeoff_data=tr),
-                       chart, force=force)
-            print(f"wrote {chart}")
 
-    @app.command("moneyflow", help=MONEYFLOW_HELP)
-    @guarded
-    def moneyflow_cmd(
-        scenario: ScenarioArg = "hague-2035",
-        member: MemberOption = None,
-        group: Annotated[str | None, typer.Option(
-            "--group", help="A named group (data/groups.toml). Default: european-allies "
-                            "(every ally but the US).")] = None,
-        year: YearOption = None,
-        measure: MeasureOption = "baseline",
-        output: OutputOption = None,
-        force: ForceOption = False,
-        sets: SetOption = None,
-        *, data: DataChoice,
-    ) -> None:
-        """Where the extra money would go: major equipment, imports, US suppliers."""
-        from spendcalc.evidence.moneyflow import moneyflow
-        from spendcalc.evidence.selection import check_measure
-        from spendcalc.views import evidence as ev
+def tradeoff(
+    scenario: ScenarioArg = "hague-2035",
+    member: MemberOption = None,
+    group: GroupOption = None,
+    year: YearOption = None,
+    measure: MeasureOption = "baseline",
+    chart: ChartOption = None,
+    output: EvidenceOutputOption = None,
+    force: ForceOption = False,
+    sets: SetOption = None,
+    *, data: DataChoice,
+) -> None:
+    """Put the extra defence spending in terms of public budgets."""
+    from spendcalc.evidence.selection import check_measure
+    from spendcalc.evidence.tradeoff import tradeoff
+    from spendcalc.views import evidence as ev
 
-        check_measure(measure)
-        _check_output(output, force)
-        result = _load(scenario, sets, data)
-        if member is None and group is None:
-            group = "european-allies"
-        mf = moneyflow(result, member, group, year, measure)
-        console = _console()
-        for item in ev.moneyflow_renderables(mf):
-            show(console, item)
-        if output is not None:
-            for path in ev.write_moneyflow(mf, output, force=force):
-                print(f"wrote {path}")
+    check_measure(measure)
+    if chart is not None:
+        from spendcalc.views import charts as plots
 
-    @app.command("explain", help=EXPLAIN_HELP)
-    @guarded
-    def explain_cmd(
-        scenario: ScenarioArg = "hague-2035",
-        member: Annotated[str, typer.Option(
-            "--member", help="The member to explain, e.g. DEU (required).")] = "",
-        year: YearOption = None,
-        sets: SetOption = None,
-        *, data: DataChoice,
-    ) -> None:
-        """Walk through one member's projection in plain sentences."""
-        from spendcalc.evidence import explain
-        from spendcalc.evidence.selection import OptionError
+        plots.check_output(chart, force=force)
+    _check_output(output, force)
+    result = _load(scenario, sets, data)
+    tr = tradeoff(result, member, group, year)
+    console = _console()
+    for item in ev.tradeoff_renderables(tr, measure):
+        show(console, item)
+    if output is not None:
+        for path in ev.write_tradeoff(tr, output, force=force):
+            print(f"wrote {path}")
+    if chart is not None:
+        plots.save(plots.tradeoff_figure(result, measure=measure, tradeoff_data=tr),
+                   chart, force=force)
+        print(f"wrote {chart}")
 
-        if not member:
-            raise OptionError("--member is required, e.g. spendcalc explain --member DEU")
-        result = _load(scenario, sets, data)
-        ex = explain.explain(result, member, year)
-        console = _console()
-        for item in explain.renderables(ex, result.scenario.baseline_pct):
-            show(console, item)
+
+def moneyflow(
+    scenario: ScenarioArg = "hague-2035",
+    member: MemberOption = None,
+    group: MoneyflowGroupOption = None,
+    year: YearOption = None,
+    measure: MeasureOption = "baseline",
+    output: EvidenceOutputOption = None,
+    force: ForceOption = False,
+    sets: SetOption = None,
+    *, data: DataChoice,
+) -> None:
+    """Where the extra money would go: major equipment, imports, US suppliers."""
+    from spendcalc.evidence.moneyflow import moneyflow
+    from spendcalc.evidence.selection import check_measure
+    from spendcalc.views import evidence as ev
+
+    check_measure(measure)
+    _check_output(output, force)
+    result = _load(scenario, sets, data)
+    if member is None and group is None:
+        group = "european-allies"
+    mf = moneyflow(result, member, group, year, measure)
+    console = _console()
+    for item in ev.moneyflow_renderables(mf):
+        show(console, item)
+    if output is not None:
+        for path in ev.write_moneyflow(mf, output, force=force):
+            print(f"wrote {path}")
+
+
+def explain(
+    scenario: ScenarioArg = "hague-2035",
+    member: RequiredMemberOption = "",
+    year: YearOption = None,
+    sets: SetOption = None,
+    *, data: DataChoice,
+) -> None:
+    """Walk through one member's projection in plain sentences."""
+    from spendcalc.evidence import explain
+    from spendcalc.evidence.selection import OptionError
+
+    if not member:
+        raise OptionError("--member is required, e.g. spendcalc explain --member DEU")
+    result = _load(scenario, sets, data)
+    ex = explain.explain(result, member, year)
+    console = _console()
+    for item in explain.renderables(ex, result.scenario.baseline_pct):
+        show(console, item)
 
 
 def _write_claims(output: Path, results: list[ClaimResult], evidence: Evidence,

@@ -49,6 +49,74 @@ SetOption = Annotated[
                       "(repeatable; validated like the file)."),
 ]
 
+# Shared options, declared once. One alias per meaning: the same flag means different things
+# to different commands (what -o writes, which group), so each meaning has its own help text.
+
+TablesOutputOption = Annotated[Path | None, typer.Option(
+    "-o", "--output", help="Write the tables: .csv (with a .meta.json sidecar), .json, .xlsx "
+                           "or .parquet (needs pyarrow).")]
+"""``-o`` for compare, sweep, sensitivity and simulate (``io.outputs.write_tables``)."""
+
+RunOutputOption = Annotated[Path | None, typer.Option(
+    "-o", "--output", help="Write the full projection: .csv (with a .meta.json sidecar), "
+                           ".json, .xlsx or .parquet (needs pyarrow).")]
+
+EvidenceOutputOption = Annotated[Path | None, typer.Option(
+    "-o", "--output", help="Also write the results: .csv (with a .meta.json sidecar) or .json.")]
+"""``-o`` for claims, tradeoff and moneyflow."""
+
+PlotOutputOption = Annotated[Path | None, typer.Option(
+    "-o", "--output", help="The file to write: .png, .svg or .pdf "
+                           "(default: KIND-SCENARIO.png here).")]
+
+ReportOutputOption = Annotated[Path | None, typer.Option(
+    "-o", "--output", help="The .html file to write (default: report-SCENARIO.html here).")]
+
+ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite existing output files.")]
+
+ForceLargeOption = Annotated[bool, typer.Option(
+    "--force", help="Overwrite existing files; allow over 1,000,000 draws or variants.")]
+"""``--force`` for sweep and simulate, where it also lifts the size limit."""
+
+ChartOption = Annotated[Path | None, typer.Option(
+    "--chart", help="Also draw the chart: .png, .svg or .pdf.")]
+
+MetricOption = Annotated[str, typer.Option(
+    "--metric", help="An aggregate column in the horizon year, e.g. total_usd_bn, total_pct.")]
+
+MetricGroupOption = Annotated[str, typer.Option(
+    "--group", help="The group the metric is summed over (data/groups.toml).")]
+
+GroupOption = Annotated[str | None, typer.Option(
+    "--group", help="A named group: nato, european-allies, eu, eastern-flank, nordic-baltic, "
+                    "southern, g7 (data/groups.toml). Default: every member in the scenario.")]
+"""``--group`` choosing whom a view covers (tradeoff)."""
+
+MoneyflowGroupOption = Annotated[str | None, typer.Option(
+    "--group", help="A named group (data/groups.toml). Default: european-allies "
+                    "(every ally but the US).")]
+
+PlotGroupOption = Annotated[str | None, typer.Option(
+    "--group", help="Only a named group: european-allies, eu, eastern-flank, nordic-baltic, "
+                    "southern, g7 (data/groups.toml).")]
+
+MemberOption = Annotated[str | None, typer.Option(
+    "--member", help="One member's code, e.g. DEU (see 'spendcalc members').")]
+
+RequiredMemberOption = Annotated[str, typer.Option(
+    "--member", help="The member to explain, e.g. DEU (required).")]
+
+PlotMembersOption = Annotated[str | None, typer.Option(
+    "--members", "--member", help="Only these members, e.g. DEU,FRA,POL "
+                                  "(fan, tradeoff: one member).")]
+
+YearOption = Annotated[int | None, typer.Option(
+    "--year", help="The year to show (default: the scenario's horizon); sums run from the "
+                   "year after the base year to this one.")]
+
+PlotYearOption = Annotated[int | None, typer.Option(
+    "--year", help="The year gap and compare show (default: the horizon).")]
+
 
 class DataChoice:
     """The data a command was asked to use (``--data DIR``, ``--edition NAME``), loaded on

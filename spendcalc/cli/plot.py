@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from spendcalc.cli.options import DataChoice, SetOption
+from spendcalc.cli.options import (
+    DataChoice,
+    ForceOption,
+    PlotGroupOption,
+    PlotMembersOption,
+    PlotOutputOption,
+    PlotYearOption,
+    SetOption,
+)
 
 if TYPE_CHECKING:
     from spendcalc.core.dataset import Dataset
@@ -55,23 +63,15 @@ def register(app: typer.Typer) -> None:
             show_default=False)] = None,
         other: Annotated[str | None, typer.Argument(
             help="compare only: the second scenario, B.", show_default=False)] = None,
-        output: Annotated[Path | None, typer.Option(
-            "-o", "--output", help="The file to write: .png, .svg or .pdf "
-                                   "(default: KIND-SCENARIO.png here).")] = None,
-        force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
-        = False,
-        members: Annotated[str | None, typer.Option(
-            "--members", "--member", help="Only these members, e.g. DEU,FRA,POL "
-                                          "(fan, tradeoff: one member).")] = None,
-        group: Annotated[str | None, typer.Option(
-            help="Only a named group: european-allies, eu, eastern-flank, nordic-baltic, "
-                 "southern, g7 (data/groups.toml).")] = None,
+        output: PlotOutputOption = None,
+        force: ForceOption = False,
+        members: PlotMembersOption = None,
+        group: PlotGroupOption = None,
         unit: Annotated[str | None, typer.Option(
             help="usd (USD bn) or pct (% of GDP); default: the kind's own.")] = None,
         prices: Annotated[str, typer.Option(
             help="current, or constant base-year US dollars (USD charts).")] = "current",
-        year: Annotated[int | None, typer.Option(
-            help="The year gap and compare show (default: the horizon).")] = None,
+        year: PlotYearOption = None,
         title: Annotated[str | None, typer.Option(help="Replace the chart's title.")] = None,
         subtitle: Annotated[str | None, typer.Option(
             help="Replace the chart's subtitle.")] = None,

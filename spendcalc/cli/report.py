@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from spendcalc.cli.options import DataChoice, SetOption
+from spendcalc.cli.options import DataChoice, ForceOption, ReportOutputOption, SetOption
 
 if TYPE_CHECKING:
     from spendcalc.core.dataset import Dataset
@@ -45,11 +45,8 @@ def register(app: typer.Typer) -> None:
             metavar="[SCENARIO]...",
             help="Ready scenario names or .toml files (default: hague-2035); several add a "
                  "comparison.", show_default=False)] = None,
-        output: Annotated[Path | None, typer.Option(
-            "-o", "--output", help="The .html file to write (default: report-SCENARIO.html "
-                                   "here).")] = None,
-        force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
-        = False,
+        output: ReportOutputOption = None,
+        force: ForceOption = False,
         sets: SetOption = None,
         *, data: DataChoice,
     ) -> None:

@@ -12,18 +12,17 @@ from typing import Annotated, Any
 import typer
 
 from spendcalc.cli import options as cli_options
-from spendcalc.cli.options import DataChoice, ScenarioArg, SetOption
-
-OutputOption = Annotated[Path | None, typer.Option(
-    "-o", "--output", help="Write the table: .csv (with a .meta.json sidecar) or .json.")]
-ForceOption = Annotated[bool, typer.Option(
-    "--force", help="Overwrite existing files; allow over 1,000,000 draws or variants.")]
-ChartOption = Annotated[Path | None, typer.Option(
-    "--chart", help="Also draw the chart: .png, .svg or .pdf.")]
-MetricOption = Annotated[str, typer.Option(
-    "--metric", help="An aggregate column in the horizon year, e.g. total_usd_bn, total_pct.")]
-GroupOption = Annotated[str, typer.Option(
-    "--group", help="The group the metric is summed over (data/groups.toml).")]
+from spendcalc.cli.options import (
+    ChartOption,
+    DataChoice,
+    ForceLargeOption,
+    ForceOption,
+    MetricGroupOption,
+    MetricOption,
+    ScenarioArg,
+    SetOption,
+    TablesOutputOption,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -96,7 +95,7 @@ def new(
 
 def compare(
     scenarios: Annotated[list[str], typer.Argument(help="Two or more scenarios (names or files).")],
-    output: OutputOption = None,
+    output: TablesOutputOption = None,
     force: ForceOption = False,
     sets: SetOption = None,
     *, data: DataChoice,
@@ -131,10 +130,10 @@ def sweep(
         help="A field and its values, e.g. target.year=2030:2035 or "
              "growth.real_offset=-1:1:0.5 (repeatable: the Cartesian grid).")] = None,
     metric: MetricOption = "cum_extra_over_baseline_usd_bn",
-    group: GroupOption = "nato",
-    output: OutputOption = None,
+    group: MetricGroupOption = "nato",
+    output: TablesOutputOption = None,
     chart: ChartOption = None,
-    force: ForceOption = False,
+    force: ForceLargeOption = False,
     sets: SetOption = None,
     *, data: DataChoice,
 ) -> None:
@@ -163,8 +162,8 @@ def sweep(
 def sensitivity(
     scenario: ScenarioArg = "hague-2035",
     metric: MetricOption = "cum_extra_over_baseline_usd_bn",
-    group: GroupOption = "nato",
-    output: OutputOption = None,
+    group: MetricGroupOption = "nato",
+    output: TablesOutputOption = None,
     chart: ChartOption = None,
     force: ForceOption = False,
     sets: SetOption = None,
@@ -190,11 +189,11 @@ def simulate(
     draws: Annotated[int, typer.Option("--draws", help="How many random draws.")] = 10_000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, same output.")]
     = 2025,
-    output: OutputOption = None,
+    output: TablesOutputOption = None,
     chart: ChartOption = None,
     key: Annotated[str, typer.Option("--for", help="The member or group the --chart fan "
                                                    "shows.")] = "nato",
-    force: ForceOption = False,
+    force: ForceLargeOption = False,
     sets: SetOption = None,
     *, data: DataChoice,
 ) -> None:
