@@ -19,12 +19,12 @@ import pandas as pd
 import pytest
 
 import spendcalc
+from spendcalc.io import nato_edition as nl
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tools"))
 
 import build_nato_2026 as build  # noqa: E402
-import nato_long as nl  # noqa: E402
 
 EDITION = REPO / "data" / "editions" / "nato-2026"
 SHARED = build.DEFAULT_INPUT

@@ -16,8 +16,9 @@ import hashlib
 import sys
 from pathlib import Path
 
-import nato_long as nl
 import pandas as pd
+
+from spendcalc.io import nato_edition as nl
 
 REPO = Path(__file__).resolve().parents[1]
 # NATO's workbook as parsed to a long CSV (byte copy of the shared research file; provenance

@@ -1,4 +1,9 @@
-"""Turn NATO's 2026 edition, in long format, into spendcalc's data files.
+"""Turn a NATO edition, in long format, into spendcalc's data files.
+
+Used by ``tools/build_nato_2026.py`` (from the long CSV of the 2026 workbook) and by
+``spendcalc data import-nato`` (``io.nato_workbook``, from NATO's own workbook). The release's
+years, estimate years and source ids come from the data (``Release``); the defaults are the
+2026 edition's.
 
 Input: the long table ``geo,country,year,estimate,measure,value`` parsed from NATO's workbook
 "Defence Expenditure of NATO Countries (2014-2026)" (July 2026). See
@@ -27,10 +32,13 @@ Only the standard library and pandas are used. Nothing here reads the network.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
 import pandas as pd
+
+from spendcalc.io.resources import bundled_dir
 
 # --------------------------------------------------------------------------- constants
 
@@ -48,6 +56,35 @@ YEARS: Final = tuple(range(FIRST_YEAR, LAST_YEAR + 1))
 ESTIMATE_YEARS: Final = frozenset({2025, 2026})
 
 ICELAND: Final = "ISL"
+
+
+@dataclass(frozen=True)
+class Release:
+    """What differs from one NATO release to the next: its years, which of them are
+    estimates ("2026e"), and the source id of its rows (``NATO-DE-<last year>``)."""
+
+    years: tuple[int, ...] = YEARS
+    estimate_years: frozenset[int] = ESTIMATE_YEARS
+    source_id: str = SOURCE_ID
+
+    @property
+    def estimate_source_id(self) -> str:
+        """The id of estimate rows in files without an ``estimate`` column."""
+        return f"{self.source_id}-EST"
+
+    def source_for(self, year: int) -> str:
+        """source_id for a row of a file without an ``estimate`` column."""
+        return self.estimate_source_id if year in self.estimate_years else self.source_id
+
+
+def release_of(long_df: pd.DataFrame, source_id: str | None = None) -> Release:
+    """The release a long table holds: its years, its estimate years (rows flagged
+    ``estimate``) and ``source_id`` (default ``NATO-DE-<last year>``)."""
+    years = tuple(sorted(int(y) for y in set(long_df["year"])))
+    estimates = frozenset(int(y) for y in set(long_df.loc[long_df["estimate"].astype(bool),
+                                                          "year"]))
+    return Release(years, estimates, source_id or f"NATO-DE-{years[-1]}")
+
 
 GEO_TO_ISO3: Final[Mapping[str, str]] = {
     "AL": "ALB", "BE": "BEL", "BG": "BGR", "CA": "CAN", "CZ": "CZE", "DE": "DEU",
@@ -97,7 +134,7 @@ EURO_ADOPTION: Final[Mapping[str, tuple[int, str, float]]] = {
 }
 """Allies that adopted the euro during 2014-2026: (year, former currency, units per EUR)."""
 
-DEFAULT_DATA_DIR: Final = Path(__file__).resolve().parents[1] / "data"
+DEFAULT_DATA_DIR: Final = bundled_dir("data")
 
 LONG_COLUMNS: Final = ("geo", "country", "year", "estimate", "measure", "value")
 
@@ -135,21 +172,24 @@ def read_long(path: Path | str) -> pd.DataFrame:
 
 
 def validate_long(long_df: pd.DataFrame) -> None:
-    """Check codes, years, duplicates and the estimate flag of a long table."""
+    """Check codes, years (consecutive), duplicates and the estimate flag (the same for
+    every row of a year) of a long table."""
     unknown = set(long_df["geo"]) - set(GEO_TO_ISO3) - set(AGGREGATES)
     if unknown:
         raise ValueError(f"unknown geo codes: {sorted(unknown)}")
     missing = set(GEO_TO_ISO3) - set(long_df["geo"])
     if missing:
         raise ValueError(f"allies missing: {sorted(missing)}")
-    if set(long_df["year"]) != set(YEARS):
-        raise ValueError(f"years {sorted(set(long_df['year']))}; expected {FIRST_YEAR}-{LAST_YEAR}")
+    years = sorted(set(long_df["year"]))
+    if years != list(range(years[0], years[-1] + 1)):
+        raise ValueError(f"years {years} are not consecutive")
     dup = long_df.duplicated(["geo", "measure", "year"])
     if dup.any():
         raise ValueError(f"{int(dup.sum())} duplicate (geo, measure, year) rows")
     flagged = long_df["estimate"].astype(bool)
-    if not (flagged == long_df["year"].isin(ESTIMATE_YEARS)).all():
-        raise ValueError(f"estimate is not True exactly for {sorted(ESTIMATE_YEARS)}")
+    estimates = release_of(long_df).estimate_years
+    if not (flagged == long_df["year"].isin(estimates)).all():
+        raise ValueError(f"estimate is not the same for every row of a year {sorted(estimates)}")
 
 
 def read_members(data_dir: Path = DEFAULT_DATA_DIR) -> pd.DataFrame:
@@ -183,12 +223,8 @@ def wide(long_df: pd.DataFrame, *, aggregates: bool = False) -> pd.DataFrame:
 
 
 def source_for(year: int) -> str:
-    """source_id for a row of a file without an ``estimate`` column."""
-    return ESTIMATE_SOURCE_ID if year in ESTIMATE_YEARS else SOURCE_ID
-
-
-def _sources(years: pd.Series) -> pd.Series:
-    return years.map(source_for)
+    """source_id for a row of a file without an ``estimate`` column (the 2026 edition)."""
+    return Release().source_for(year)
 
 
 def iceland_gdp_residual(long_df: pd.DataFrame) -> pd.DataFrame:
@@ -214,19 +250,22 @@ IMF_DERIVED_SOURCE_ID: Final = "IMF-WEO-2025-10-derived"
 """Iceland's GDP after NATO's 2024 figure, grown by the rule spendcalc uses after NATO's GDP."""
 
 
-def iceland_gdp_imf(existing_gdp: pd.DataFrame, projections: pd.DataFrame) -> pd.DataFrame:
-    """Iceland's GDP for 2025-2026, USD bn current: its 2024 GDP grown each year by
+def iceland_gdp_imf(existing_gdp: pd.DataFrame, projections: pd.DataFrame,
+                    last_year: int = LAST_YEAR) -> pd.DataFrame:
+    """Iceland's GDP after its last NATO figure to ``last_year`` (2025-2026 for the 2026
+    edition), USD bn current: its 2024 GDP grown each year by
     (1 + IMF real growth of Iceland) x (1 + US CPI inflation), percent from
     ``gdp_projections.csv`` (IMF WEO October 2025). This is the rule spendcalc's 2025 edition
     applies to every ally after NATO's GDP ends, so the 2026 edition gives Iceland the same
     figures the 2025 edition projected for it. Rounded to 3 decimals."""
     isl = existing_gdp[existing_gdp["iso3"] == ICELAND].set_index("year")["gdp_usd_bn_current"]
-    proj = projections.set_index(["iso3", "period"])
-    value = float(isl[2024])
+    keys = list(zip(projections["iso3"], projections["period"].astype(int), strict=True))
+    real_pct = dict(zip(keys, projections["real_gdp_growth_pct"].astype(float), strict=True))
+    cpi_pct = dict(zip(keys, projections["cpi_inflation_pct"].astype(float), strict=True))
+    value = float(isl[isl.index.max()])
     rows = []
-    for year in (2025, 2026):
-        real = float(proj.loc[(ICELAND, year), "real_gdp_growth_pct"])
-        cpi = float(proj.loc[("USA", year), "cpi_inflation_pct"])
+    for year in range(int(isl.index.max()) + 1, last_year + 1):
+        real, cpi = real_pct[(ICELAND, year)], cpi_pct[("USA", year)]
         value *= (1 + real / 100) * (1 + cpi / 100)
         rows.append((ICELAND, year, round(value, 3), IMF_DERIVED_SOURCE_ID))
     return pd.DataFrame(rows, columns=["iso3", "year", "gdp_usd_bn_current", "source_id"])
@@ -241,15 +280,25 @@ def to_edition_files(
     members: pd.DataFrame | None = None,
     existing_gdp: pd.DataFrame | None = None,
     iceland_gdp_extra: pd.DataFrame | None = None,
+    release: Release | None = None,
+    currencies: Mapping[str, str] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Convert the long table into spendcalc's files (file name -> frame).
 
     ``members`` and ``existing_gdp`` default to ``data/members.csv`` and ``data/gdp.csv`` of
     this repository. Iceland's GDP rows are copied from ``existing_gdp`` with their
     source_id. ``iceland_gdp_extra`` adds rows for years that file lacks (2025-2026). It is
-    off by default, and the decision is documented in SOURCES.md.
+    off by default, and the decision is documented in SOURCES.md. ``release`` defaults to
+    the one ``long_df`` holds (``release_of``); ``currencies`` (iso3 -> ISO 4217 code of
+    Table 1) to ``CURRENCY``.
     """
     validate_long(long_df)
+    release = release_of(long_df) if release is None else release
+    currencies = CURRENCY if currencies is None else currencies
+
+    def _sources(years: pd.Series) -> pd.Series:
+        return years.map(release.source_for)
+
     members = read_members() if members is None else members
     existing_gdp = read_existing_gdp() if existing_gdp is None else existing_gdp
     names = dict(zip(members["iso3"], members["member"], strict=True))
@@ -259,7 +308,7 @@ def to_edition_files(
 
     w = wide(long_df)
     for col in ("core_share_gdp", "equipment_share_pct"):
-        if (w[col].round(2) != w[col]).any():
+        if (w[col].notna() & (w[col].round(2) != w[col])).any():
             raise ValueError(f"{col} has more than 2 decimals; the output would lose them")
 
     # nato_defence_expenditure.csv: Table 3 share, Table 2 current USD, and Iceland's empty rows
@@ -268,17 +317,18 @@ def to_edition_files(
         "defence_share_gdp_pct": w["core_share_gdp"],
         "defence_usd_m_current": w["core_usd_current_m"],
     })
-    empty = pd.DataFrame([(c, names[c], y) for c in unarmed for y in YEARS],
+    empty = pd.DataFrame([(c, names[c], y) for c in unarmed for y in release.years],
                          columns=["iso3", "member", "year"])
     main = pd.concat([main, empty], ignore_index=True)
-    main["estimate"] = main["year"].isin(ESTIMATE_YEARS)
-    main["source_id"] = SOURCE_ID
+    main["estimate"] = main["year"].isin(release.estimate_years)
+    main["source_id"] = release.source_id
 
     # gdp.csv: Table 5 current USD m -> bn. Iceland comes from the existing file.
     gdp = pd.DataFrame({"iso3": w["iso3"], "year": w["year"],
                         "gdp_usd_bn_current": (w["gdp_usd_current_m"] / 1000).round(3),
-                        "source_id": SOURCE_ID})
-    kept = existing_gdp[existing_gdp["iso3"].isin(unarmed)]
+                        "source_id": release.source_id})
+    kept = existing_gdp[existing_gdp["iso3"].isin(unarmed)
+                        & existing_gdp["year"].isin(release.years)]
     parts = [gdp, kept[["iso3", "year", "gdp_usd_bn_current", "source_id"]]]
     if iceland_gdp_extra is not None:
         have = pd.MultiIndex.from_frame(kept[["iso3", "year"]])
@@ -296,7 +346,7 @@ def to_edition_files(
                               "source_id": _sources(w["year"])})
 
     currency = pd.DataFrame({
-        "iso3": w["iso3"], "year": w["year"], "currency": w["iso3"].map(CURRENCY),
+        "iso3": w["iso3"], "year": w["year"], "currency": w["iso3"].map(currencies),
         "core_nat_currency_current_m": w["core_nat_currency_current_m"],
         "core_usd_current_m": w["core_usd_current_m"],
         "usd_rate": (w["core_nat_currency_current_m"] / w["core_usd_current_m"]).round(4),
@@ -361,13 +411,19 @@ def format_frame(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     return out.astype(str)
 
 
+def edition_bytes(files: Mapping[str, pd.DataFrame]) -> dict[str, bytes]:
+    """Each frame as the UTF-8 CSV bytes that are written (file name -> bytes)."""
+    return {name: format_frame(name, frame).to_csv(
+                index=False, lineterminator=LINE_ENDINGS.get(name, "\n")).encode("utf-8")
+            for name, frame in files.items()}
+
+
 def write_edition_files(files: Mapping[str, pd.DataFrame], out_dir: Path) -> list[Path]:
     """Write each frame as UTF-8 CSV into ``out_dir``, creating it. Returns the paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, frame in files.items():
+    for name, content in edition_bytes(files).items():
         path = out_dir / name
-        format_frame(name, frame).to_csv(path, index=False, encoding="utf-8",
-                                         lineterminator=LINE_ENDINGS.get(name, "\n"))
+        path.write_bytes(content)
         written.append(path)
     return written
