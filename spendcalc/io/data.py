@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import math
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ import numpy as np
 
 from spendcalc.core.dataset import GDP_FILE, DataFile, Dataset, Edition, FloatArray, Group, feed
 from spendcalc.core.errors import DataError
-from spendcalc.core.models import Commitment, Member, Source
+from spendcalc.core.models import MAX_YEAR, Commitment, Member, Source
 from spendcalc.io.resources import bundled_dir
 
 SHARES_FILE = "nato_defence_expenditure.csv"
@@ -33,24 +34,45 @@ GROUPS_FILE = "groups.toml"
 EDITION_FILE = "edition.toml"
 EDITIONS_DIR = "editions"
 DEFAULT_EDITION = "nato-2026"
+MIN_DATA_YEAR = 1900
 """The edition ``load_dataset`` and every command use unless told otherwise."""
 
 
 def read_rows(path: Path,
               required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
     """A data CSV's rows: yield (line number, row) after checking the header has the
-    ``required`` columns; line numbers count the header as 1."""
+    ``required`` columns; line numbers count the header as 1. A byte-order mark (Excel
+    writes one) is accepted; every cell is a string ("" where a row is short); a row with
+    more cells than the header, bytes that are not UTF-8, or a folder in the file's place
+    are DataErrors naming the file."""
     try:
-        handle = path.open(newline="", encoding="utf-8")
+        handle = path.open(newline="", encoding="utf-8-sig")
     except FileNotFoundError:
         raise DataError(f"{path}: file not found") from None
-    with handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in required if c not in (reader.fieldnames or [])]
-        if missing:
-            raise DataError(f"{path.name}: missing column(s) {', '.join(missing)}")
-        for row in reader:
-            yield reader.line_num, row
+    except IsADirectoryError:
+        raise DataError(f"{path}: is a folder, not a data file") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read data file ({exc.strerror})") from None
+    line = 1
+    try:
+        with handle:
+            reader = csv.DictReader(handle)
+            header = [str(c).strip() for c in (reader.fieldnames or [])]
+            reader.fieldnames = header
+            missing = [c for c in required if c not in header]
+            if missing:
+                raise DataError(f"{path.name}: missing column(s) {', '.join(missing)}")
+            for row in reader:
+                line = reader.line_num
+                if None in row:
+                    raise DataError(f"{path.name}: row {line}: more cells than the header's "
+                                    f"{len(header)} columns")
+                yield line, {k: v or "" for k, v in row.items()}
+    except UnicodeDecodeError:
+        raise DataError(f"{path.name}: not a UTF-8 text file (bytes that are not UTF-8 after "
+                        f"row {line}); save it as UTF-8 CSV") from None
+    except csv.Error as exc:
+        raise DataError(f"{path.name}: row {line}: not a valid CSV row ({exc})") from None
 
 
 def _source_ids(raw: dict[tuple[str, int], dict[str, str]]) -> tuple[str, ...]:
@@ -68,7 +90,8 @@ def _user_hint(path: Path) -> str:
 def number_cell(path: Path, line: int, row: dict[str, str], col: str, *, optional: bool = False,
                 low: float | None = None, high: float | None = None) -> float:
     """The number in ``col`` (within ``low``..``high``; empty: NaN if ``optional``), or a
-    DataError naming the file, row and column."""
+    DataError naming the file, row and column. Only an empty cell means "no value": text
+    such as ``NaN`` or ``inf`` is an error, never a silent gap."""
     text = (row.get(col) or "").strip()
     if not text:
         if optional:
@@ -78,25 +101,39 @@ def number_cell(path: Path, line: int, row: dict[str, str], col: str, *, optiona
         value = float(text)
     except ValueError:
         raise DataError(f"{path.name}: row {line}: {col} = {text!r} is not a number") from None
+    if not math.isfinite(value):
+        allowed = "a finite number, or an empty cell for no value" if optional else (
+            "a finite number")
+        raise DataError(f"{path.name}: row {line}: {col} = {text!r} is not allowed; "
+                        f"allowed: {allowed}")
     if (low is not None and value < low) or (high is not None and value > high):
-        raise DataError(
-            f"{path.name}: row {line}: {col} = {value:g} is outside {low:g} to {high:g}")
+        rng = (f"{low:g} to {high:g}" if low is not None and high is not None
+               else f"at least {low:g}" if low is not None else f"at most {high:g}")
+        raise DataError(f"{path.name}: row {line}: {col} = {value:g} is outside {rng}")
     return value
 
 
 def year_cell(path: Path, line: int, row: dict[str, str], col: str = "year") -> int:
-    """The year in ``col``, or a DataError naming the file, row and column."""
+    """The year in ``col`` (four digits, 1900 to 2100), or a DataError naming the file, row
+    and column."""
     text = (row.get(col) or "").strip()
-    if not text.isdigit():
-        raise DataError(f"{path.name}: row {line}: {col} = {text!r} is not a year")
+    if not (len(text) == 4 and text.isascii() and text.isdigit()
+            and MIN_DATA_YEAR <= int(text) <= MAX_YEAR):
+        raise DataError(f"{path.name}: row {line}: {col} = {text!r} is not a year; allowed: "
+                        f"{MIN_DATA_YEAR} to {MAX_YEAR}")
     return int(text)
 
 
-def bool_cell(path: Path, line: int, row: dict[str, str], col: str) -> bool:
-    """``true`` or ``false`` in ``col``, or a DataError naming the file, row and column."""
+def bool_cell(path: Path, line: int, row: dict[str, str], col: str, *,
+              optional: bool = False) -> bool:
+    """``true`` or ``false`` in ``col`` (empty: false if ``optional``), or a DataError naming
+    the file, row and column."""
     text = (row.get(col) or "").strip().lower()
+    if optional and not text:
+        return False
     if text not in ("true", "false"):
-        raise DataError(f"{path.name}: row {line}: {col} = {text!r}; allowed: true, false")
+        allowed = "true, false, or empty (false)" if optional else "true, false"
+        raise DataError(f"{path.name}: row {line}: {col} = {text!r}; allowed: {allowed}")
     return text == "true"
 
 
@@ -106,6 +143,11 @@ def _load_members(path: Path) -> tuple[Member, ...]:
     cols = ("iso3", "member", "nato_since", "eu_member", "region", "armed_forces")
     for line, row in read_rows(path, cols):
         iso3 = row["iso3"].strip()
+        if not (len(iso3) == 3 and iso3.isascii() and iso3.isalpha() and iso3.isupper()):
+            raise DataError(f"{path.name}: row {line}: iso3 = {iso3!r} is not allowed; "
+                            "allowed: an ISO 3166 alpha-3 code in capitals, such as DEU")
+        if not row["member"].strip():
+            raise DataError(f"{path.name}: row {line}: member is empty (the ally's name)")
         if iso3 in seen:
             raise DataError(f"{path.name}: row {line}: duplicate member {iso3}")
         seen.add(iso3)
@@ -127,9 +169,11 @@ def _load_members(path: Path) -> tuple[Member, ...]:
 
 def _grid(path: Path, codes: tuple[str, ...], value_col: str, *, year_col: str = "year",
           low: float, high: float, optional_for: frozenset[str] = frozenset(),
-          extra_cols: tuple[str, ...] = ()) -> tuple[tuple[int, ...], FloatArray,
-                                                    dict[tuple[str, int], dict[str, str]]]:
-    """Read a member x year file into an array, checking completeness and duplicates."""
+          extra_cols: tuple[str, ...] = (),
+          check: Callable[[int, dict[str, str]], None] | None = None,
+          ) -> tuple[tuple[int, ...], FloatArray, dict[tuple[str, int], dict[str, str]]]:
+    """Read a member x year file into an array, checking completeness and duplicates;
+    ``check(line, row)`` validates the row's other columns."""
     index = {c: i for i, c in enumerate(codes)}
     cells: dict[tuple[str, int], float] = {}
     raw: dict[tuple[str, int], dict[str, str]] = {}
@@ -143,6 +187,8 @@ def _grid(path: Path, codes: tuple[str, ...], value_col: str, *, year_col: str =
         cells[(iso3, year)] = number_cell(path, line, row, value_col, optional=iso3 in optional_for,
                                       low=low, high=high)
         raw[(iso3, year)] = row
+        if check is not None:
+            check(line, row)
     years = tuple(sorted({y for _, y in cells}))
     if not years:
         raise DataError(f"{path.name}: no rows{_user_hint(path)}")
@@ -157,13 +203,61 @@ def _grid(path: Path, codes: tuple[str, ...], value_col: str, *, year_col: str =
     return years, grid, raw
 
 
-def _load_commitments(path: Path) -> tuple[Commitment, ...]:
+def _source_check(path: Path) -> Callable[[int, dict[str, str]], None]:
+    """Every value names its source (checked against sources.csv by ``_check_cited``)."""
+    def check(line: int, row: dict[str, str]) -> None:
+        if not row.get("source_id", "").strip():
+            raise DataError(f"{path.name}: row {line}: source_id is empty (every value needs "
+                            f"one, listed in {SOURCES_FILE})")
+    return check
+
+
+def _share_row_check(path: Path) -> Callable[[int, dict[str, str]], None]:
+    """The shares file's other columns: source, estimate flag, spending in USD m."""
+    has_source = _source_check(path)
+
+    def check(line: int, row: dict[str, str]) -> None:
+        has_source(line, row)
+        bool_cell(path, line, row, "estimate", optional=True)
+        number_cell(path, line, row, "defence_usd_m_current", optional=True, low=0, high=1e8)
+    return check
+
+
+def _projection_row_check(path: Path) -> Callable[[int, dict[str, str]], None]:
+    """The projections file's other columns: source, and nominal growth where given
+    (percent a year: (1 + real) x (1 + inflation) - 1 lies within -75 to 2,100)."""
+    has_source = _source_check(path)
+
+    def check(line: int, row: dict[str, str]) -> None:
+        has_source(line, row)
+        number_cell(path, line, row, "nominal_growth_pct", optional=True, low=-75, high=2100)
+    return check
+
+
+def _check_cited(sources: dict[str, Source], register: Path,
+                 citing: tuple[tuple[Path, dict[str, str]], ...]) -> None:
+    """Every source a data file cites is in the register (sources.csv)."""
+    for path, cited in citing:
+        for what, source_id in cited.items():
+            if source_id and source_id not in sources:
+                raise DataError(f"{path.name}: {what}: source_id {source_id!r} is not in "
+                                f"{register.name} (add a row for it there)")
+
+
+def _load_commitments(path: Path, codes: tuple[str, ...]) -> tuple[Commitment, ...]:
     out = []
     for line, row in read_rows(path, ("iso3", "kind", "value_pct", "by_year", "source_id", "note")):
+        iso3 = row["iso3"].strip()
+        if iso3 != "NATO" and iso3 not in codes:
+            raise DataError(f"{path.name}: row {line}: iso3 = {iso3!r} is not in {MEMBERS_FILE} "
+                            "(nor NATO, for alliance-wide commitments)")
+        for col in ("kind", "source_id"):
+            if not row[col].strip():
+                raise DataError(f"{path.name}: row {line}: {col} is empty")
         value = number_cell(path, line, row, "value_pct", optional=True, low=0, high=100)
         year_text = row["by_year"].strip()
         out.append(Commitment(
-            iso3=row["iso3"].strip(), kind=row["kind"].strip(),
+            iso3=iso3, kind=row["kind"].strip(),
             value_pct=None if np.isnan(value) else value,
             by_year=year_cell(path, line, row, "by_year") if year_text else None,
             source_id=row["source_id"].strip(), note=row["note"].strip(),
@@ -173,41 +267,89 @@ def _load_commitments(path: Path) -> tuple[Commitment, ...]:
 
 def _load_sources(path: Path) -> dict[str, Source]:
     cols = ("source_id", "title", "published", "confidence")
-    return {
-        row["source_id"]: Source(**{c: row[c].strip() for c in cols})
-        for _, row in read_rows(path, cols)
-    }
+    out: dict[str, Source] = {}
+    for line, row in read_rows(path, cols):
+        source = Source(**{c: row[c].strip() for c in cols})
+        if not source.source_id or not source.title:
+            raise DataError(f"{path.name}: row {line}: source_id and title must not be empty")
+        if source.source_id in out:
+            raise DataError(f"{path.name}: row {line}: duplicate source_id {source.source_id!r}")
+        out[source.source_id] = source
+    if not out:
+        raise DataError(f"{path.name}: no rows{_user_hint(path)}")
+    return out
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """A TOML data file; DataError naming the file if it is missing or malformed."""
+    """A TOML data file (a leading byte-order mark accepted); DataError naming the file if it
+    is missing, a folder, not UTF-8 or malformed."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise DataError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise DataError(f"{path}: is a folder, not a data file") from None
+    except UnicodeDecodeError:
+        raise DataError(f"{path.name}: not a UTF-8 text file") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read data file ({exc.strerror})") from None
     except tomllib.TOMLDecodeError as exc:
         raise DataError(f"{path.name}: invalid TOML: {exc}") from None
 
 
+def _text_list(path: Path, where: str, value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise DataError(f"{path.name}: {where}: {value!r} is not allowed; allowed: a list of "
+                        "member codes")
+    return value
+
+
+def _group_members(path: Path, key: str, spec: dict[str, Any],
+                   members: tuple[Member, ...]) -> tuple[str, ...]:
+    codes = [m.iso3 for m in members]
+    chosen = spec.get("members", [])
+    if chosen == "*":
+        picked = list(codes)
+    elif chosen == "eu_member":
+        picked = [m.iso3 for m in members if m.eu_member]
+    else:
+        if isinstance(chosen, str):
+            raise DataError(f"{path.name}: groups.{key}.members: {chosen!r} is not allowed; "
+                            "allowed: \"*\", \"eu_member\" or a list of member codes")
+        picked = _text_list(path, f"groups.{key}.members", chosen)
+        unknown = [c for c in picked if c not in codes]
+        if unknown:
+            raise DataError(f"{path.name}: groups.{key}.members: unknown {', '.join(unknown)}")
+    exclude = set(_text_list(path, f"groups.{key}.exclude", spec.get("exclude", [])))
+    chosen_codes = tuple(c for c in picked if c not in exclude)
+    if not chosen_codes:
+        raise DataError(f"{path.name}: groups.{key}: no members (after 'exclude')")
+    return chosen_codes
+
+
 def _load_groups(path: Path, members: tuple[Member, ...]) -> dict[str, Group]:
     doc = read_toml(path)
-    codes = [m.iso3 for m in members]
+    tables = doc.get("groups")
+    if not isinstance(tables, dict) or not tables:
+        raise DataError(f"{path.name}: needs at least one [groups.NAME] table with members "
+                        "(see the bundled groups.toml)")
+    allowed = ("label", "description", "members", "exclude")
     groups: dict[str, Group] = {}
-    for key, spec in doc.get("groups", {}).items():
-        chosen = spec.get("members", [])
-        if chosen == "*":
-            picked = list(codes)
-        elif chosen == "eu_member":
-            picked = [m.iso3 for m in members if m.eu_member]
-        else:
-            unknown = [c for c in chosen if c not in codes]
-            if unknown:
-                raise DataError(f"{path.name}: groups.{key}.members: unknown {', '.join(unknown)}")
-            picked = list(chosen)
-        exclude = set(spec.get("exclude", []))
-        groups[key] = Group(key=key, label=spec.get("label", key),
-                            description=spec.get("description", ""),
-                            members=tuple(c for c in picked if c not in exclude))
+    for key, spec in tables.items():
+        if not isinstance(spec, dict):
+            raise DataError(f"{path.name}: groups.{key}: {spec!r} is not allowed; allowed: a "
+                            f"table with {', '.join(allowed)}")
+        unknown = [k for k in spec if k not in allowed]
+        if unknown:
+            raise DataError(f"{path.name}: groups.{key}.{unknown[0]}: unknown key; allowed "
+                            f"here: {', '.join(allowed)}")
+        label, description = spec.get("label", key), spec.get("description", "")
+        for name, value in (("label", label), ("description", description)):
+            if not isinstance(value, str):
+                raise DataError(f"{path.name}: groups.{key}.{name}: {value!r} is not "
+                                "allowed; allowed: text")
+        groups[key] = Group(key=key, label=str(label), description=str(description),
+                            members=_group_members(path, key, spec, members))
     return groups
 
 
@@ -250,6 +392,9 @@ def resolve(directory: Path | None, name: str, edition: Path | None = None) -> P
     bundled file."""
     if directory is not None and (directory / name).is_file():
         return directory / name
+    if directory is not None and (directory / name).exists():
+        raise DataError(f"{directory / name}: is not a file; rename or remove it to use the "
+                        f"bundled {name}")
     if edition is not None and (edition / name).is_file():
         return edition / name
     return bundled_dir("data") / name
@@ -259,10 +404,26 @@ def load_dataset(directory: Path | str | None = None, edition: str | None = None
     """Load and validate the data of ``edition`` (default ``DEFAULT_EDITION``): the bundled
     ``data/`` overlaid by the edition's folder, with any file of the same name in the user's
     ``directory`` in their place. Loaded once per folder, edition and process."""
+    if isinstance(directory, str) and not directory.strip():
+        raise DataError("--data '': an empty folder name; give a data folder, or leave --data "
+                        "out for the bundled data")
+    if directory is not None and not isinstance(directory, str | Path):
+        raise TypeError(f"load_dataset: directory must be a folder path (str or Path) or None, "
+                        f"not {type(directory).__name__}")
     if directory is not None and not Path(directory).is_dir():
         raise DataError(f"--data {directory}: folder not found")
+    if directory is not None:
+        _check_folder(Path(directory))
     chosen = find_edition(edition or DEFAULT_EDITION)
     return _load_cached(None if directory is None else Path(directory).resolve(), chosen)
+
+
+def _check_folder(directory: Path) -> None:
+    """A folder in the place of a data file is an error, never silently the bundled file."""
+    for entry in sorted(directory.iterdir()):
+        if entry.suffix.lower() in (".csv", ".toml") and not entry.is_file():
+            raise DataError(f"{entry}: is not a file; rename or remove it to use the bundled "
+                            f"{entry.name}")
 
 
 # The files the projection depends on; their hashes go into every export's meta.
@@ -299,7 +460,8 @@ def _load_cached(directory: Path | None, edition: Edition) -> Dataset:
 
     share_path = path(SHARES_FILE)
     share_years, shares, raw = _grid(share_path, codes, "defence_share_gdp_pct", low=0, high=100,
-                                     optional_for=unarmed, extra_cols=("source_id",))
+                                     optional_for=unarmed, extra_cols=("source_id",),
+                                     check=_share_row_check(share_path))
     for iso3 in unarmed:
         if not np.all(np.isnan(shares[codes.index(iso3)])):
             raise DataError(f"{SHARES_FILE}: {iso3} has no armed forces in {MEMBERS_FILE} "
@@ -307,14 +469,14 @@ def _load_cached(directory: Path | None, edition: Edition) -> Dataset:
     share_sources = tuple(tuple(raw[(c, y)]["source_id"].strip() for y in share_years)
                           for c in codes)
     share_estimate = tuple(tuple(raw[(c, y)].get("estimate", "").strip().lower() == "true"
-                                 for y in share_years) for c in codes)
+                                 for y in share_years) for c in codes)  # checked by _grid
 
     if np.nanmax(shares) <= 1.0:
         raise DataError(f"{SHARES_FILE}: defence_share_gdp_pct: every value is at most 1; "
                         "shares must be in percent of GDP (2.0 for 2 %), not fractions")
     # A loose bound per row; the units check below names the likely mistake.
     gdp_years, gdp, gdp_raw = _grid(path(GDP_FILE), codes, "gdp_usd_bn_current",
-                              low=0, high=1e12)
+                              low=0, high=1e12, check=_source_check(path(GDP_FILE)))
     typical = float(np.median(gdp[:, -1]))
     if not 1.0 <= typical <= 50_000.0:
         raise DataError(f"{GDP_FILE}: gdp_usd_bn_current: the median ally's GDP is "
@@ -324,7 +486,7 @@ def _load_cached(directory: Path | None, edition: Edition) -> Dataset:
         raise DataError(f"{GDP_FILE}: GDP must be positive")
     proj_path = path(PROJECTIONS_FILE)
     proj_years, real, proj_raw = _grid(proj_path, codes, "real_gdp_growth_pct", year_col="period",
-                                low=-50, high=100)
+                                low=-50, high=100, check=_projection_row_check(proj_path))
     _, cpi, _ = _grid(proj_path, codes, "cpi_inflation_pct", year_col="period",
                       low=-50, high=1000)
     if "USA" not in codes:
@@ -332,6 +494,14 @@ def _load_cached(directory: Path | None, edition: Edition) -> Dataset:
     if proj_years[0] > gdp_years[-1] + 1:
         raise DataError(f"{PROJECTIONS_FILE}: projections must start by {gdp_years[-1] + 1}")
 
+    sources = _load_sources(path(SOURCES_FILE))
+    _check_cited(sources, path(SOURCES_FILE), (
+        (path(MEMBERS_FILE), {row["iso3"].strip(): row.get("source_id", "").strip()
+                              for _, row in read_rows(path(MEMBERS_FILE), ("iso3",))}),
+        (share_path, {f"{c} {y}": r["source_id"].strip() for (c, y), r in raw.items()}),
+        (path(GDP_FILE), {f"{c} {y}": r["source_id"].strip() for (c, y), r in gdp_raw.items()}),
+        (proj_path, {f"{c} {y}": r["source_id"].strip() for (c, y), r in proj_raw.items()}),
+    ))
     files, hasher = _digest(directory, edition.directory)
     return Dataset(
         edition=edition,
@@ -341,7 +511,7 @@ def _load_cached(directory: Path | None, edition: Edition) -> Dataset:
         gdp_years=gdp_years, gdp_usd_bn=gdp,
         gdp_source_ids=_source_ids(gdp_raw), projection_source_ids=_source_ids(proj_raw),
         projection_years=proj_years, real_growth_pct=real, cpi_pct=cpi,
-        commitments=_load_commitments(path(COMMITMENTS_FILE)),
+        commitments=_load_commitments(path(COMMITMENTS_FILE), codes),
         groups=_load_groups(path(GROUPS_FILE), members),
-        sources=_load_sources(path(SOURCES_FILE)),
+        sources=sources,
     )

@@ -15,18 +15,21 @@ Five files, each from the user's ``--data`` folder where it has one, else bundle
 
 Read with the standard ``csv`` module like ``spendcalc.io.data``; every problem is a
 ``DataError`` naming the file, the row and the field. Missing country-years stay missing:
-nothing here fills a gap.
+nothing here fills a gap. In ``fiscal.csv`` an empty ``value_pct_gdp`` cell is such a gap,
+written on purpose (the source has no figure for that year: shown as "no data", never zero);
+anything else that is not a finite number, ``NaN`` included, is an error.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from spendcalc.core.dataset import Dataset
 from spendcalc.core.errors import DataError
-from spendcalc.io.data import MEMBERS_FILE, number_cell, read_rows, year_cell
+from spendcalc.io.data import MEMBERS_FILE, bool_cell, number_cell, read_rows, year_cell
 
 FISCAL_FILE = "fiscal.csv"
 POPULATION_FILE = "population.csv"
@@ -180,6 +183,7 @@ def _source(path: Path, line: int, row: dict[str, str]) -> str:
 def _load_fiscal(path: Path,
                  codes: frozenset[str]) -> dict[tuple[str, str], dict[int, Observation]]:
     out: dict[tuple[str, str], dict[int, Observation]] = {}
+    gaps: set[tuple[str, str, int]] = set()
     cols = ("iso3", "year", "indicator", "value_pct_gdp", "source_id")
     for line, row in read_rows(path, cols):
         iso3 = row["iso3"].strip()
@@ -190,11 +194,18 @@ def _load_fiscal(path: Path,
                             f"{', '.join(INDICATORS)}")
         year = year_cell(path, line, row)
         low, high = _RANGES.get(indicator, (0.0, 60.0))
-        value = number_cell(path, line, row, "value_pct_gdp", low=low, high=high)
+        # An empty cell is a deliberate gap (no figure published: "no data", never zero);
+        # text such as NaN is a malformed cell and an error (number_cell).
+        value = number_cell(path, line, row, "value_pct_gdp", low=low, high=high, optional=True)
         cell = out.setdefault((iso3, indicator), {})
-        if year in cell:
+        if year in cell or (iso3, indicator, year) in gaps:
             raise DataError(f"{path.name}: row {line}: duplicate row for {iso3} {indicator} {year}")
-        cell[year] = Observation(value, year, _source(path, line, row))
+        source = _source(path, line, row)
+        if math.isnan(value):
+            gaps.add((iso3, indicator, year))
+            continue
+        cell[year] = Observation(value, year, source)
+    out = {key: years for key, years in out.items() if years}
     if not out:
         raise DataError(f"{path.name}: no rows")
     return out
@@ -255,6 +266,6 @@ def _load_vintages(path: Path,
             raise DataError(f"{path.name}: row {line}: duplicate row for {source_id} {metric} "
                             f"{iso3} {year}")
         out[key] = VintageValue(iso3, year, metric, value,
-                                (row.get("estimate") or "").strip().lower() == "true",
+                                bool_cell(path, line, row, "estimate", optional=True),
                                 source_id, (row.get("note") or "").strip())
     return out

@@ -1,0 +1,145 @@
+"""Issue 13, the input half: every bad input gives one line naming the file, the field and
+what is allowed (a SpendcalcError; exit 2 from the CLI), never a traceback and never a
+silent conversion."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from spendcalc.cli.app import app
+from spendcalc.core.errors import DataError
+from spendcalc.io.data import load_dataset
+from spendcalc.io.fiscal_data import load_fiscal
+
+runner = CliRunner()
+
+
+def one_error(args: list[str]) -> str:
+    """Run the CLI; assert one `error:` line and exit 2; return the line."""
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, (result.output, result.exception)
+    lines = [ln for ln in result.output.splitlines() if ln.strip()]
+    errors = [ln for ln in lines if ln.startswith("error: ")]
+    assert len(errors) == 1 and "Traceback" not in result.output, result.output
+    return errors[0]
+
+
+def _edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- data files
+
+@pytest.mark.parametrize("name", ["members.csv", "gdp.csv", "nato_defence_expenditure.csv"])
+def test_binary_bytes_in_a_data_csv_are_one_error(tmp_path, name):
+    (tmp_path / name).write_bytes(b"iso3,\xff\xfe\x00\x81 binary\n\x00\x00")
+    line = one_error(["run", "--data", str(tmp_path)])
+    assert f"{name}: not a UTF-8 text file" in line
+
+
+def test_an_empty_groups_file_is_an_error_naming_it(tmp_path):
+    (tmp_path / "groups.toml").write_text("", encoding="utf-8")
+    assert "groups.toml: needs at least one [groups.NAME] table" in one_error(
+        ["run", "--data", str(tmp_path)])
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[groups.nato]\nmembers = 3\n", "groups.nato.members: 3 is not allowed"),
+    ("[groups.nato]\nmembers = \"some\"\n", "groups.nato.members: 'some' is not allowed"),
+    ("[groups.nato]\nmembers = \"*\"\nexclude = \"USA\"\n", "groups.nato.exclude"),
+    ("[groups.nato]\nmembers = [\"USA\"]\nexclude = [\"USA\"]\n", "groups.nato: no members"),
+    ("[groups.nato]\nmembers = \"*\"\nlable = \"x\"\n", "groups.nato.lable: unknown key"),
+    ("groups = 1\n", "needs at least one [groups.NAME] table"),
+])
+def test_bad_groups_files_name_the_field(tmp_path, text, message):
+    (tmp_path / "groups.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(DataError, match=message.replace("[", r"\[").replace("*", r"\*")):
+        load_dataset(tmp_path)
+
+
+def test_an_empty_data_folder_name_is_refused():
+    assert "--data '': an empty folder name" in one_error(["run", "--data", ""])
+    with pytest.raises(DataError, match="empty folder name"):
+        load_dataset("")
+
+
+def test_a_folder_in_the_place_of_a_data_file_is_refused(tmp_path):
+    (tmp_path / "gdp.csv").mkdir()
+    assert "gdp.csv: is not a file" in one_error(["run", "--data", str(tmp_path)])
+    (tmp_path / "gdp.csv").rmdir()
+    (tmp_path / "fiscal.csv").mkdir()
+    with pytest.raises(DataError, match=r"fiscal.csv: is not a file"):
+        load_dataset(tmp_path)
+
+
+BOM = "\ufeff"
+
+
+def test_a_byte_order_mark_is_accepted_in_data_files(data_copy):
+    for name in ("members.csv", "gdp.csv", "groups.toml"):
+        path = data_copy / name
+        path.write_text(BOM + path.read_text(encoding="utf-8"), encoding="utf-8")
+    mine = load_dataset(data_copy, edition="nato-2025")
+    assert len(mine.members) == 32 and "nato" in mine.groups
+
+
+@pytest.mark.parametrize(("file", "old", "new", "message"), [
+    ("gdp_projections.csv", "ALB,2025,5.707,", "ALB,2025,inf,",
+     r"gdp_projections.csv: row \d+: nominal_growth_pct = 'inf' is not allowed; allowed: a "
+     "finite number"),
+    ("gdp_projections.csv", "ALB,2025,5.707,", "ALB,2025,-100,",
+     r"nominal_growth_pct = -100 is outside -75 to 2100"),
+    ("gdp_projections.csv", "ALB,2025,5.707,IMF-WEO-2025-10-derived,3.358",
+     "ALB,2025,5.707,IMF-WEO-2025-10-derived,nan", r"real_gdp_growth_pct = 'nan' is not allowed"),
+    ("nato_defence_expenditure.csv", "ALB,Albania,2014,1.347,178.4,false",
+     "ALB,Albania,2014,1.347,178.4,maybe", r"row 2: estimate = 'maybe'; allowed: true, false"),
+    ("nato_defence_expenditure.csv", "ALB,Albania,2014,1.347,178.4,",
+     "ALB,Albania,2014,1.347,-5,", r"row 2: defence_usd_m_current = -5 is outside"),
+    ("nato_defence_expenditure.csv", "ALB,Albania,2014,1.347,178.4,false,NATO-DE-2024",
+     "ALB,Albania,2014,1.347,178.4,false,NOWHERE-1",
+     r"nato_defence_expenditure.csv: ALB 2014: source_id 'NOWHERE-1' is not in sources.csv"),
+    ("gdp.csv", "ALB,2014,13.246,NATO-DE-2024", "ALB,2014,13.246,",
+     r"gdp.csv: row 2: source_id is empty"),
+    ("sources.csv", "NATO-DE-2024,", "NATO-DE-2024-OLD,",
+     r"source_id 'NATO-DE-2024' is not in sources.csv"),
+    ("members.csv", "ALB,Albania,2009", "ALB,Albania,20o9", r"nato_since = '20o9' is not a year"),
+    ("members.csv", "ALB,Albania,2009", "ALB,Albania,²009", r"nato_since = '²009' is not a year"),
+    ("members.csv", "ALB,Albania,", "alb!,Albania,", r"iso3 = 'alb!' is not allowed"),
+    ("commitments.csv", "DEU,national_plan", "XYZ,national_plan",
+     r"commitments.csv: row \d+: iso3 = 'XYZ' is not in members.csv"),
+    ("gdp.csv", "ALB,2014,13.246,NATO-DE-2024", "ALB,2014,13.246,NATO-DE-2024,extra",
+     r"gdp.csv: row 2: more cells than the header"),
+])
+def test_every_column_is_validated(data_copy, file, old, new, message):
+    _edit(data_copy / file, old, new)
+    with pytest.raises(DataError, match=message):
+        load_dataset(data_copy, edition="nato-2025")
+
+
+def test_fiscal_empty_cell_is_a_gap_and_nan_is_an_error(data_copy, data):
+    path = data_copy / "fiscal.csv"
+    _edit(path, "ALB,2022,defence_cofog,0.73,", "ALB,2022,defence_cofog,,")
+    mine = load_dataset(data_copy, edition="nato-2025")
+    assert 2022 not in load_fiscal(mine).series("ALB", "defence_cofog")
+    assert 2023 in load_fiscal(mine).series("ALB", "defence_cofog")
+    other = data_copy.parent / "other"  # the loaders cache by folder
+    other.mkdir()
+    shutil.copy(data.path("fiscal.csv"), other / "fiscal.csv")
+    _edit(other / "fiscal.csv", "ALB,2022,defence_cofog,0.73,", "ALB,2022,defence_cofog,NaN,")
+    mine = load_dataset(other, edition="nato-2025")
+    with pytest.raises(DataError, match=r"fiscal.csv: row 2: value_pct_gdp = 'NaN' is not "
+                       "allowed; allowed: a finite number, or an empty cell for no value"):
+        load_fiscal(mine)
+
+
+def test_vintages_estimate_is_a_boolean(data_copy):
+    path = data_copy / "nato_defence_expenditure_vintages.csv"
+    _edit(path, "ALB,Albania,2014,share_gdp_pct,1.347,false",
+          "ALB,Albania,2014,share_gdp_pct,1.347,nope")
+    with pytest.raises(DataError, match="estimate = 'nope'"):
+        load_fiscal(load_dataset(data_copy, edition="nato-2025"))
