@@ -59,6 +59,7 @@ def run(
     scenario: ScenarioArg = "hague-2035",
     output: RunOutputOption = None,
     force: ForceOption = False,
+    csv_dialect: cli_options.CsvDialectOption = None,
     sets: SetOption = None,
     from_meta: Annotated[Path | None, typer.Option(
         "--from-meta", metavar="FILE.meta.json",
@@ -72,7 +73,7 @@ def run(
     from spendcalc.views import terminal
 
     if output is not None:
-        outputs.check_output(output, force=force, formats=outputs.FORMATS)
+        outputs.check_output(output, force=force, formats=outputs.FORMATS, dialect=csv_dialect)
     rerun = None
     if from_meta is not None:
         from spendcalc.io import provenance
@@ -86,7 +87,8 @@ def run(
         result = compute(cli_options.load(scenario, sets, data.dataset), data.dataset)
     terminal.run_summary(result, _console())
     if output is not None:
-        for path in outputs.write_result(result, output, force=force):
+        for path in outputs.write_result(result, output, force=force,
+                                         dialect=csv_dialect or outputs.DEFAULT_CSV_DIALECT):
             print(f"wrote {path}")
     if rerun is not None:
         print(rerun.message)
@@ -134,6 +136,9 @@ whatif_cli.register(app)
 plot_cli.register(app)
 evidence_cli.register(app)
 report_cli.register(app)
+from spendcalc.cli import explore as explore_cli  # noqa: E402
+
+explore_cli.register(app)
 data_cli.register(app)
 
 

@@ -44,12 +44,13 @@ def _console() -> Any:
 
 
 def _prepare(scenario: str, sets: list[str] | None, output: Path | None,
-             chart: Path | None, force: bool, data: DataChoice) -> tuple[Any, Any]:
+             chart: Path | None, force: bool, data: DataChoice,
+             dialect: str | None = None) -> tuple[Any, Any]:
     """Check the output files before any work, then load the data and the scenario."""
     from spendcalc.io import outputs
 
     if output is not None:
-        outputs.check_output(output, force=force, formats=outputs.FORMATS)
+        outputs.check_output(output, force=force, formats=outputs.FORMATS, dialect=dialect)
     if chart is not None:
         from spendcalc.views import charts as plots
 
@@ -57,12 +58,19 @@ def _prepare(scenario: str, sets: list[str] | None, output: Path | None,
     return data.dataset, cli_options.load(scenario, sets, data.dataset)
 
 
-def show(scenario: ScenarioArg = "hague-2035", sets: SetOption = None, *,
-         data: DataChoice) -> None:
-    """Print the fully resolved scenario (after extends and --set) as TOML."""
+def show(scenario: ScenarioArg = "hague-2035", sets: SetOption = None,
+         as_json: Annotated[bool, typer.Option(
+             "--json", help="Print JSON (the input of the explorer's project()).")] = False,
+         *, data: DataChoice) -> None:
+    """Print the fully resolved scenario (after extends and --set) as TOML (or JSON)."""
     from spendcalc.core.scenario_toml import to_toml
 
     resolved = cli_options.load(scenario, sets, data.dataset)
+    if as_json:
+        import json
+
+        print(json.dumps(resolved.model_dump(mode="json"), indent=2))
+        return
     header = f"{scenario} resolved by spendcalc" + (f" with --set {', '.join(sets)}" if sets
                                                      else "")
     print(to_toml(resolved, header=header), end="")
@@ -97,6 +105,7 @@ def compare(
     scenarios: Annotated[list[str], typer.Argument(help="Two or more scenarios (names or files).")],
     output: TablesOutputOption = None,
     force: ForceOption = False,
+    csv_dialect: cli_options.CsvDialectOption = None,
     sets: SetOption = None,
     *, data: DataChoice,
 ) -> None:
@@ -111,7 +120,7 @@ def compare(
         raise SpendcalcError("compare needs at least two scenarios, e.g. "
                              "spendcalc compare hague-2035 rutte-2032")
     if output is not None:
-        outputs.check_output(output, force=force, formats=outputs.FORMATS)
+        outputs.check_output(output, force=force, formats=outputs.FORMATS, dialect=csv_dialect)
     results = [compute(cli_options.load(s, sets, data.dataset), data.dataset) for s in scenarios]
     table = compare.compare(results)
     terminal.print_comparison(table, results, _console())
@@ -119,7 +128,8 @@ def compare(
         per_scenario = ("scenario_settings", "scenario_toml", "inputs_sha256")
         meta = {**results[0].meta, "scenario": [r.scenario.name for r in results],
                 **{k: [r.meta.get(k) for r in results] for k in per_scenario}}
-        for path in outputs.write_tables(output, {"comparison": table}, meta, force=force):
+        for path in outputs.write_tables(output, {"comparison": table}, meta, force=force,
+                                         dialect=csv_dialect or "standard"):
             print(f"wrote {path}")
 
 
@@ -134,6 +144,7 @@ def sweep(
     output: TablesOutputOption = None,
     chart: ChartOption = None,
     force: ForceLargeOption = False,
+    csv_dialect: cli_options.CsvDialectOption = None,
     sets: SetOption = None,
     *, data: DataChoice,
 ) -> None:
@@ -144,7 +155,7 @@ def sweep(
 
     if not vary:
         raise SpendcalcError("sweep needs at least one --vary KEY=START:STOP[:STEP]")
-    dataset, base = _prepare(scenario, sets, output, chart, force, data)
+    dataset, base = _prepare(scenario, sets, output, chart, force, data, csv_dialect)
     varies = [whatif.parse_vary(v) for v in vary]
     inputs.check_variant_keys(base, [v.key for v in varies])
     for v in varies:
@@ -152,7 +163,7 @@ def sweep(
     result = whatif.sweep(base, dataset, varies, metric, group, force=force)
     table = tables.sweep_table(result, base.name)
     terminal.print_sweep(result, table, base, _console())
-    _write(output, {"sweep": table}, base, dataset, force)
+    _write(output, {"sweep": table}, base, dataset, force, dialect=csv_dialect)
     if chart is not None:
         from spendcalc.views import charts as plots_whatif
 
@@ -166,6 +177,7 @@ def sensitivity(
     output: TablesOutputOption = None,
     chart: ChartOption = None,
     force: ForceOption = False,
+    csv_dialect: cli_options.CsvDialectOption = None,
     sets: SetOption = None,
     *, data: DataChoice,
 ) -> None:
@@ -173,11 +185,11 @@ def sensitivity(
     from spendcalc.core import tables, whatif
     from spendcalc.views import terminal
 
-    dataset, base = _prepare(scenario, sets, output, chart, force, data)
+    dataset, base = _prepare(scenario, sets, output, chart, force, data, csv_dialect)
     result = whatif.sensitivity(base, dataset, metric, group)
     table = tables.sensitivity_table(result, base.name)
     terminal.print_sensitivity(result, base, _console())
-    _write(output, {"sensitivity": table}, base, dataset, force)
+    _write(output, {"sensitivity": table}, base, dataset, force, dialect=csv_dialect)
     if chart is not None:
         from spendcalc.views import charts as plots_whatif
 
@@ -194,6 +206,7 @@ def simulate(
     key: Annotated[str, typer.Option("--for", help="The member or group the --chart fan "
                                                    "shows.")] = "nato",
     force: ForceLargeOption = False,
+    csv_dialect: cli_options.CsvDialectOption = None,
     sets: SetOption = None,
     *, data: DataChoice,
 ) -> None:
@@ -209,7 +222,7 @@ def simulate(
         raise SpendcalcError(f"--draws {draws:,}: more than {MAX_VARIANTS:,} needs --force")
     if seed < 0:
         raise SpendcalcError(f"--seed {seed}: must be a whole number of 0 or more")
-    dataset, base = _prepare(scenario, sets, output, chart, force, data)
+    dataset, base = _prepare(scenario, sets, output, chart, force, data, csv_dialect)
     with _Progress(draws) as progress:
         result = simulate.run_draws(base, dataset, draws, seed, progress=progress.update)
         # Beside the chance: the same draws of growth with every plan delivered, so the
@@ -219,7 +232,7 @@ def simulate(
     reach = tables.reach_table(base.name, result).assign(p_reach_target_full_compliance=full)
     terminal.print_simulation(percentiles, reach, base, draws, seed, _console())
     _write(output, {"percentiles": percentiles, "reach": reach}, base, dataset, force,
-           {"draws": draws, "seed": seed})
+           {"draws": draws, "seed": seed}, dialect=csv_dialect)
     if chart is not None:
         from spendcalc.views import charts as plots_whatif
 
@@ -255,14 +268,16 @@ class _Progress:
 
 
 def _write(output: Path | None, frames: dict[str, Any], scenario: Any, data: Any,
-           force: bool, extra: dict[str, Any] | None = None) -> None:
+           force: bool, extra: dict[str, Any] | None = None, *,
+           dialect: str | None = None) -> None:
     if output is None:
         return
     from spendcalc.core.meta import metadata
     from spendcalc.io import outputs
 
     meta = {**metadata(scenario, data, ()), **(extra or {})}
-    for path in outputs.write_tables(output, frames, meta, force=force):
+    for path in outputs.write_tables(output, frames, meta, force=force,
+                                     dialect=dialect or outputs.DEFAULT_CSV_DIALECT):
         print(f"wrote {path}")
 
 
