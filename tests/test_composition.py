@@ -60,7 +60,7 @@ def test_set_reaches_the_numbers():
 @pytest.mark.parametrize(("overrides", "message"), [
     (["target.yaer=2030"], r"--set \(hague-2035.toml\): target.yaer: unknown key; did you "
                            r"mean 'year'\?"),
-    (["target.year=abc"], r"target.year: Input should be a valid integer"),
+    (["target.year=abc"], r"target.year: 'abc' is not allowed; allowed: a whole number"),
     (["target.core_pct=120"], r"target.core_pct: 120 is out of range; allowed: from 0 to 100"),
     (["nokey"], r"--set 'nokey': expected KEY=VALUE"),
     (["target.year.x=1"], r"target.year is a value, not a table"),

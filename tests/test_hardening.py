@@ -10,9 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from spendcalc.cli.app import app
-from spendcalc.core.errors import DataError
+from spendcalc.core.errors import DataError, ScenarioError
 from spendcalc.io.data import load_dataset
 from spendcalc.io.fiscal_data import load_fiscal
+from spendcalc.io.scenarios import load_scenario
 
 runner = CliRunner()
 
@@ -143,3 +144,105 @@ def test_vintages_estimate_is_a_boolean(data_copy):
           "ALB,Albania,2014,share_gdp_pct,1.347,nope")
     with pytest.raises(DataError, match="estimate = 'nope'"):
         load_fiscal(load_dataset(data_copy, edition="nato-2025"))
+
+
+# --------------------------------------------------------------------------- scenarios
+
+def _scenario_error(write_scenario, text: str, data) -> str:
+    path = write_scenario(text)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path, data)
+    message = str(info.value)
+    assert "\n" not in message
+    return message
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('target = { core_pct = "3.5" }', "target.core_pct: '3.5' is not allowed; allowed: a number"),
+    ("baseline_pct = true", "baseline_pct: True is not allowed; allowed: a number"),
+    ('allow_cuts = "yes"', "allow_cuts: 'yes' is not allowed; allowed: true or false"),
+    ('[[milestones]]\nmember = "DEU"\nyear = "2029"\npct = 3.5',
+     "milestones[0].year: '2029' is not allowed; allowed: a whole number"),
+    ("horizon = 2035.0", "horizon: 2035.0 is not allowed; allowed: a whole number"),
+    ('description = 1', "description: 1 is not allowed; allowed: text"),
+])
+def test_scenario_types_are_strict(write_scenario, data, text, message):
+    assert message in _scenario_error(write_scenario, f'name = "x"\n{text}\n', data)
+
+
+def test_a_whole_number_is_a_valid_decimal(write_scenario, data):
+    scenario = load_scenario(write_scenario('name = "x"\nbaseline_pct = 3\n'), data)
+    assert scenario.baseline_pct == 3.0
+
+
+@pytest.mark.parametrize(("overrides", "message"), [
+    (["target.core_pct=\"3.5\""], "target.core_pct: '3.5' is not allowed; allowed: a number"),
+    (["baseline_pct=true"], "baseline_pct: True is not allowed"),
+    (["allow_cuts=yes"], "allow_cuts: 'yes' is not allowed; allowed: true or false"),
+    (['milestones=[{member="DEU", year="2029", pct=3.5}]'], "milestones[0].year: '2029'"),
+    (["description=\"x\"\nbogus = 1"], "one --set sets one key; line breaks are not allowed"),
+    (["milestones[0].year=2030"], "'milestones[0]' is not a key; allowed: names separated"),
+    (["a[0]=1"], "'a[0]' is not a key"),
+])
+def test_set_is_strict_and_sets_one_key(data, overrides, message):
+    with pytest.raises(ScenarioError) as info:
+        load_scenario("hague-2035", data, overrides)
+    assert message in str(info.value) and "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("text", ['"milestones[0]" = 1', '"a[0]" = 1', '"x\\ny" = 1',
+                                  '[target]\n"core[1]" = 2'])
+def test_keys_with_brackets_are_unknown_keys(write_scenario, data, text):
+    message = _scenario_error(write_scenario, f'name = "x"\n{text}\n', data)
+    assert "unknown key" in message and "allowed here:" in message
+
+
+def test_cli_strict_and_bracket_cases_are_one_line():
+    assert "'milestones[0]' is not a key" in one_error(
+        ["run", "--set", "milestones[0].year=2030"])
+    assert "line breaks are not allowed" in one_error(
+        ["run", "--set", 'description="x"\nbogus = 1'])
+
+
+def test_a_deep_extends_chain_stops_at_a_clear_limit(tmp_path, data):
+    (tmp_path / "s0.toml").write_text('name = "s0"\n', encoding="utf-8")
+    for i in range(1, 1200):
+        (tmp_path / f"s{i}.toml").write_text(f'extends = "s{i - 1}.toml"\n', encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"s1199.toml: extends: the chain is longer than "
+                       r"100 files; at most 100"):
+        load_scenario(tmp_path / "s1199.toml", data)
+    assert load_scenario(tmp_path / "s99.toml", data).name == "s99"
+    line = one_error(["validate", str(tmp_path / "s1199.toml")])
+    assert "the chain is longer than 100 files" in line
+
+
+def test_an_unknown_key_in_a_parent_is_reported_against_the_parent(tmp_path, data):
+    (tmp_path / "parent.toml").write_text('extends = "hague-2035"\n[target]\ncor_pct = 3\n',
+                                          encoding="utf-8")
+    (tmp_path / "child.toml").write_text('extends = "parent.toml"\n', encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(tmp_path / "child.toml", data)
+    message = str(info.value)
+    assert message.startswith(f"{tmp_path / 'parent.toml'}: target.cor_pct: unknown key; "
+                              "did you mean 'core_pct'?")
+
+
+def test_an_unknown_key_inside_an_exemption_names_the_allowed_keys(write_scenario, data):
+    message = _scenario_error(
+        write_scenario, 'name = "x"\n[exemptions.ESP]\ncore_pct = 2\nreason = "r"\nyaer = 1',
+        data)
+    assert "exemptions.ESP.yaer: unknown key; did you mean 'year'? allowed here: core_pct" in (
+        message)
+
+
+def test_a_byte_order_mark_is_accepted_in_scenario_files(write_scenario, data):
+    path = write_scenario("")
+    path.write_bytes(b"\xef\xbb\xbfname = \"bom\"\nbaseline_pct = 2.5\n")
+    assert load_scenario(path, data).baseline_pct == 2.5
+
+
+def test_deeply_nested_toml_is_one_error(write_scenario, data):
+    message = _scenario_error(write_scenario, "x = " + "[" * 5000 + "]" * 5000, data)
+    assert "nested too deeply" in message
+    message = _scenario_error(write_scenario, "x = " + "[" * 40 + "]" * 40, data)
+    assert "nested too deeply; at most 16 levels" in message

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import Strict as StrictType
 
 MAX_YEAR = 2100
 
@@ -22,9 +23,16 @@ Percent = Annotated[float, Field(ge=0.0, le=100.0)]
 
 Year = Annotated[int, Field(ge=1949, le=MAX_YEAR)]
 
+YearKey = Annotated[int, StrictType(False), Field(ge=1949, le=MAX_YEAR)]
+"""A year as a table key (``points = { 2028 = 2.5 }``): TOML keys are always text, so
+``"2028"`` is read as 2028 here, and only here."""
+
 
 class Strict(BaseModel):
-    """Unknown keys are errors; instances are immutable; a field's docstring is its
+    """Unknown keys are errors; types are strict (a number is a TOML number, never the text
+    "3.5" or a bool; a whole number is accepted where a decimal is expected, 3 for 3.0; a
+    year is a whole number); instances are immutable; a field's docstring is its
     description (shown in the files ``spendcalc new`` writes)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True,
+                              strict=True)

@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from spendcalc.core.fields import MAX_YEAR, Iso3, Percent, Strict, Year
+from spendcalc.core.fields import MAX_YEAR, Iso3, Percent, Strict, Year, YearKey
 from spendcalc.core.models_budget import Equipment, Financing
 
 __all__ = ["MAX_YEAR", "Equipment", "Financing", "Iso3", "Percent", "Strict", "Year"]
@@ -77,7 +77,7 @@ class PathSpec(Strict):
     """Front/back-loaded only: exponent of the progress curve (1 = linear)."""
     step_year: Year | None = None
     """Step only: the year the whole increase happens; not set: each anchor's own year."""
-    points: dict[Year, Percent] | None = None
+    points: dict[YearKey, Percent] | None = None
     """Points only: common core-share anchors, year -> percent of GDP, interpolated linearly."""
     delivered_pct: Percent = 100.0
     """Share of each planned change (from the base-year share) that actually happens,

@@ -7,10 +7,12 @@ Works on parsed TOML (plain dicts); reading files is ``spendcalc.io.scenarios``.
 from __future__ import annotations
 
 import difflib
+import json
+import re
 import tomllib
 import warnings
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -41,18 +43,33 @@ def without_none(doc: dict[str, Any]) -> dict[str, Any]:
             for k, v in doc.items() if v != NONE}
 
 
+KEY_PART = re.compile(r"[A-Za-z0-9_-]+")
+"""One part of a dotted ``--set`` key: a field name, or a member code or year in a table."""
+
+
 def apply_overrides(doc: dict[str, Any], overrides: Sequence[str]) -> dict[str, Any]:
-    """Apply ``KEY=VALUE`` items (dotted keys; values in TOML syntax, bare words as text)."""
+    """Apply ``KEY=VALUE`` items (dotted keys; values in TOML syntax, bare words as text).
+    One item sets exactly one key: line breaks are refused, and so are keys other than
+    names separated by dots (list items cannot be set one by one: set the whole list)."""
     out = doc
     for item in overrides:
+        if not isinstance(item, str):
+            raise TypeError(f"overrides: each item must be a 'KEY=VALUE' string, not "
+                            f"{type(item).__name__}")
         key, sep, text = item.partition("=")
         parts = key.strip().split(".")
         if not sep or not all(parts):
             raise ScenarioError(f"--set {item!r}: expected KEY=VALUE, e.g. target.year=2032")
-        try:
-            value = tomllib.loads(f"v = {text.strip()}")["v"]
-        except tomllib.TOMLDecodeError:
-            value = text.strip()
+        if "\n" in item or "\r" in item:
+            raise ScenarioError(f"--set {item!r}: one --set sets one key; line breaks are not "
+                                "allowed (give each key its own --set)")
+        bad = next((p for p in parts if not KEY_PART.fullmatch(p.strip())), None)
+        if bad is not None:
+            raise ScenarioError(f"--set {item!r}: {bad!r} is not a key; allowed: names "
+                                "separated by dots (target.year, exemptions.ESP.core_pct); a "
+                                "list is set whole, e.g. members=[\"DEU\",\"FRA\"]")
+        parts = [p.strip() for p in parts]
+        value = _override_value(text.strip())
         patch: dict[str, Any] = {parts[-1]: value}
         for part in reversed(parts[:-1]):
             patch = {part: patch}
@@ -66,48 +83,177 @@ def apply_overrides(doc: dict[str, Any], overrides: Sequence[str]) -> dict[str, 
     return out
 
 
+def _override_value(text: str) -> Any:
+    """A ``--set`` value: TOML (``2032``, ``true``, ``"text"``, ``[...]``), else the bare
+    text itself (``exemptions.ESP=none``)."""
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+    except RecursionError:
+        raise ScenarioError(f"--set: the value is nested too deeply ({text[:20]}...)") from None
+
+
 def parse_scenario(doc: dict[str, Any], label: str) -> Scenario:
     """Validate a parsed TOML document; errors name ``label`` and the field."""
     try:
         return Scenario.model_validate(doc)
     except ValidationError as exc:
-        raise ScenarioError(f"{label}: {describe_validation_error(exc, Scenario)}") from None
+        raise ScenarioError(
+            f"{label}: {describe_validation_error(exc, Scenario, doc)}") from None
 
 
-def describe_validation_error(exc: ValidationError, model: type[BaseModel]) -> str:
-    """One line for the first problem in a pydantic error, with valid keys suggested."""
+# What a field of each kind takes, for type errors (strict: no conversion from text or bool).
+_ALLOWED = {
+    "float_type": "a number without quotes, e.g. 3.5", "float_parsing": "a number, e.g. 3.5",
+    "int_type": "a whole number without quotes, e.g. 2030",
+    "int_from_float": "a whole number, e.g. 2030", "int_parsing": "a whole number, e.g. 2030",
+    "bool_type": "true or false, without quotes", "string_type": "text in quotes",
+    "list_type": "a list, e.g. [\"DEU\", \"FRA\"]", "dict_type": "a table",
+    "model_type": "a table", "model_attributes_type": "a table",
+    "finite_number": "a finite number",
+}
+
+
+def describe_validation_error(exc: ValidationError, model: type[BaseModel],
+                              doc: Any = None) -> str:
+    """One line for the first problem in a pydantic error, with valid keys suggested.
+    ``doc`` (the validated document) tells the user's keys from pydantic's own location
+    tags, so a key that looks like a tag (``"milestones[0]"``) is still named."""
     errors = exc.errors()
     err = errors[0]
-    # Union branches add tags such as "list[...]" to the location; users never wrote those.
-    loc = [str(p) for p in err["loc"] if isinstance(p, int) or "[" not in str(p)]
-    field = "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in loc).lstrip(".") or "(top)"
-    more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
     kind = err["type"]
-    if kind == "extra_forbidden":
-        valid = _valid_keys(model, err["loc"][:-1])
-        close = difflib.get_close_matches(loc[-1], valid, n=1, cutoff=0.5)
+    loc = _user_loc(err["loc"], doc, kind == "missing")
+    field = _field_name(loc)
+    more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+    got = _short(err.get("input"))
+    if kind == "extra_forbidden" and loc:
+        valid = _valid_keys(model, tuple(loc[:-1]))
+        close = difflib.get_close_matches(str(loc[-1]), valid, n=1, cutoff=0.5)
         hint = f"did you mean {close[0]!r}? " if close else ""
         return f"{field}: unknown key; {hint}allowed here: {', '.join(valid)}{more}"
     ctx = err.get("ctx") or {}
-    got = err.get("input")
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         low, high = _bounds(model, err["loc"])
         rng = f"from {low:g} to {high:g}" if None not in (low, high) else err["msg"]
-        return f"{field}: {got!r} is out of range; allowed: {rng}{more}"
+        return f"{field}: {got} is out of range; allowed: {rng}{more}"
     if kind == "literal_error":
-        return f"{field}: {got!r} is not allowed; allowed: {ctx.get('expected')}{more}"
+        return f"{field}: {got} is not allowed; allowed: {ctx.get('expected')}{more}"
     if kind == "missing":
         return f"{field}: required but missing{more}"
     if kind == "value_error":
-        msg = str(ctx.get("error", err["msg"]))
+        msg = _one_line(str(ctx.get("error", err["msg"])))
         return f"{msg}{more}" if not loc else f"{field}: {msg}{more}"
-    return f"{field}: {err['msg']}, got {got!r}{more}"
+    if kind in _ALLOWED:
+        return f"{field}: {got} is not allowed; allowed: {_ALLOWED[kind]}{more}"
+    return f"{field}: {_one_line(err['msg'])}, got {got}{more}"
+
+
+def _user_loc(loc: tuple[int | str, ...], doc: Any, missing: bool) -> list[int | str]:
+    """The parts of a pydantic location the user wrote: keys and list positions found in
+    ``doc`` (and, for a missing field, its name); without ``doc``, every part but pydantic's
+    tags for union branches and validators (``list[...]``, ``function-after[...]``)."""
+    if doc is None:
+        return [p for p in loc if isinstance(p, int) or "[" not in p]
+    out: list[int | str] = []
+    node = doc
+    for i, part in enumerate(loc):
+        if isinstance(node, dict) and part in node:
+            out.append(part)
+            node = node[part]
+        elif isinstance(node, dict) and str(part) in node:  # a year key read from text
+            out.append(str(part))
+            node = node[str(part)]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            out.append(part)
+            node = node[part]
+        elif missing and i == len(loc) - 1 and isinstance(node, dict):
+            out.append(part)  # a required field the document lacks
+    return out
+
+
+def _field_name(loc: Sequence[int | str]) -> str:
+    """``target.core_pct``, ``milestones[0].year``; a key that is not a plain name is
+    quoted as TOML would (``"milestones[0]"``)."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            text = part if KEY_PART.fullmatch(part) else json.dumps(part)
+            out += f".{text}"
+    return out.lstrip(".") or "(top)"
+
+
+def _short(value: Any) -> str:
+    """A value as the user wrote it, on one line and at most 60 characters."""
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:57]}..."
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def unknown_key(doc: dict[str, Any], model: type[BaseModel] = Scenario) -> str | None:
+    """The first unknown key in one file's document, described as validation would ("x.y:
+    unknown key; did you mean ...? allowed here: ..."), or None. Checks the keys alone, so
+    a parent file in an ``extends`` chain can be blamed for its own keys."""
+    found = _first_unknown(doc, model, ())
+    if found is None:
+        return None
+    loc, sub = found
+    valid = list(sub.model_fields)
+    close = difflib.get_close_matches(str(loc[-1]), valid, n=1, cutoff=0.5)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return f"{_field_name(loc)}: unknown key; {hint}allowed here: {', '.join(valid)}"
+
+
+def _first_unknown(node: dict[str, Any], model: type[BaseModel], loc: tuple[int | str, ...],
+                   ) -> tuple[tuple[int | str, ...], type[BaseModel]] | None:
+    for key, value in node.items():
+        info = model.model_fields.get(key)
+        if info is None:
+            return (*loc, key), model
+        sub = _model_in(info.annotation)
+        if sub is None:
+            continue
+        kind = _container(info.annotation)
+        items: list[tuple[tuple[int | str, ...], Any]] = []
+        if kind == "dict" and isinstance(value, dict):
+            items = [((*loc, key, k), v) for k, v in value.items()]
+        elif kind == "list" and isinstance(value, list):
+            items = [((*loc, key, i), v) for i, v in enumerate(value)]
+        elif kind == "model":
+            items = [((*loc, key), value)]
+        for where, item in items:
+            found = _first_unknown(item, sub, where) if isinstance(item, dict) else None
+            if found is not None:
+                return found
+    return None
+
+
+def _container(annotation: Any) -> str:
+    """How a model sits in an annotation: ``dict`` (``dict[str, X]``), ``list``, ``model``."""
+    origin = get_origin(annotation)
+    if origin is dict:
+        return "dict"
+    if origin is list:
+        return "list"
+    for arg in get_args(annotation):
+        if _model_in(arg) is not None:
+            return _container(arg)
+    return "model"
 
 
 def _submodel(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseModel] | None:
     current: Any = model
+    key_next = False  # after a table of models (exemptions), the next part is its key
     for part in loc:
         if isinstance(part, int):
+            continue
+        if key_next:
+            key_next = False
             continue
         if not (isinstance(current, type) and issubclass(current, BaseModel)):
             return None
@@ -115,6 +261,7 @@ def _submodel(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseMo
         if info is None:
             return None
         current = _model_in(info.annotation)
+        key_next = _container(info.annotation) == "dict"
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 

@@ -159,7 +159,8 @@ def _load_members(path: Path) -> tuple[Member, ...]:
         members.append(Member(
             iso3=iso3, name=row["member"].strip(),
             nato_since=year_cell(path, line, row, "nato_since"),
-            eu_member=bool_cell(path, line, row, "eu_member"), region=region,
+            eu_member=bool_cell(path, line, row, "eu_member"),
+            region="europe" if region == "europe" else "north_america",
             armed_forces=bool_cell(path, line, row, "armed_forces"),
         ))
     if not members:

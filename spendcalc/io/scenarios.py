@@ -22,6 +22,7 @@ from spendcalc.core.overrides import (
     check_against_data,
     merge,
     parse_scenario,
+    unknown_key,
     without_none,
 )
 from spendcalc.io.resources import bundled_dir
@@ -38,7 +39,7 @@ def ready_scenarios() -> list[ReadyScenario]:
     """The bundled scenarios, sorted by name."""
     out = []
     for path in sorted(bundled_dir("scenarios").glob("*.toml")):
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        doc = tomllib.loads(path.read_text(encoding="utf-8-sig"))
         out.append(ReadyScenario(path.stem, str(doc.get("description", "")), path))
     return out
 
@@ -97,26 +98,49 @@ def _label(path: Path) -> str:
     return path.name if path.parent == bundled_dir("scenarios") else str(path)
 
 
+MAX_EXTENDS = 100
+"""The longest ``extends`` chain: deeper is almost surely a mistake, and says so."""
+MAX_NESTING = 16
+"""The deepest nesting of tables and lists in a scenario file (the fields need 4)."""
+
+
 def _read(path: Path) -> dict[str, Any]:
+    """One scenario file's TOML (a leading byte-order mark accepted: Notepad writes one)."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        doc = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{_label(path)}: invalid TOML: {exc}") from None
     except UnicodeDecodeError:
         raise ScenarioError(f"{_label(path)}: not a UTF-8 text file") from None
+    except RecursionError:
+        raise ScenarioError(f"{_label(path)}: nested too deeply; at most {MAX_NESTING} levels "
+                            "of tables and lists") from None
+    except IsADirectoryError:
+        raise ScenarioError(f"{_label(path)}: is a folder, not a scenario file") from None
+    except OSError as exc:
+        raise ScenarioError(f"{_label(path)}: cannot read ({exc.strerror})") from None
+    if _depth(doc) > MAX_NESTING:
+        raise ScenarioError(f"{_label(path)}: nested too deeply; at most {MAX_NESTING} levels "
+                            "of tables and lists")
+    return doc
 
 
-def resolve_document(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
-    """The file's TOML merged over its ``extends`` parents (a ready name or a relative path).
+def _depth(doc: Any) -> int:
+    """How deeply tables and lists nest in ``doc`` (iteratively: any depth is safe)."""
+    deepest, stack = 0, [(doc, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_NESTING:
+            break
+        children = node.values() if isinstance(node, dict) else (
+            node if isinstance(node, list) else ())
+        stack.extend((c, depth + 1) for c in children if isinstance(c, dict | list))
+    return deepest
 
-    Tables merge key by key; any other value replaces the parent's. A file without ``name``
-    is named after itself; one without ``description`` says what it extends.
-    """
-    doc = _read(path)
-    doc.setdefault("name", path.stem)
-    parent = doc.pop("extends", None)
-    if parent is None:
-        return doc
+
+def _parent_path(path: Path, parent: Any) -> Path:
+    """The file an ``extends`` names: a ready scenario's name or a path relative to ``path``."""
     if not isinstance(parent, str) or not parent:
         raise ScenarioError(f"{_label(path)}: extends: must be a ready scenario's name or a "
                             f"path relative to this file, got {parent!r}")
@@ -125,16 +149,46 @@ def resolve_document(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]
         if not parent_path.is_file():
             raise ScenarioError(f"{_label(path)}: extends: {parent} not found "
                                 f"(looked for {parent_path})")
-    else:
-        try:
-            parent_path = scenario_path(parent).resolve()
-        except ScenarioError as exc:
-            raise ScenarioError(f"{_label(path)}: extends: {exc}") from None
-    here = path.resolve()
-    if parent_path in (*chain, here):
-        cycle = " -> ".join(p.name for p in (*chain, here, parent_path))
-        raise ScenarioError(f"{_label(path)}: extends: cycle {cycle}")
-    base = resolve_document(parent_path, (*chain, here))
-    doc.setdefault("description", f"{base.get('description', '')} (changed by {path.name})")
-    return merge(base, doc)
+        return parent_path
+    try:
+        return scenario_path(parent).resolve()
+    except ScenarioError as exc:
+        raise ScenarioError(f"{_label(path)}: extends: {exc}") from None
 
+
+def resolve_document(path: Path) -> dict[str, Any]:
+    """The file's TOML merged over its ``extends`` parents (a ready name or a relative path).
+
+    Tables merge key by key; any other value replaces the parent's. A file without ``name``
+    is named after itself; one without ``description`` says what it extends. The chain is
+    followed in a loop (at most ``MAX_EXTENDS`` files); an unknown key is reported against
+    the file that holds it.
+    """
+    chain: list[tuple[Path, dict[str, Any]]] = []
+    seen: list[Path] = []
+    current: Path | None = path
+    while current is not None:
+        doc = _read(current)
+        doc.setdefault("name", current.stem)
+        parent = doc.pop("extends", None)
+        problem = unknown_key(doc)
+        if problem is not None:
+            raise ScenarioError(f"{_label(current)}: {problem}")
+        chain.append((current, doc))
+        seen.append(current.resolve())
+        if parent is None:
+            break
+        parent_path = _parent_path(current, parent)
+        if parent_path in seen:
+            cycle = " -> ".join(p.name for p in (*seen, parent_path))
+            raise ScenarioError(f"{_label(current)}: extends: cycle {cycle}")
+        if len(chain) >= MAX_EXTENDS:
+            raise ScenarioError(f"{_label(path)}: extends: the chain is longer than "
+                                f"{MAX_EXTENDS} files; at most {MAX_EXTENDS}")
+        current = parent_path
+    merged = chain[-1][1]
+    for file, doc in reversed(chain[:-1]):
+        doc.setdefault("description",
+                       f"{merged.get('description', '')} (changed by {file.name})")
+        merged = merge(merged, doc)
+    return merged
