@@ -1,0 +1,368 @@
+"""Published estimates of the Hague target's cost, encoded as scenarios and reproduced.
+
+Each file in ``scenarios/published/`` is a scenario (it may ``extends`` a ready one) plus a
+``[published]`` table describing the source and its figure. The table is split off before the
+scenario is validated, so the ready-scenario machinery (and ``spendcalc scenarios``, which
+lists only the top folder) is untouched.
+
+**Currency-free comparison.** spendcalc works in US dollars; most sources publish euros,
+pounds or Canadian dollars. Each estimate says how it is compared (``[published.compare]``):
+
+- ``usd``: the figure is in US dollars (bn) and compared as it stands;
+- ``share-of-base-gdp``: a single-country figure in national currency, divided by that
+  country's GDP in national currency in the scenario's base year (NATO's July 2026 table:
+  core spending in national currency / core share of GDP), i.e. percent of base-year GDP;
+  spendcalc's value is the engine's USD figure divided by the engine's base-year USD GDP;
+- ``ratio``: two figures of the same source in the same currency, divided (currency cancels);
+  spendcalc's value is the same ratio of two engine figures;
+- ``percent``: the source states the figure as a percent of GDP itself;
+- ``none``: not comparable without exchange rates (the reason is given).
+
+**Tolerances, set from the source's own wording before any result is seen** (``figures``):
+a bare number is exact to half a unit of its last digit shown (``33.5`` ±0.05). A number the
+author marks as rounded (around, about, roughly, some, unos, zo'n, circa) is exact to half a
+unit of its last non-zero digit (``around 30`` means 25 to 35). ``more than X`` / ``over X``
+(oltre, meer dan) means X up to X plus one unit of that digit; ``almost``/``nearly X`` means
+X minus one unit up to X; a range ``16-19`` means 15.5 to 19.5. Figures combined by a sum add
+their bounds; a ratio divides the bounds crosswise. *reproduced*: spendcalc's value lies in
+the interval; *differs*: outside it, with the reason the file gives; *not reproducible*: the
+comparison needs data spendcalc does not have.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from spendcalc.core.errors import SpendcalcError
+from spendcalc.core.overrides import check_against_data, merge, parse_scenario, without_none
+from spendcalc.io.data import load_dataset, read_rows
+from spendcalc.io.resources import bundled_dir
+from spendcalc.io.scenarios import resolve_document, scenario_path
+
+if TYPE_CHECKING:
+    from spendcalc.core.dataset import Dataset
+    from spendcalc.core.models import Scenario
+    from spendcalc.core.result import Result
+
+PUBLISHED_DIR = "published"
+CURRENCY_EDITION = "nato-2026"
+"""The edition whose ``national_currency.csv`` turns national-currency figures into % of GDP."""
+KINDS = ("usd", "share-of-base-gdp", "ratio", "percent", "none")
+VERDICTS = ("reproduced", "differs", "not reproducible")
+SOURCE_FIELDS = ("id", "author", "title", "date", "url", "value_text", "unit", "measures",
+                 "years", "members", "baseline", "claim", "quote")
+ROUNDED = ("around", "about", "roughly", "some", "unos", "zo'n", "circa", "approximately")
+ABOVE = ("more than", "over", "oltre", "meer dan", "at least")
+BELOW = ("almost", "nearly", "bijna", "quasi")
+
+
+class LiteratureError(SpendcalcError):
+    """A published-estimate file is malformed or unknown."""
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """One published estimate: its source, its figure and the scenario of its assumptions."""
+
+    id: str
+    path: Path
+    source: dict[str, Any]
+    """The ``[published]`` table (without ``compare``): author, title, date, url, ..."""
+    compare: dict[str, Any]
+    """How the figure is compared: kind, numerator, denominator, reason, ..."""
+    document: dict[str, Any]
+    """The scenario document (``extends`` resolved), without ``[published]``."""
+
+    @property
+    def edition(self) -> str | None:
+        value = self.document.get("edition")
+        return value if isinstance(value, str) else None
+
+
+@dataclass(frozen=True)
+class Reproduction:
+    """spendcalc's value for one estimate next to the published one, in the comparison unit."""
+
+    estimate: Estimate
+    published: float | None
+    """The published figure in the comparison unit (see ``unit``)."""
+    low: float | None
+    high: float | None
+    """The tolerance interval, from the source's rounding (module docstring)."""
+    reproduced: float | None
+    """spendcalc's value under the estimate's assumptions, same unit; None: not reproducible."""
+    unit: str
+    verdict: str
+    reason: str
+    steps: list[str] = field(default_factory=list)
+    """How the published figure was put in the comparison unit (shown with --id)."""
+
+    @property
+    def difference_pct(self) -> float | None:
+        if self.published in (None, 0.0) or self.reproduced is None:
+            return None
+        return (self.reproduced - self.published) / abs(self.published) * 100
+
+
+def published_dir() -> Path:
+    return bundled_dir("scenarios") / PUBLISHED_DIR
+
+
+def load_estimates(directory: Path | None = None) -> list[Estimate]:
+    """Every published estimate (``scenarios/published/*.toml``), sorted by id."""
+    folder = directory or published_dir()
+    return [load_estimate(p) for p in sorted(folder.glob("*.toml"))]
+
+
+def load_estimate(path: Path) -> Estimate:
+    """One estimate file: the ``[published]`` table split off the scenario document."""
+    raw = _read(path)
+    if not isinstance(raw.get("published"), dict):
+        raise LiteratureError(f"{path.name}: published: missing [published] table")
+    published = dict(raw["published"])
+    compare = published.pop("compare", None)
+    if not isinstance(compare, dict) or compare.get("kind") not in KINDS:
+        raise LiteratureError(f"{path.name}: published.compare.kind: allowed: {', '.join(KINDS)}")
+    missing = [k for k in SOURCE_FIELDS if not published.get(k)]
+    if missing:
+        raise LiteratureError(f"{path.name}: published.{missing[0]}: required")
+    return Estimate(str(published["id"]), path, published, compare, _document(path, raw))
+
+
+def _document(path: Path, raw: dict[str, Any]) -> dict[str, Any]:
+    """The scenario part of an estimate file, merged over the scenario it ``extends`` (a
+    ready name or a path relative to the file). ``[published]`` never reaches the
+    scenario readers, which reject unknown keys."""
+    doc = {k: v for k, v in raw.items() if k not in ("published", "extends")}
+    doc.setdefault("name", path.stem)
+    parent = raw.get("extends")
+    if parent is None:
+        return doc
+    if not isinstance(parent, str) or not parent:
+        raise LiteratureError(f"{path.name}: extends: a ready scenario's name or a path")
+    relative = parent.endswith(".toml") or "/" in parent
+    parent_path = (path.parent / parent).resolve() if relative else scenario_path(parent)
+    if not parent_path.is_file():
+        raise LiteratureError(f"{path.name}: extends: {parent} not found")
+    return merge(resolve_document(parent_path), doc)
+
+
+def find_estimate(estimate_id: str, estimates: list[Estimate]) -> Estimate:
+    for est in estimates:
+        if est.id == estimate_id:
+            return est
+    raise LiteratureError(f"unknown estimate {estimate_id!r}; known: "
+                          f"{', '.join(e.id for e in estimates)}")
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise LiteratureError(f"{path.name}: invalid TOML: {exc}") from None
+
+
+def scenario_of(doc: dict[str, Any], data: Dataset, label: str) -> Scenario:
+    """Validate a scenario document against ``data`` (as ``load_scenario`` does)."""
+    doc = dict(doc)
+    doc.setdefault("base_year", data.latest_share_year)
+    doc["edition"] = data.edition_name
+    scenario = parse_scenario(without_none(doc), label)
+    check_against_data(scenario, data, label)
+    return scenario
+
+
+def dataset_for(doc: dict[str, Any], directory: Path | None = None) -> Dataset:
+    """The data an estimate's scenario runs on: its own ``edition`` (else the default)."""
+    edition = doc.get("edition")
+    return load_dataset(directory, edition if isinstance(edition, str) else None)
+
+
+def run(doc: dict[str, Any], label: str, directory: Path | None = None) -> Result:
+    """Compute a scenario document with the engine."""
+    from spendcalc.core.result import compute
+
+    data = dataset_for(doc, directory)
+    return compute(scenario_of(doc, data, label), data)
+
+
+def year_of(token: Any, scenario: Scenario) -> int:
+    """A year in a metric: a number, or ``base``, ``target``, ``horizon`` with an optional
+    ``+N``/``-N`` (``base+1``: the first projected year)."""
+    if isinstance(token, int):
+        return token
+    match = re.fullmatch(r"(base|target|horizon)([+-]\d+)?", str(token))
+    if match is None:
+        raise LiteratureError(f"year {token!r}: a number, or base/target/horizon[+N]")
+    anchor = {"base": scenario.base_year, "horizon": scenario.horizon,
+              "target": scenario.target.year if scenario.target else scenario.horizon}
+    return anchor[match.group(1)] + int(match.group(2) or 0)
+
+
+def term(result: Result, spec: dict[str, Any]) -> float:
+    """A figure from the projection table, summed over the run's members: ``column`` in the
+    years ``from``..``to`` (inclusive), their ``sum`` or ``mean``; ``minus_year`` subtracts the
+    column's value in that year from every year's (a flat-cash baseline); ``divide`` divides
+    the result (10: per year over ten years). USD bn unless the column is a share."""
+    table = result.table
+    sc = result.scenario
+    first = year_of(spec["from"], sc)
+    last = year_of(spec.get("to", spec["from"]), sc)
+    by_year = table.groupby("year")[spec["column"]].sum(min_count=1)
+    years = list(range(first, last + 1))
+    if any(y not in by_year.index for y in years):
+        return math.nan
+    values = by_year.loc[years].astype(float)
+    if "minus_year" in spec:
+        minus = year_of(spec["minus_year"], sc)
+        values = values - (float(by_year.loc[minus]) if minus in by_year.index else math.nan)
+    total = float(values.sum())
+    if spec.get("stat", "sum") == "mean":
+        total /= len(years)
+    return total / float(spec.get("divide", 1.0))
+
+
+def ours(estimate: Estimate, result: Result) -> float:
+    """spendcalc's value in the estimate's comparison unit (module docstring)."""
+    kind = estimate.compare["kind"]
+    value = term(result, estimate.compare["numerator"])
+    if kind == "share-of-base-gdp":
+        base = {"column": "gdp_usd_bn", "from": estimate.compare.get("gdp_year", "base")}
+        return value / term(result, base) * 100
+    if kind == "ratio":
+        return value / term(result, estimate.compare["denominator"])
+    if kind == "percent":
+        return value / term(result, estimate.compare["denominator"]) * 100
+    return value
+
+
+def figure_bounds(text: str) -> tuple[float, float, float]:
+    """(central, low, high) of one published figure from its wording (module docstring)."""
+    words = text.lower().replace(",", "")
+    numbers = re.findall(r"\d+(?:\.\d+)?", words)
+    if not numbers:
+        raise LiteratureError(f"figure {text!r}: no number")
+    if len(numbers) == 2:  # a range "16-19"
+        lo, hi = (float(n) for n in numbers)
+        half = _unit(numbers[0], last_nonzero=False) / 2
+        return (lo + hi) / 2, lo - half, hi + half
+    x = float(numbers[0])
+    if any(w in words for w in ABOVE):
+        return x, x, x + _unit(numbers[0], last_nonzero=True)
+    if any(w in words for w in BELOW):
+        return x, x - _unit(numbers[0], last_nonzero=True), x
+    half = _unit(numbers[0], last_nonzero=any(w in words for w in ROUNDED)) / 2
+    return x, x - half, x + half
+
+
+def _unit(number: str, *, last_nonzero: bool) -> float:
+    """One unit of the number's last digit shown (or of its last non-zero digit)."""
+    whole, _, frac = number.partition(".")
+    if frac and not (last_nonzero and not frac.strip("0")):
+        digits = frac.rstrip("0") if last_nonzero else frac
+        return 10.0 ** -len(digits)
+    zeros = len(whole) - len(whole.rstrip("0")) if last_nonzero and whole.strip("0") else 0
+    return 10.0 ** zeros
+
+
+def published_bounds(estimate: Estimate) -> tuple[float, float, float]:
+    """The compared figure and its interval, in the source's own unit, from ``figures``
+    combined by ``combine``: single, sum, or ratio (first / the sum of the others); times
+    ``scale`` (0.001: millions to billions)."""
+    scale = float(estimate.compare.get("scale", 1.0))
+    figures = []
+    for text in estimate.compare["figures"]:
+        mid, lo, hi = figure_bounds(text)
+        figures.append((mid * scale, lo * scale, hi * scale))
+    combine = estimate.compare.get("combine", "single")
+    if combine == "sum":
+        return (sum(f[0] for f in figures), sum(f[1] for f in figures),
+                sum(f[2] for f in figures))
+    if combine == "ratio":
+        (a, a_lo, a_hi), rest = figures[0], figures[1:]
+        b, b_lo, b_hi = (sum(f[i] for f in rest) for i in range(3))
+        return a / b, a_lo / b_hi, a_hi / b_lo
+    return figures[0]
+
+
+def national_gdp_bn(iso3: str, year: int, directory: Path | None = None) -> tuple[float, str]:
+    """A member's GDP in its own currency, bn, in ``year``: NATO's core spending in national
+    currency (July 2026 table) divided by its core share of GDP. With the currency code."""
+    data = load_dataset(directory, CURRENCY_EDITION)
+    path = data.path("national_currency.csv")
+    required = ("iso3", "year", "currency", "core_nat_currency_current_m")
+    for _, row in read_rows(path, required):
+        if row["iso3"] == iso3 and row["year"] == str(year):
+            share = data.shares_pct[data.index(iso3), data.share_years.index(year)]
+            return float(row["core_nat_currency_current_m"]) / 1000 / (share / 100), \
+                row["currency"]
+    raise LiteratureError(f"{path.name}: no national-currency figure for {iso3} {year}")
+
+
+def reproduce(estimate: Estimate, directory: Path | None = None) -> Reproduction:
+    """The estimate's figure and spendcalc's, in the comparison unit, with a verdict."""
+    cmp = estimate.compare
+    unit = str(cmp.get("unit", estimate.source["unit"]))
+    if cmp["kind"] == "none":
+        central = published_bounds(estimate)[0] if cmp.get("figures") else None
+        return Reproduction(estimate, central, None, None, None, unit, "not reproducible",
+                            str(cmp["reason"]))
+    result = run(estimate.document, estimate.path.name, directory)
+    value, lo, hi = published_bounds(estimate)
+    steps = [f"published: {' and '.join(cmp['figures'])}"
+             + (f" ({cmp.get('combine')})" if cmp.get("combine", "single") != "single" else "")]
+    if cmp["kind"] == "share-of-base-gdp":
+        iso3 = str(cmp["member"])
+        year = year_of(cmp.get("gdp_year", "base"), result.scenario)
+        gdp, currency = national_gdp_bn(iso3, year, directory)
+        steps.append(f"÷ {iso3} GDP {year} = {currency} {gdp:,.1f} bn (NATO July 2026: core "
+                     "spending in national currency ÷ core share), × 100")
+        value, lo, hi = (v / gdp * 100 for v in (value, lo, hi))
+    mine = ours(estimate, result)
+    if math.isnan(mine):
+        return Reproduction(estimate, value, lo, hi, None, unit, "not reproducible",
+                            "the projection lacks a year the comparison needs", steps)
+    if lo - 1e-12 <= mine <= hi + 1e-12:
+        verdict, reason = "reproduced", "within the source's rounding"
+    else:
+        verdict, reason = "differs", str(cmp["differences"])
+    return Reproduction(estimate, value, lo, hi, mine, unit, verdict, reason, steps)
+
+
+def reproduce_all(estimates: list[Estimate],
+                  directory: Path | None = None) -> list[Reproduction]:
+    return [reproduce(e, directory) for e in estimates]
+
+
+def as_record(rep: Reproduction) -> dict[str, Any]:
+    """The ``--json`` fields of one estimate (values in the comparison unit ``unit``)."""
+    src = rep.estimate.source
+    diff = rep.difference_pct
+    return {
+        "id": rep.estimate.id,
+        "source": src["author"],
+        "title": src["title"],
+        "date": src["date"],
+        "url": src["url"],
+        "claim": src["claim"],
+        "value_as_published": src["value_text"],
+        "published_unit": src["unit"],
+        "published_value": _round(rep.published),
+        "tolerance": [_round(rep.low), _round(rep.high)],
+        "unit": rep.unit,
+        "comparison": rep.estimate.compare["kind"],
+        "reproduced_value": _round(rep.reproduced),
+        "difference_pct": None if diff is None else round(diff, 2),
+        "verdict": rep.verdict,
+        "reason": rep.reason,
+        "edition": rep.estimate.edition,
+    }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None or math.isnan(value) else round(value, 6)
