@@ -43,6 +43,7 @@ def register(app: typer.Typer) -> None:
     data_app.command("sources")(guarded(sources))
     data_app.command("editions")(guarded(editions))
     data_app.command("diff")(guarded(diff))
+    data_app.command("import-nato")(guarded(import_nato))
     app.add_typer(data_app, name="data")
 
 
@@ -152,3 +153,41 @@ def diff(
     for _, _, name, year, sa, sb, ua, ub in rows[:top or None]:
         print(f"{name} {year}: {sa:.2f} -> {sb:.2f} ({sb - sa:+.2f} pt); "
               f"USD {ua:,.1f} bn -> {ub:,.1f} bn ({ub - ua:+,.1f})")
+
+
+def import_nato(
+    workbook: Annotated[Path, typer.Argument(help="NATO's workbook, e.g. def-exp-2026-en.xlsx.")],
+    output: Annotated[Path, typer.Option("-o", "--output", metavar="DIR",
+                                         help="The data folder to write (made if missing).")],
+    force: Annotated[bool, typer.Option("--force", help="Replace files of the same name in an "
+                                                        "existing folder.")] = False,
+) -> None:
+    """Read NATO's own workbook ("Defence Expenditure of NATO Countries", Tables 1-8b) into a
+    data folder for --data DIR; print what it checked (shares against USD/GDP, the allies'
+    sum against NATO's total, missing allies or years)."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    from spendcalc.core.errors import DataError
+    from spendcalc.io.nato_workbook import checks, import_files, problems, read_workbook
+    from spendcalc.views.terminal import show
+
+    book = read_workbook(workbook)
+    release = sorted(set(book.long["year"]))
+    table = Table(title=f"{workbook.name}: NATO tables {release[0]}-{release[-1]}, checked",
+                  box=box.SIMPLE_HEAD, header_style="bold")
+    table.add_column("Check", no_wrap=True)
+    table.add_column("Result")
+    table.add_column("", no_wrap=True)
+    for check in checks(book):
+        table.add_row(check.name, check.result, "ok" if check.ok else "note")
+    show(Console(), table)
+    unusable = problems(book)
+    if unusable:
+        raise DataError(f"{workbook.name}: {unusable[0]}; nothing written")
+    from spendcalc.io.nato_workbook import write_folder
+
+    files = import_files(book)
+    write_folder(output, files, force=force)
+    print(f"wrote {output}/ ({len(files)} files); use it with: spendcalc run --data {output}")
