@@ -132,27 +132,16 @@ def diff(
 ) -> None:
     """Revisions between two editions per ally and year, largest first: the share of GDP
     (percent) and spending (USD bn, current prices, share x GDP)."""
+    from spendcalc.core.revisions import revisions
     from spendcalc.io.data import load_dataset
 
-    a, b = load_dataset(edition=old), load_dataset(edition=new)
-    rows = []
-    years = [y for y in a.share_years if y in b.share_years]
-    for member in a.members:
-        if member.iso3 not in b.codes or not member.armed_forces:
-            continue
-        i, j = a.index(member.iso3), b.index(member.iso3)
-        for year in years:
-            sa = float(a.shares_pct[i, a.share_years.index(year)])
-            sb = float(b.shares_pct[j, b.share_years.index(year)])
-            ua, ub = sa / 100 * float(a.gdp_in(year)[i]), sb / 100 * float(b.gdp_in(year)[j])
-            if round(sa, 2) != round(sb, 2) or abs(ua - ub) >= 0.05:
-                rows.append((abs(sb - sa), abs(ub - ua), member.name, year, sa, sb, ua, ub))
-    rows.sort(key=lambda r: (-r[0], -r[1], r[2], r[3]))
+    rows = revisions(load_dataset(edition=old), load_dataset(edition=new))
     print(f"Revisions {old} -> {new}: {len(rows)} ally-years differ (share % of GDP; "
           "spending USD bn current)")
-    for _, _, name, year, sa, sb, ua, ub in rows[:top or None]:
-        print(f"{name} {year}: {sa:.2f} -> {sb:.2f} ({sb - sa:+.2f} pt); "
-              f"USD {ua:,.1f} bn -> {ub:,.1f} bn ({ub - ua:+,.1f})")
+    for r in rows[:top or None]:
+        print(f"{r.member} {r.year}: {r.old_pct:.2f} -> {r.new_pct:.2f} "
+              f"({r.change_pct:+.2f} pt); "
+              f"USD {r.old_usd_bn:,.1f} bn -> {r.new_usd_bn:,.1f} bn ({r.change_usd_bn:+,.1f})")
 
 
 def import_nato(
