@@ -1,0 +1,413 @@
+"""spendcalc explore in a real browser: headless Chromium opens the file from disk.
+
+The parity test runs random valid scenarios (hypothesis) and every ready scenario through the
+page's JavaScript engine and the Python engine and requires agreement to a relative 1e-9 on
+every cell. The others check the page itself: no console errors or requests, the CSP, the
+controls, permalinks, the downloaded TOML, the keyboard, everyday terms, screenshots.
+
+Browser set-up, and skipping without Chromium (failing under SPENDCALC_REQUIRE_BROWSER=1),
+are the report's: the ``browser`` fixture and the module-level skip of
+tests/test_report_browser.py, imported from it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_report_browser import WIDTH, browser  # noqa: F401  (the shared fixture; skips)
+
+from spendcalc.core.errors import SpendcalcError
+from spendcalc.core.models import Scenario
+from spendcalc.core.result import compute
+from spendcalc.evidence.tradeoff import tradeoff
+from spendcalc.io.data import load_dataset
+from spendcalc.io.scenarios import load_scenario, ready_scenarios
+from spendcalc.views import explorer
+
+COLUMNS = ("gdp_usd_bn", "core_pct", "related_pct", "total_pct", "core_usd_bn",
+           "related_usd_bn", "total_usd_bn", "baseline_usd_bn", "extra_over_baseline_usd_bn",
+           "cum_extra_over_baseline_usd_bn", "increase_over_base_share_usd_bn",
+           "cum_increase_over_base_share_usd_bn", "deflator")
+REL = 1e-9
+WORST: dict[str, float] = {"rel": 0.0, "runs": 0}
+"""The largest relative difference seen, over how many scenario runs (printed at the end)."""
+
+DATA = load_dataset()
+CODES = [m.iso3 for m in DATA.members]
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("explorer")
+    out = {}
+    for edition in ("nato-2026", "nato-2025"):
+        data = load_dataset(None, edition)
+        html = explorer.build(load_scenario("hague-2035", data), data)
+        out[edition] = explorer.write(html, folder / f"{edition}.html")
+    plans = explorer.build(load_scenario("national-plans", DATA), DATA)
+    out["national-plans"] = explorer.write(plans, folder / "plans.html")
+    return out
+
+
+@pytest.fixture(scope="module")
+def page(browser, pages):  # noqa: F811
+    browser.get_log("browser")
+    browser.get_log("performance")
+    browser.get(pages["nato-2026"].as_uri())
+    return browser
+
+
+def _js_table(driver, scenario: dict[str, Any]) -> list[dict[str, Any]]:
+    text = driver.execute_script(
+        "return JSON.stringify(window.spendcalc.project(arguments[0]))", scenario)
+    return json.loads(text)
+
+
+def _agree(python: Any, js_rows: list[dict[str, Any]]) -> None:
+    """Every cell of COLUMNS within a relative 1e-9 (NaN where Python has NaN)."""
+    t = python.table
+    assert len(t) == len(js_rows)
+    assert list(t.iso3) == [r["iso3"] for r in js_rows]
+    assert list(t.year) == [r["year"] for r in js_rows]
+    for col in COLUMNS:
+        for a, b in zip(t[col].tolist(), (r[col] for r in js_rows), strict=True):
+            if a is None or (isinstance(a, float) and math.isnan(a)):
+                assert b is None, (col, a, b)
+                continue
+            scale = max(abs(a), abs(b))
+            diff = abs(a - b)
+            if scale > 0:
+                WORST["rel"] = max(WORST["rel"], diff / scale)
+            assert diff <= REL * scale + 1e-12, (col, a, b)
+    WORST["runs"] += 1
+
+
+def test_every_ready_scenario_matches_the_python_engine(browser, pages):  # noqa: F811
+    for edition in ("nato-2026", "nato-2025"):
+        data = load_dataset(None, edition)
+        browser.get(pages[edition].as_uri())
+        for ready in ready_scenarios():
+            scenario = load_scenario(ready.name, data)
+            _agree(compute(scenario, data), _js_table(browser, scenario.model_dump(mode="json")))
+
+
+def test_show_json_is_the_project_input():
+    out = subprocess.run([sys.executable, "-c", "from spendcalc.cli.app import main; main()",
+                          "show", "rutte-2032", "--json"], capture_output=True, text=True,
+                         check=True)
+    assert json.loads(out.stdout) == load_scenario("rutte-2032", DATA).model_dump(mode="json")
+
+
+def _year(base: int) -> st.SearchStrategy[int]:
+    return st.integers(base + 1, 2040)
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> dict[str, Any]:
+    """A random scenario the models accept: every path shape, milestones, exemptions,
+    allow_cuts, base years, growth settings and member subsets."""
+    base = draw(st.sampled_from(list(DATA.base_years)))
+    horizon = draw(st.integers(base + 1, 2040))
+    pct = st.floats(0, 10, allow_nan=False)
+    shape = draw(st.sampled_from(["linear", "front-loaded", "back-loaded", "step",
+                                  "constant-growth", "points"]))
+    delivered = draw(st.sampled_from([100.0, 0.0]) | st.floats(0, 100))
+    path: dict[str, Any] = {"shape": shape, "curvature": draw(st.floats(1, 10)),
+                            "delivered_pct": delivered}
+    if shape == "step" and draw(st.booleans()):
+        path["step_year"] = draw(st.integers(base + 1, horizon))
+    if shape == "points":
+        path["points"] = draw(st.dictionaries(st.integers(base + 1, horizon), pct, min_size=1,
+                                              max_size=3))
+    s: dict[str, Any] = {
+        "name": "random", "base_year": base, "horizon": horizon, "path": path,
+        "baseline_pct": draw(st.floats(0, 5)), "allow_cuts": draw(st.booleans()),
+        "related": {"base_pct": draw(st.floats(0, 3))},
+    }
+    no_target = draw(st.integers(0, 5)) == 0  # one in six: shares hold
+    s["target"] = None if no_target else {
+        "core_pct": draw(pct), "related_pct": draw(st.floats(0, 5)),
+        "year": draw(st.integers(base + 1, 2045))}
+    codes = draw(st.lists(st.sampled_from(CODES), max_size=3, unique=True))
+    s["exemptions"] = {c: {"core_pct": draw(pct), "related_pct": draw(st.floats(0, 3)),
+                           "year": draw(st.none() | st.integers(base + 1, 2045)),
+                           "reason": "test"} for c in codes}
+    pairs = draw(st.lists(st.tuples(st.sampled_from(CODES), st.integers(base + 1, horizon)),
+                          max_size=5, unique=True))
+    s["milestones"] = [{"member": c, "year": y, "pct": draw(pct)} for c, y in pairs]
+    growth: dict[str, Any] = ({"source": "flat", "flat_pct": draw(st.floats(-5, 15))}
+                              if draw(st.booleans()) else
+                              {"real_offset": draw(st.floats(-5, 5))})
+    if draw(st.booleans()):
+        growth["overrides"] = {c: draw(st.floats(-10, 20)) for c in
+                               draw(st.lists(st.sampled_from(CODES), max_size=2, unique=True))}
+    if draw(st.booleans()):
+        growth["shock"] = {"year": draw(st.integers(base + 1, horizon)),
+                           "pct": draw(st.floats(-10, 10))}
+    s["growth"] = growth
+    if draw(st.booleans()):
+        s["members"] = draw(st.lists(st.sampled_from(CODES), min_size=1, max_size=8,
+                                     unique=True))
+    elif draw(st.booleans()):
+        s["exclude"] = draw(st.lists(st.sampled_from(CODES), max_size=4, unique=True))
+    return s
+
+
+@settings(max_examples=220, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(raw=scenarios())
+def test_random_scenarios_match_the_python_engine(page, raw):
+    try:
+        scenario = Scenario.model_validate(raw)
+        python = compute(scenario, DATA)
+    except (ValueError, SpendcalcError):  # rejected by the models: not a valid scenario
+        return
+    _agree(python, _js_table(page, scenario.model_dump(mode="json")))
+
+
+def test_parity_figures():
+    """Runs after the parity tests (file order): prints what they saw."""
+    print(f"\nparity: {WORST['runs']} scenario runs, max relative difference {WORST['rel']:.3g}")
+    assert WORST["runs"] >= 200 + 2 * len(ready_scenarios())
+
+
+# --------------------------------------------------------------------------- the page
+
+
+@pytest.fixture
+def fresh(browser, pages):  # noqa: F811
+    """The default page, freshly loaded (no hash), with empty logs."""
+    browser.get("about:blank")
+    browser.get_log("browser")
+    browser.get_log("performance")
+    browser.get(pages["nato-2026"].as_uri())
+    return browser
+
+
+def _table(driver) -> list[dict[str, Any]]:
+    return json.loads(driver.execute_script("return JSON.stringify(window.spendcalc.table())"))
+
+
+def _set(driver, control: str, value: Any) -> None:
+    driver.execute_script("""
+        const e = document.getElementById(arguments[0]);
+        if (e.type === 'checkbox') e.checked = arguments[1]; else e.value = arguments[1];
+        e.dispatchEvent(new Event('input', {bubbles: true}));""", control, value)
+
+
+def _cell(driver, code: str, col: str) -> str:
+    return driver.execute_script(
+        "return document.querySelector(`#summary tr[data-key=${arguments[0]}] "
+        "td[data-col=${arguments[1]}]`).textContent", code, col)
+
+
+def test_offline_page_with_csp_and_no_errors(fresh, pages):
+    driver = fresh
+    assert pages["nato-2026"].stat().st_size <= explorer.MAX_BYTES
+    csp = driver.execute_script("return document.querySelector("
+                                "'meta[http-equiv=\"Content-Security-Policy\"]').content")
+    assert csp.startswith("default-src 'none'; script-src 'sha256-")
+    assert "img-src data:" in csp and "unsafe" not in csp
+    assert driver.get_log("browser") == []
+    urls: dict[str, str] = {}
+    failed = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        params = message.get("params", {})
+        if message["method"] == "Network.requestWillBeSent":
+            urls[params["requestId"]] = params["request"]["url"]
+        elif message["method"] == "Network.loadingFailed":
+            failed.append(urls.get(params["requestId"], "?"))
+    ours = [u for u in urls.values() if not u.startswith(("chrome:", "devtools:", "about:"))]
+    assert ours == [pages["nato-2026"].as_uri()]
+    assert [f for f in failed if not f.startswith(("chrome:", "devtools:", "about:"))] == []
+    assert driver.execute_script("return performance.getEntriesByType('resource').length") == 0
+    python = compute(load_scenario("hague-2035", DATA), DATA).table.set_index(["iso3", "year"])
+    deu = python.loc[("DEU", 2035), "total_usd_bn"]
+    assert _cell(driver, "DEU", "total_usd_bn") == f"{deu:,.1f}"
+
+
+CONTROLS = [  # control, value, the same change as --set
+    ("core", "4", ["target.core_pct=4.0"]),
+    ("related", "1", ["target.related_pct=1.0"]),
+    ("year", "2032", ["target.year=2032"]),
+    ("shape", "back-loaded", ["path.shape=back-loaded"]),
+    ("esp-core", "3", ["exemptions.ESP.core_pct=3.0"]),
+    ("esp-on", False, ["exemptions.ESP=none"]),
+    ("baseline", "2.5", ["baseline_pct=2.5"]),
+    ("offset", "-1", ["growth.real_offset=-1.0"]),
+    ("growth", "flat", ["growth.source=flat", "growth.flat_pct=4.0"]),
+    ("flat", "3", ["growth.source=flat", "growth.flat_pct=3.0"]),
+    ("relbase", "0.5", ["related.base_pct=0.5"]),
+    ("cuts", True, ["allow_cuts=true"]),
+    ("base", "2025", ["base_year=2025"]),
+    ("target-on", False, ["target=none"]),
+]
+
+
+def test_each_control_changes_the_numbers_as_the_engine_predicts(fresh):
+    driver = fresh
+    sets: list[str] = []
+    before = _table(driver)
+    for control, value, change in CONTROLS:
+        _set(driver, control, value)
+        sets = [s for s in sets if s.split("=")[0] not in {c.split("=")[0] for c in change}]
+        sets += change
+        python = compute(load_scenario("hague-2035", DATA, overrides=sets), DATA)
+        after = _table(driver)
+        assert after != before, control
+        _agree(python, after)
+        t = python.table.set_index(["iso3", "year"])
+        horizon = python.scenario.horizon
+        assert _cell(driver, "DEU", "total_usd_bn") == (
+            f"{t.loc[('DEU', horizon), 'total_usd_bn']:,.1f}"), control
+        before = after
+    assert driver.get_log("browser") == []
+
+
+def test_permalink_round_trips(fresh, pages):
+    driver = fresh
+    for control, value in (("core", "4.2"), ("year", "2031"), ("esp-on", False),
+                           ("shape", "front-loaded"), ("focus", "DEU"), ("growth", "flat")):
+        _set(driver, control, value)
+    driver.find_element("id", "projector").click()
+    state = driver.execute_script("return window.spendcalc.state()")
+    table = _table(driver)
+    link = driver.execute_script("return window.spendcalc.link()")
+    assert driver.find_element("id", "link").get_attribute("value") == link
+    driver.get("about:blank")
+    driver.get(link)
+    assert driver.execute_script("return window.spendcalc.state()") == state
+    assert _table(driver) == table
+    assert driver.execute_script("return document.body.classList.contains('projector')")
+    assert driver.find_element("id", "core").get_attribute("value") == "4.2"
+
+
+def _run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", "from spendcalc.cli.app import main; main()",
+                           *args], capture_output=True, text=True, check=False)
+
+
+def test_downloaded_toml_reruns_to_the_same_numbers(fresh, tmp_path):
+    driver = fresh
+    for control, value in (("core", "3.1"), ("year", "2033"), ("esp-core", "2.6"),
+                           ("relbase", "0.3"), ("shape", "step"), ("offset", "0.5")):
+        _set(driver, control, value)
+    for preset in ("hague-2035", "national-plans"):
+        if preset != "hague-2035":
+            _set(driver, "preset", preset)
+            driver.execute_script("document.getElementById('preset')"
+                                  ".dispatchEvent(new Event('change', {bubbles: true}))")
+            _set(driver, "core", "3.9")
+        path = tmp_path / f"{preset}-mine.toml"
+        path.write_text(driver.execute_script("return window.spendcalc.toml()"),
+                        encoding="utf-8")
+        checked = _run_cli("validate", str(path))
+        assert checked.returncode == 0 and checked.stdout.startswith("ok"), checked.stderr
+        _agree(compute(load_scenario(path, DATA), DATA), _table(driver))
+        ran = _run_cli("run", str(path))
+        assert ran.returncode == 0, ran.stderr
+    csv = driver.execute_script("return window.spendcalc.csv()").splitlines()
+    assert csv[0].startswith("iso3,member,year,gdp_usd_bn")
+    assert len(csv) == 1 + len(_table(driver))
+
+
+def test_keyboard_reaches_every_control_with_a_name(fresh):
+    from selenium.webdriver.common.keys import Keys
+
+    driver = fresh
+    wanted = set(driver.execute_script(
+        "return Array.from(document.querySelectorAll('#controls input, #controls select, "
+        ".actions button, .actions input')).map(e => e.id)"))
+    unnamed = driver.execute_script("""
+        return Array.from(document.querySelectorAll('input, select, button')).filter(e =>
+            !(e.labels && e.labels.length) && !e.getAttribute('aria-label')
+            && !e.textContent.trim()).map(e => e.id || e.outerHTML);""")
+    assert unnamed == []
+    driver.execute_script("document.activeElement.blur(); window.scrollTo(0, 0)")
+    body = driver.find_element("tag name", "body")
+    body.send_keys(Keys.TAB)
+    seen = set()
+    for _ in range(120):
+        seen.add(driver.execute_script("return document.activeElement.id"))
+        driver.switch_to.active_element.send_keys(Keys.TAB)
+    missing = {w for w in wanted if w not in seen and driver.execute_script(
+        "return !document.getElementById(arguments[0]).disabled", w)}
+    assert missing == set()
+    core = driver.find_element("id", "core")
+    before = _cell(driver, "DEU", "total_usd_bn")
+    core.send_keys(Keys.ARROW_RIGHT)
+    assert driver.execute_script("return window.spendcalc.state().core") == pytest.approx(3.6)
+    assert _cell(driver, "DEU", "total_usd_bn") != before
+
+
+def test_everyday_terms_are_the_tradeoff_numbers(fresh):
+    driver = fresh
+    result = compute(load_scenario("hague-2035", DATA), DATA)
+    js = driver.execute_script("return window.spendcalc.everyday('DEU')")
+    row = tradeoff(result, member="DEU").summary.iloc[0]
+    assert js["per_person_usd"] == pytest.approx(row.above_baseline_usd_per_person, rel=REL)
+    for line in ("health", "education", "social_protection"):
+        assert js["lines"][line] == pytest.approx(row[f"above_baseline_pct_{line}"], rel=REL)
+    assert js["debt_with_pct_gdp"] == pytest.approx(row.debt_with_pct_gdp, rel=REL)
+    assert js["debt_without_pct_gdp"] == pytest.approx(row.debt_without_pct_gdp, rel=REL)
+    total = tradeoff(result, group="nato").total
+    assert total is not None
+    js = driver.execute_script("return window.spendcalc.everyday('nato')")
+    assert js["per_person_usd"] == pytest.approx(total["above_baseline_usd_per_person"], rel=REL)
+    assert js["lines"]["health"] == pytest.approx(total["above_baseline_pct_health"], rel=REL)
+    assert js["debt_with_pct_gdp"] == pytest.approx(total["debt_with_pct_gdp"], rel=REL)
+    _set(driver, "focus", "DEU")
+    text = driver.find_element("id", "everyday-terms").text
+    assert f"USD {row.above_baseline_usd_per_person:,.0f}" in text
+
+
+def test_sorting_lesson_and_notes(fresh, pages):
+    driver = fresh
+    driver.execute_script("document.querySelector('#summary button[data-col=total_usd_bn]')"
+                          ".click()")
+    order = driver.execute_script(
+        "return Array.from(document.querySelectorAll('#summary tbody tr'))"
+        ".map(r => r.dataset.key)")
+    assert order[:2] == ["USA", "DEU"] and order[-1] == "ISL"
+    driver.find_element("id", "lesson-2").click()
+    assert driver.execute_script("return window.spendcalc.state().year") == 2032
+    early = compute(load_scenario("hague-2035", DATA, overrides=["target.year=2032"]), DATA)
+    cum = early.aggregates.set_index(["group", "year"]).loc[("nato", 2035),
+                                                            "cum_extra_over_baseline_usd_bn"]
+    assert f"{cum:+,.1f}" in driver.find_element("id", "answer-2").text
+    assert all(driver.find_element("id", f"answer-{i}").text for i in range(1, 6))
+    assert driver.find_element("id", "notes").text == ""
+    driver.get(pages["national-plans"].as_uri())
+    notes = driver.find_element("id", "notes").text
+    assert "national milestones" in notes and "no control" in notes
+    assert "spendcalc simulate" in driver.find_element("id", "unsupported").text
+    assert driver.get_log("browser") == []
+
+
+def test_screenshots_projector_and_print(fresh, tmp_path_factory):
+    driver = fresh
+    shots = tmp_path_factory.mktemp("explorer-shots")
+    assert driver.save_screenshot(str(shots / "explorer.png"))
+    driver.find_element("id", "projector").click()
+    assert driver.execute_script("return getComputedStyle(document.body).fontSize") == "22px"
+    assert driver.save_screenshot(str(shots / "explorer-projector.png"))
+    print(f"\nexplorer screenshots: {shots} ({WIDTH} px wide)")
+    assert (shots / "explorer.png").stat().st_size > 10_000
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        hidden = driver.execute_script(
+            "return getComputedStyle(document.getElementById('controls')).display")
+        background = driver.execute_script("return getComputedStyle(document.body)"
+                                           ".backgroundColor")
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    assert hidden == "none" and background == "rgb(255, 255, 255)"
