@@ -246,3 +246,50 @@ def test_deeply_nested_toml_is_one_error(write_scenario, data):
     assert "nested too deeply" in message
     message = _scenario_error(write_scenario, "x = " + "[" * 40 + "]" * 40, data)
     assert "nested too deeply; at most 16 levels" in message
+
+
+# --------------------------------------------------------------------------- meta, sweeps
+
+def test_source_date_epoch_out_of_range_is_an_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "99999999999")
+    line = one_error(["run", "-o", str(tmp_path / "x.xlsx")])
+    assert "SOURCE_DATE_EPOCH=99999999999: out of range; allowed: 0 to 4354819199" in line
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_source_date_epoch_at_the_zip_limit_writes_an_xlsx(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "4354819199")
+    result = runner.invoke(app, ["run", "-o", str(tmp_path / "x.xlsx")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "x.xlsx").stat().st_size > 0
+
+
+def test_source_date_epoch_not_a_number_is_a_warning(monkeypatch):
+    from spendcalc.core.errors import SpendcalcWarning
+    from spendcalc.core.meta import created_now
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.warns(SpendcalcWarning, match="'yesterday' is not a whole number"):
+        created_now()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    assert created_now() == "1970-01-01T00:00:00Z"
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000,
+                                  '{"a":' * 100_000 + "1" + "}" * 100_000])
+def test_a_deeply_nested_meta_file_is_one_error(tmp_path, text):
+    path = tmp_path / "deep.meta.json"
+    path.write_text(text, encoding="utf-8")
+    assert "nested too deeply" in one_error(["run", "--from-meta", str(path)])
+
+
+@pytest.mark.parametrize(("vary", "message"), [
+    ("target.core_pct=0:inf", "'inf' is not allowed; allowed: finite numbers"),
+    ("target.core_pct=nan:3", "'nan' is not allowed"),
+    ("target.core_pct=0:1e300:1e-300", "too many values; at most 1,000,000"),
+    ("target.year=2030:2035:0.5", "years take whole numbers (whole steps too), got 0.5"),
+    ("target.year=2030.5:2035", "years take whole numbers"),
+    ("target.year=2030,2031.5", "got 2031.5"),
+])
+def test_bad_vary_ranges_are_one_error(vary, message):
+    assert message in one_error(["sweep", "--vary", vary])

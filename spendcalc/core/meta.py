@@ -11,13 +11,14 @@ so it depends on the files' contents only, never on where they are.
 
 from __future__ import annotations
 
-import contextlib
 import os
+import warnings
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
 from spendcalc.core.dataset import Dataset
+from spendcalc.core.errors import SpendcalcError, SpendcalcWarning
 from spendcalc.core.models import Scenario
 from spendcalc.core.version import __version__
 
@@ -29,15 +30,33 @@ UNITS = ("shares in percent of GDP; money in billions of current US dollars "
          "(_const: constant base-year US dollars, deflated by US CPI)")
 
 
+MAX_EPOCH = 4354819199
+"""2107-12-31T23:59:59Z: the last moment a zip file (an .xlsx export) can record."""
+
+
 def created_now() -> str:
     """The creation time for metadata: now, UTC, to the second, ``...Z``. The environment
-    variable ``SOURCE_DATE_EPOCH`` (seconds since 1970, the reproducible-builds convention)
-    replaces the clock, for files that must be byte-identical from one day to the next."""
+    variable ``SOURCE_DATE_EPOCH`` (whole seconds since 1970, the reproducible-builds
+    convention) replaces the clock, for files that must be byte-identical from one day to
+    the next. A value that is not a whole number is ignored with a warning; one outside 0 to
+    ``MAX_EPOCH`` is an error (an export could not record it)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     moment = datetime.now(UTC)
-    if epoch.isdigit():
-        with contextlib.suppress(OverflowError, OSError, ValueError):  # out of range: clock
-            moment = datetime.fromtimestamp(int(epoch), UTC)
+    if epoch:
+        try:
+            seconds = int(epoch, 10)
+        except ValueError:
+            shown = epoch if len(epoch) <= 30 else f"{epoch[:27]}..."
+            warnings.warn(f"SOURCE_DATE_EPOCH={shown!r} is not a whole number of seconds "
+                          "since 1970; ignored, the clock is used", SpendcalcWarning,
+                          stacklevel=2)
+        else:
+            if not 0 <= seconds <= MAX_EPOCH:
+                raise SpendcalcError(
+                    f"SOURCE_DATE_EPOCH={epoch}: out of range; allowed: 0 to {MAX_EPOCH} "
+                    "(seconds since 1970, up to the end of 2107, the last date a zip file "
+                    "such as .xlsx can hold)")
+            moment = datetime.fromtimestamp(seconds, UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
