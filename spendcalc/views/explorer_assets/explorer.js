@@ -27,6 +27,9 @@
   const signed = v => Number.isFinite(v) ? (v >= 0 ? "+" : "−") + fmt(Math.abs(v), 1) : "—";
   const pct = v => fmt(v, 2);
   const copy = x => JSON.parse(JSON.stringify(x));
+  /* JSON with sorted keys: equal scenarios give equal text whatever the key order. */
+  const canonical = x => JSON.stringify(x, (k, v) => v && typeof v === "object" && !Array.isArray(v)
+    ? Object.fromEntries(Object.keys(v).sort().map(key => [key, v[key]])) : v);
 
   // ------------------------------------------------------------------ state <-> scenario
   function stateFrom(name, focus) {
@@ -67,7 +70,7 @@
     s.growth.flat_pct = st.growth === "flat" ? st.flat : null;
     s.related.base_pct = st.relbase;
     s.allow_cuts = st.cuts;
-    const changed = JSON.stringify(s) !== JSON.stringify(p);
+    const changed = canonical(s) !== canonical(p);
     if (changed) {
       s.name = `${p.name}-explorer`;
       s.description = `Made in the spendcalc explorer from ${p.name}`;
@@ -278,8 +281,8 @@
     el("text", { x: L, y: 14, "font-size": 12 }, svg, `Points of GDP above ${s.baseline_pct}% in ${s.horizon}:`);
     const key = [["core", "core"], ["related", "defence-related"], ["today", `${s.base_year} (marker)`]];
     key.forEach(([cls, text], i) => {
-      el("rect", { x: L + 250 + i * 150, y: 4, width: 12, height: 12, class: cls }, svg);
-      el("text", { x: L + 266 + i * 150, y: 14, "font-size": 12 }, svg, text);
+      el("rect", { x: L + 230 + i * 120, y: 4, width: 12, height: 12, class: cls }, svg);
+      el("text", { x: L + 246 + i * 120, y: 14, "font-size": 12 }, svg, text);
     });
     rows.forEach((r, i) => {
       const yy = T + i * rowH;
