@@ -140,6 +140,9 @@ from spendcalc.cli import explore as explore_cli  # noqa: E402
 
 explore_cli.register(app)
 data_cli.register(app)
+from spendcalc.cli import literature as literature_cli  # noqa: E402
+
+literature_cli.register(app)
 
 
 def main() -> None:

@@ -54,7 +54,7 @@ CURRENCY_EDITION = "nato-2026"
 """The edition whose ``national_currency.csv`` turns national-currency figures into % of GDP."""
 KINDS = ("usd", "share-of-base-gdp", "ratio", "percent", "none")
 VERDICTS = ("reproduced", "differs", "not reproducible")
-SOURCE_FIELDS = ("id", "author", "title", "date", "url", "value_text", "unit", "measures",
+SOURCE_FIELDS = ("id", "short", "author", "title", "date", "url", "value_text", "unit", "measures",
                  "years", "members", "baseline", "claim", "quote")
 ROUNDED = ("around", "about", "roughly", "some", "unos", "zo'n", "circa", "approximately")
 ABOVE = ("more than", "over", "oltre", "meer dan", "at least")
@@ -366,3 +366,102 @@ def as_record(rep: Reproduction) -> dict[str, Any]:
 
 def _round(value: float | None) -> float | None:
     return None if value is None or math.isnan(value) else round(value, 6)
+
+
+DEFAULT_SCENARIO = "hague-2035"
+DRIVERS: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
+    ("base year", (("base_year",),)),
+    ("data edition", (("edition",),)),
+    ("path shape", (("target", "year"), ("horizon",), ("path",), ("milestones",),
+                    ("allow_cuts",))),
+    ("baseline", (("baseline_pct",),)),
+    ("growth", (("growth",),)),
+    ("related spending and target", (("target", "core_pct"), ("target", "related_pct"),
+                                     ("related",), ("exemptions",))),
+)
+"""The drivers ``--explain`` moves, in turn, from the default scenario to the estimate's.
+The base year goes first: an edition's default base year is its latest, so changing the
+edition first would move the base year unseen."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One driver moved to the estimate's assumption, and spendcalc's value after it."""
+
+    driver: str
+    changes: list[str]
+    """``field: default -> estimate`` for every field the step changed (empty: no change)."""
+    value: float | None
+    """spendcalc's value in the comparison unit after this step; None: cannot be computed."""
+    note: str = ""
+
+
+def explain(estimate: Estimate, directory: Path | None = None) -> list[Step]:
+    """Walk from spendcalc's default scenario (``hague-2035`` on the default edition, for the
+    estimate's members) to the estimate's scenario one driver at a time, computing the
+    estimate's figure after each step; the last step is the currency conversion."""
+    doc = resolve_document(scenario_path(DEFAULT_SCENARIO))
+    for field_name in ("members", "exclude", "name"):
+        _put(doc, (field_name,), _get(estimate.document, (field_name,)))
+    steps = [_step(estimate, "spendcalc's default (hague-2035, default edition)", [], doc,
+                   directory)]
+    for driver, keys in DRIVERS:
+        changes = []
+        for key in keys:
+            old, new = _get(doc, key), _get(estimate.document, key)
+            if old != new:
+                changes.append(f"{'.'.join(key)}: {_show(old)} -> {_show(new)}")
+                _put(doc, key, new)
+        if changes:
+            steps.append(_step(estimate, driver, changes, doc, directory))
+        else:
+            steps.append(Step(driver, [], steps[-1].value, "as the default"))
+    rep = reproduce(estimate, directory)
+    steps.append(Step("currency", [f"{estimate.compare['kind']}: {s}" for s in rep.steps],
+                      rep.reproduced, f"published, same unit: {_fmt(rep.published)}"))
+    return steps
+
+
+def _step(estimate: Estimate, driver: str, changes: list[str], doc: dict[str, Any],
+          directory: Path | None) -> Step:
+    try:
+        return Step(driver, changes, ours(estimate, run(doc, estimate.path.name, directory)))
+    except SpendcalcError as exc:
+        return Step(driver, changes, None, f"not computable at this step: {exc}")
+
+
+_MISSING = object()
+
+
+def _get(doc: dict[str, Any], key: tuple[str, ...]) -> Any:
+    node: Any = doc
+    for part in key:
+        if not isinstance(node, dict) or part not in node:
+            return _MISSING
+        node = node[part]
+    return node
+
+
+def _put(doc: dict[str, Any], key: tuple[str, ...], value: Any) -> None:
+    node = doc
+    for part in key[:-1]:
+        node = node.setdefault(part, {})
+    if value is _MISSING:
+        node.pop(key[-1], None)
+    else:
+        node[key[-1]] = value
+
+
+def _show(value: Any) -> str:
+    if value is _MISSING:
+        return "(not set: the default)"
+    if isinstance(value, dict):  # notes and sources say why, not what: left out here
+        return "{" + ", ".join(f"{k} = {_show(v)}" for k, v in value.items()
+                               if k not in ("note", "source", "reason")) + "}"
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return "[" + "; ".join(_show(v) for v in value) + "]"
+    return str(value)
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:,.4g}"
