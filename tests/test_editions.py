@@ -410,3 +410,37 @@ def test_from_meta_reruns_under_the_recorded_edition(run_cli, tmp_path) -> None:
     rerun = run_cli("run", "--from-meta", str(tmp_path / "old.csv.meta.json"))
     assert rerun.exit_code == 0, rerun.stdout + rerun.stderr
     assert "identical" in rerun.stdout.lower()
+
+
+# --------------------------------------------------------------------------- revisions chart
+
+def test_revisions_chart_draws_diffs_values(run_cli, tmp_path) -> None:
+    """plot revisions: each ally's 2025 share in both editions, read back from the Axes, are
+    the figures data diff prints; largest revision at the top; the footer names both."""
+    from spendcalc.core.revisions import revisions
+    from spendcalc.views.charts.revisions import revisions_figure
+
+    old, new = (spendcalc.load_dataset(edition=e) for e in ("nato-2025", "nato-2026"))
+    fig = revisions_figure(old, new)
+    ax = fig.axes[0]
+    by_gid = {c.get_gid(): c.get_offsets() for c in ax.collections}
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    shares = {r.member: r for r in revisions(old, new, 2025)}
+    assert labels[:3] == ["Estonia", "Albania", "Slovenia"]
+    for k, name in enumerate(labels):
+        assert by_gid["revisions-old"][k][0] == pytest.approx(shares[name].old_pct)
+        assert by_gid["revisions-new"][k][0] == pytest.approx(shares[name].new_pct)
+    assert by_gid["revisions-new"][labels.index("Germany")][0] == pytest.approx(2.22)
+    assert by_gid["revisions-old"][labels.index("Germany")][0] == pytest.approx(2.4)
+    changes = [abs(shares[n].change_pct) for n in labels]
+    assert changes == sorted(changes, reverse=True) and min(changes) >= 0.005
+    footer = " ".join(t.get_text() for t in fig.texts if (t.get_gid() or "").startswith("footer"))
+    assert "nato-2025: NATO" in footer and "nato-2026: NATO" in footer
+    diff = run_cli("data", "diff", "nato-2025", "nato-2026", "--top", "0").stdout
+    assert "Germany 2025: 2.40 -> 2.22 (-0.18 pt)" in diff
+    out = tmp_path / "rev.png"
+    result = run_cli("plot", "revisions", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert out.read_bytes().startswith(b"\x89PNG")
+    one = run_cli("plot", "revisions", "nato-2025", "-o", tmp_path / "x.png")
+    assert one.exit_code == 2 and one.stderr.startswith("error: plot revisions takes two")

@@ -180,3 +180,31 @@ def import_nato(
     files = import_files(book)
     write_folder(output, files, force=force)
     print(f"wrote {output}/ ({len(files)} files); use it with: spendcalc run --data {output}")
+
+
+def plot_revisions(old: str | None, new: str | None, *, output: Path | None, force: bool,
+                   year: int | None, style: str,
+                   frame: tuple[str | None, str | None, str | None, float | None,
+                                float | None, float]) -> None:
+    """``spendcalc plot revisions [A B]``: the revisions chart of two editions (default
+    nato-2025 nato-2026), from the computation behind ``data diff``."""
+    from spendcalc.io.data import load_dataset
+    from spendcalc.views import charts as plots
+    from spendcalc.views.charts.revisions import revisions_figure
+
+    if (old is None) != (new is None):
+        raise plots.PlotError("plot revisions takes two editions, A B (or none: nato-2025 "
+                              "nato-2026)")
+    a, b = old or "nato-2025", new or "nato-2026"
+    if style not in plots.STYLES:
+        raise plots.PlotError(f"--style {style!r}: allowed: {', '.join(plots.STYLES)}")
+    title, subtitle, size, width, height, dpi = frame
+    preset = plots.preset_size(size or "slide", dpi)
+    dims = (width or preset[0], height or preset[1]) if preset else None
+    path = output or Path(f"revisions-{a}-{b}.png")
+    plots.check_output(path, force=force)
+    figure = revisions_figure(load_dataset(edition=a), load_dataset(edition=b), year,
+                              style=plots.STYLE_BY_NAME[style], size=dims, dpi=dpi,
+                              title=title, subtitle=subtitle)
+    plots.save(figure, path, force=force)
+    print(f"wrote {path}")

@@ -25,7 +25,8 @@ from spendcalc.cli.options import (
 if TYPE_CHECKING:
     from spendcalc.core.dataset import Dataset
 
-KINDS = ("gap", "paths", "heatmap", "stack", "burden", "compare", "fan", "tradeoff")
+KINDS = ("gap", "paths", "heatmap", "stack", "burden", "compare", "fan", "tradeoff",
+         "revisions")
 """The chart kinds: ``spendcalc.views.charts.KINDS`` (repeated here so that --help needs no
 matplotlib), plus fan (Monte Carlo bands, ``spendcalc.views.charts_whatif``) and tradeoff (budget
 lines and debt, ``spendcalc.views.evidence``)."""
@@ -36,7 +37,8 @@ KIND is one of: gap (default: per ally, spending above the old 2% baseline), pat
 share of GDP over time), heatmap (allies x years), stack (spending stacked by group),
 burden (US share of the allies' spending), compare A B (two scenarios per ally), fan
 (Monte Carlo bands for one member or group: --member X or --group G, --draws, --seed),
-tradeoff (the extra spending against budget lines and debt: --member X or --group G).
+tradeoff (the extra spending against budget lines and debt: --member X or --group G),
+revisions A B (what edition B revised in edition A's shares, default nato-2025 nato-2026).
 --size slide|a4|square gives a ready-made size (slide: 16:9, 1920 x 1080 px).
 SCENARIO is a ready scenario's name (default hague-2035) or a .toml file.
 
@@ -96,6 +98,12 @@ def register(app: typer.Typer) -> None:
         *, data: DataChoice,
     ) -> None:
         """Draw a publication-ready chart of a scenario."""
+        if kind == "revisions":  # A B are data editions, not scenarios
+            from spendcalc.cli.data import plot_revisions
+
+            plot_revisions(scenario, other, output=output, force=force, year=year,
+                           style=style, frame=(title, subtitle, size, width, height, dpi))
+            return
         if kind in ("fan", "tradeoff"):
             run_other(kind, scenario, output=output, force=force, members=members,
                       group=group, year=year, style=style, draws=draws, seed=seed, sets=sets,
