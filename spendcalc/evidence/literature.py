@@ -365,7 +365,7 @@ def as_record(rep: Reproduction) -> dict[str, Any]:
 
 
 def _round(value: float | None) -> float | None:
-    return None if value is None or math.isnan(value) else round(value, 6)
+    return None if value is None or math.isnan(value) else float(f"{value:.8g}")
 
 
 DEFAULT_SCENARIO = "hague-2035"
