@@ -4,6 +4,7 @@ silent conversion."""
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -293,3 +294,66 @@ def test_a_deeply_nested_meta_file_is_one_error(tmp_path, text):
 ])
 def test_bad_vary_ranges_are_one_error(vary, message):
     assert message in one_error(["sweep", "--vary", vary])
+
+
+# --------------------------------------------------------------------------- Python API
+
+def test_project_accepts_a_name_or_a_path(data, write_scenario):
+    import spendcalc
+
+    by_name = spendcalc.project("hague-2035", data)
+    assert set(by_name["scenario"]) == {"hague-2035"} and len(by_name) > 0
+    path = write_scenario('extends = "hague-2035"\nname = "mine"\n')
+    assert set(spendcalc.project(path, data)["scenario"]) == {"mine"}
+    assert set(spendcalc.project(str(path), data)["scenario"]) == {"mine"}
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda s, d: __import__("spendcalc").project(None), "project: scenario must be a Scenario"),
+    (lambda s, d: __import__("spendcalc").project({}), "not dict"),
+    (lambda s, d: __import__("spendcalc").compute(s, data="x"),
+     "compute: data must be a Dataset (spendcalc.load_dataset(...)) or None"),
+    (lambda s, d: __import__("spendcalc").sweep(s, ["target.year=2030:2031"], data=3),
+     "sweep: data"),
+    (lambda s, d: __import__("spendcalc").override(s, "target.year=2032", d),
+     "override: changes must be a mapping"),
+    (lambda s, d: __import__("spendcalc").override(s, {1: 2}, d), "changes' keys must be"),
+])
+def test_wrong_arguments_are_type_errors_naming_them(data, call, message):
+    import spendcalc
+
+    scenario = spendcalc.load_scenario("hague-2035", data)
+    with pytest.raises(TypeError) as info:
+        call(scenario, data)
+    assert message in str(info.value)
+
+
+def test_compute_validates_a_scenario_changed_with_model_copy(data):
+    import spendcalc
+
+    scenario = spendcalc.load_scenario("hague-2035", data)
+    with pytest.raises(ScenarioError, match=r"members\[0\]: 'XYZ' is not a NATO member code"):
+        spendcalc.project(scenario.model_copy(update={"members": ["XYZ"]}), data)
+    with pytest.raises(ScenarioError, match=r"baseline_pct: '3' is not allowed"):
+        spendcalc.compute(scenario.model_copy(update={"baseline_pct": "3"}), data)
+
+
+def test_override_validates_exactly_like_set(data):
+    import spendcalc
+
+    scenario = spendcalc.load_scenario("hague-2035", data)
+    later = spendcalc.override(scenario, {"target.year": 2032, "exemptions.ESP": None}, data)
+    assert later.target is not None and later.target.year == 2032
+    assert later.exemptions == {} and "[changed: target.year=2032" in later.description
+    same = spendcalc.load_scenario("hague-2035", data, ["target.year=2032",
+                                                        "exemptions.ESP=none"])
+    assert spendcalc.project(later, data)["total_usd_bn"].equals(
+        spendcalc.project(same, data)["total_usd_bn"])
+    assert spendcalc.override(scenario, ["target.year=2031"], data).target.year == 2031
+    for changes, message in [({"target.year": "2032"}, "target.year: '2032' is not allowed"),
+                             ({"target.year": 2032.5}, "target.year: 2032.5 is not allowed"),
+                             ({"target.cor_pct": 3}, "target.cor_pct: unknown key"),
+                             ({"milestones[0].year": 2030}, "'milestones[0]' is not a key"),
+                             ({"members": ["GER"]}, "did you mean DEU")]:
+        with pytest.raises(ScenarioError, match=re.escape(message)):
+            spendcalc.override(scenario, changes, data)

@@ -57,30 +57,34 @@ def apply_overrides(doc: dict[str, Any], overrides: Sequence[str]) -> dict[str, 
             raise TypeError(f"overrides: each item must be a 'KEY=VALUE' string, not "
                             f"{type(item).__name__}")
         key, sep, text = item.partition("=")
-        parts = key.strip().split(".")
-        if not sep or not all(parts):
+        if not sep or not all(key.strip().split(".")):
             raise ScenarioError(f"--set {item!r}: expected KEY=VALUE, e.g. target.year=2032")
         if "\n" in item or "\r" in item:
             raise ScenarioError(f"--set {item!r}: one --set sets one key; line breaks are not "
                                 "allowed (give each key its own --set)")
-        bad = next((p for p in parts if not KEY_PART.fullmatch(p.strip())), None)
-        if bad is not None:
-            raise ScenarioError(f"--set {item!r}: {bad!r} is not a key; allowed: names "
-                                "separated by dots (target.year, exemptions.ESP.core_pct); a "
-                                "list is set whole, e.g. members=[\"DEU\",\"FRA\"]")
-        parts = [p.strip() for p in parts]
-        value = _override_value(text.strip())
-        patch: dict[str, Any] = {parts[-1]: value}
-        for part in reversed(parts[:-1]):
-            patch = {part: patch}
-        node: Any = out
-        for depth, part in enumerate(parts[:-1]):
-            node = node.get(part) if isinstance(node, dict) else None
-            if node is not None and not isinstance(node, dict):
-                where = ".".join(parts[: depth + 1])
-                raise ScenarioError(f"--set {item!r}: {where} is a value, not a table")
-        out = merge(out, patch)
+        out = set_key(out, key, _override_value(text.strip()), f"--set {item!r}")
     return out
+
+
+def set_key(doc: dict[str, Any], key: str, value: Any, label: str) -> dict[str, Any]:
+    """``doc`` with the dotted ``key`` set to ``value`` (tables merged, as ``extends`` does;
+    the text "none" removes an entry); ``label`` starts any error. ``doc`` is not changed."""
+    parts = [p.strip() for p in key.strip().split(".")]
+    bad = next((p for p in parts if not KEY_PART.fullmatch(p)), None)
+    if bad is not None:
+        raise ScenarioError(f"{label}: {bad!r} is not a key; allowed: names separated by "
+                            "dots (target.year, exemptions.ESP.core_pct); a list is set "
+                            "whole, e.g. members=[\"DEU\",\"FRA\"]")
+    patch: dict[str, Any] = {parts[-1]: value}
+    for part in reversed(parts[:-1]):
+        patch = {part: patch}
+    node: Any = doc
+    for depth, part in enumerate(parts[:-1]):
+        node = node.get(part) if isinstance(node, dict) else None
+        if node is not None and not isinstance(node, dict):
+            where = ".".join(parts[: depth + 1])
+            raise ScenarioError(f"{label}: {where} is a value, not a table")
+    return merge(doc, patch)
 
 
 def _override_value(text: str) -> Any:

@@ -9,19 +9,24 @@ from __future__ import annotations
 
 import difflib
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from pydantic import ValidationError
 
 from spendcalc.core.dataset import Dataset
 from spendcalc.core.errors import ScenarioError
 from spendcalc.core.models import Scenario
 from spendcalc.core.overrides import (
+    NONE,
     apply_overrides,
     check_against_data,
+    describe_validation_error,
     merge,
     parse_scenario,
+    set_key,
     unknown_key,
     without_none,
 )
@@ -192,3 +197,45 @@ def resolve_document(path: Path) -> dict[str, Any]:
                        f"{merged.get('description', '')} (changed by {file.name})")
         merged = merge(merged, doc)
     return merged
+
+
+def override(scenario: Scenario, changes: Mapping[str, Any] | Sequence[str],
+             data: Dataset) -> Scenario:
+    """``scenario`` with ``changes`` applied and validated exactly as ``--set`` is: a mapping
+    of dotted keys to Python values (``{"target.year": 2032}``; ``"none"`` or None removes
+    an entry or table) or ``KEY=VALUE`` strings in ``--set`` syntax. The description says
+    what changed, as a ``--set`` run's does. ScenarioError naming the key if it is wrong."""
+    doc = scenario.model_dump(mode="json", exclude_none=True)
+    label = f"override ({scenario.name})"
+    if isinstance(changes, Mapping):
+        items = []
+        for key, value in changes.items():
+            if not isinstance(key, str):
+                raise TypeError(f"override: changes' keys must be dotted field names (str), "
+                                f"not {type(key).__name__}")
+            doc = set_key(doc, key, NONE if value is None else value, f"{label}: {key}")
+            items.append(f"{key}={value!r}")
+        keys = [str(k).strip() for k in changes]
+    elif isinstance(changes, Sequence) and not isinstance(changes, str):
+        doc = apply_overrides(doc, list(changes))
+        items = [str(c) for c in changes]
+        keys = [str(c).partition("=")[0].strip() for c in changes]
+    else:
+        raise TypeError("override: changes must be a mapping such as {'target.year': 2032} "
+                        f"or a list of 'KEY=VALUE' strings, not {type(changes).__name__}")
+    if "description" not in keys:
+        doc["description"] = f"{scenario.description} [changed: {', '.join(items)}]"
+    changed = parse_scenario(without_none(doc), label)
+    check_against_data(changed, data, label)
+    return changed
+
+
+def check_scenario(scenario: Scenario, data: Dataset, label: str) -> Scenario:
+    """A Scenario made in code (``model_copy`` skips validation) validated again, as a file
+    would be, and checked against ``data``; ScenarioError naming the field if it is wrong."""
+    try:
+        checked = Scenario.model_validate(scenario.model_dump(warnings=False))
+    except ValidationError as exc:
+        raise ScenarioError(f"{label}: {describe_validation_error(exc, Scenario)}") from None
+    check_against_data(checked, data, label)
+    return checked
