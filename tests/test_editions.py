@@ -444,3 +444,45 @@ def test_revisions_chart_draws_diffs_values(run_cli, tmp_path) -> None:
     assert out.read_bytes().startswith(b"\x89PNG")
     one = run_cli("plot", "revisions", "nato-2025", "-o", tmp_path / "x.png")
     assert one.exit_code == 2 and one.stderr.startswith("error: plot revisions takes two")
+
+
+# --------------------------------------------------------------------------- 2026 figures in use
+
+def test_explain_gives_spending_per_service_member_from_table_7() -> None:
+    """nato-2026 carries NATO's personnel (Table 7): explain divides the table's core
+    spending by it; nato-2025 has no personnel file and says nothing of it."""
+    from spendcalc.evidence.explain import explain
+
+    result = spendcalc.compute(spendcalc.load_scenario("hague-2035"))
+    assert result.data.personnel_in("DEU", 2026) == 183.2
+    assert result.data.personnel_in("ISL", 2026) is None
+    paragraphs = dict(explain(result, "DEU").paragraphs)
+    text = paragraphs["Per service member"]
+    t = result.table[result.table.year == 2026].set_index("iso3")
+    each = t.loc["DEU", "core_usd_bn"] / 183.2 * 1e3  # USD thousand a head
+    assert f"about USD {each:,.0f},000 of core defence spending" in text
+    assert "183.2 thousand military personnel for Germany in 2026 (Table 7, an estimate)" in text
+    assert "for all 31 allies together" in text
+    old = spendcalc.load_dataset(edition="nato-2025")
+    assert old.personnel_k is None
+    old_result = spendcalc.compute(spendcalc.load_scenario("hague-2035", old), old)
+    assert "Per service member" not in dict(explain(old_result, "DEU").paragraphs)
+    assert "Per service member" not in dict(explain(result, "ISL").paragraphs)
+
+
+def test_moneyflow_uses_the_editions_equipment_shares() -> None:
+    """moneyflow reads equipment_share.csv through the dataset: NATO's 2026 Table 8a under
+    the default edition, the 2024 figures under nato-2025."""
+    from spendcalc.evidence.moneyflow import moneyflow
+
+    new = moneyflow(spendcalc.compute(spendcalc.load_scenario("hague-2035")))
+    frame = new.frame.set_index("iso3")
+    assert frame.loc["SWE", "equipment_share_pct"] == 25.41
+    equipment = read(nl.EQUIPMENT_FILE)
+    latest = equipment[equipment["year"] == 2026].set_index("iso3")["equipment_share_pct"]
+    armed = frame[frame.armed_forces]
+    assert (armed["equipment_share_source"] == "NATO 2026").all()
+    assert armed["equipment_share_pct"].to_dict() == latest.to_dict()
+    data = spendcalc.load_dataset(edition="nato-2025")
+    old = moneyflow(spendcalc.compute(spendcalc.load_scenario("hague-2035", data), data))
+    assert set(old.frame[old.frame.armed_forces]["equipment_share_source"]) == {"NATO 2024"}

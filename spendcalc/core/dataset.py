@@ -106,6 +106,10 @@ class Dataset:
     """The data edition whose folder overlays ``bundle`` (None: the bundled folder alone)."""
     files_hasher: Any = field(default_factory=hashlib.sha256, repr=False, compare=False)
     """A SHA-256 already fed with those files (see ``inputs_sha256``)."""
+    personnel_years: tuple[int, ...] = ()
+    personnel_k: FloatArray | None = None
+    """NATO's military personnel (Table 7, ``personnel.csv``), thousands, [member, year];
+    NaN where NATO gives none (Iceland); None when the edition has no personnel file."""
     _index: dict[str, int] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -196,6 +200,13 @@ class Dataset:
         for y in range(self.gdp_years[-1] + 1, year + 1):
             gdp *= 1 + self.default_nominal_growth_pct(y) / 100
         return gdp
+
+    def personnel_in(self, iso3: str, year: int) -> float | None:
+        """NATO's military personnel of ``iso3`` in ``year``, thousands; None if unknown."""
+        if self.personnel_k is None or year not in self.personnel_years:
+            return None
+        value = float(self.personnel_k[self.index(iso3), self.personnel_years.index(year)])
+        return None if np.isnan(value) else value
 
     def share_in(self, year: int) -> FloatArray:
         return self.shares_pct[:, self.share_years.index(year)]

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from spendcalc.core import budget
-from spendcalc.core.format import money, pct, percent, points
+from spendcalc.core.format import count, money, pct, percent, points
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -144,6 +144,7 @@ def explain(result: Result, member: str, year: int | None = None) -> Explanation
         text += (" No defence-related spending (the up-to-1.5% category) is counted in "
                  f"{base}: no data exist, so all of it is treated as new (related.base_pct = 0).")
     say(("Where it starts", text))
+    _say_per_service_member(ex, result, base)
 
     # 2. Where the scenario sends it.
     ex_rule = s.exemptions.get(iso3)
@@ -261,6 +262,33 @@ def explain(result: Result, member: str, year: int | None = None) -> Explanation
                     "target: no shortfall.")
         say(("Against the target", text))
     return ex
+
+
+def _say_per_service_member(ex: Explanation, result: Result, year: int) -> None:
+    """A paragraph on core spending per service member in ``year`` (the base year), where
+    the edition has NATO's personnel counts (Table 7, personnel.csv; the 2026 edition does):
+    the table's core spending (USD bn) over NATO's personnel (thousands), in USD a head,
+    beside the same ratio for all allies with figures. Nothing without the counts."""
+    data = result.data
+    heads = data.personnel_in(ex.iso3, year)
+    if heads is None or heads <= 0:
+        return
+    t = result.table[result.table.year == year]
+    spend = dict(zip(t.iso3, t.core_usd_bn.astype(float), strict=True))
+    known = {c: k for c in spend if (k := data.personnel_in(c, year)) is not None and k > 0}
+    allies = sum(spend[c] for c in known) / sum(known.values())
+    each = spend[ex.iso3] / heads  # USD bn per thousand people = USD m per person
+    # NATO marks whole years as estimates ("2026e"): the share's flag is the year's.
+    estimate = year in data.share_years and \
+        data.share_estimate[data.index(ex.iso3)][data.share_years.index(year)]
+    ex.paragraphs.append(("Per service member", (
+        f"NATO counts {heads:,.1f} thousand military personnel for {ex.member} in {year} "
+        f"(Table 7{', an estimate' if estimate else ''}): about USD {count(each * 1e3) + ',000'}"
+        f" of core defence spending per service member, against USD "
+        f"{count(allies * 1e3) + ',000'} for all {len(known)} allies together. Pay, "
+        "equipment and the size of the forces all move this figure: a high one can mean "
+        "costly equipment or well-paid professional forces, a low one large conscript "
+        "armies.")))
 
 
 def _growth_text(s: Any, iso3: str, name: str, rows: dict[int, dict[str, Any]], v: _Reader,

@@ -31,6 +31,7 @@ MEMBERS_FILE = "members.csv"
 COMMITMENTS_FILE = "commitments.csv"
 SOURCES_FILE = "sources.csv"
 GROUPS_FILE = "groups.toml"
+PERSONNEL_FILE = "personnel.csv"
 EDITION_FILE = "edition.toml"
 EDITIONS_DIR = "editions"
 DEFAULT_EDITION = "nato-2026"
@@ -515,4 +516,29 @@ def _load_cached(directory: Path | None, edition: Edition) -> Dataset:
         commitments=_load_commitments(path(COMMITMENTS_FILE), codes),
         groups=_load_groups(path(GROUPS_FILE), members),
         sources=sources,
+        **_load_personnel(path(PERSONNEL_FILE), codes),
     )
+
+
+def _load_personnel(path: Path, codes: tuple[str, ...]) -> dict[str, Any]:
+    """``personnel.csv`` (NATO Table 7, thousands) where the edition or folder has one, as
+    the Dataset's ``personnel_years`` and ``personnel_k``; members without rows get NaN.
+    Not part of the projection (nor of its hashes): ``explain`` shows it."""
+    if not path.is_file():
+        return {}
+    index = {c: i for i, c in enumerate(codes)}
+    cells: dict[tuple[int, int], float] = {}
+    for line, row in read_rows(path, ("iso3", "year", "personnel_k")):
+        iso3 = row["iso3"].strip()
+        if iso3 not in index:
+            raise DataError(f"{path.name}: row {line}: iso3 = {iso3!r} is not in {MEMBERS_FILE}")
+        year = year_cell(path, line, row)
+        cells[(index[iso3], year)] = number_cell(path, line, row, "personnel_k", optional=True,
+                                                 low=0, high=100_000)
+    if not cells:
+        return {}
+    years = tuple(range(min(y for _, y in cells), max(y for _, y in cells) + 1))
+    grid = np.full((len(codes), len(years)), np.nan)
+    for (i, year), value in cells.items():
+        grid[i, years.index(year)] = value
+    return {"personnel_years": years, "personnel_k": grid}
