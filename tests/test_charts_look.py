@@ -85,3 +85,47 @@ def test_fan_draws_the_deterministic_path_above_the_median(hague):
     assert "median lies below" in " ".join(t.get_text() for t in fig.texts)
     buf = io.BytesIO(plots.to_bytes(fig, "png"))
     assert png_size(buf.getvalue()) == (1600, 1000)
+
+
+def test_gap_small_bars_get_a_hollow_marker_that_does_not_hide_them(hague):
+    chart = plots.render("gap", [plots.as_run(hague)], plots.Options(dpi=50))
+    ax = chart.figure.axes[0]
+    marker = next(c for c in ax.collections if c.get_gid() == "gap-today")
+    faces = marker.get_facecolor()
+    names = [t.get_text() for t in ax.get_yticklabels()]
+    alpha = {name: faces[i][3] for i, name in enumerate(names) if i < len(faces)}
+    assert alpha["Germany"] == 1.0  # long bars: a solid diamond
+    assert alpha["Latvia"] == 0.0 and alpha["Estonia"] == 0.0 and alpha["Montenegro"] == 0.0
+
+
+def test_gap_cut_bar_text_keeps_clear_of_the_cut_mark(hague):
+    fig = plots.render("gap", [plots.as_run(hague)], plots.Options(dpi=100)).figure
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    label = next(t for t in ax.texts if t.get_gid() == "gap-cut-label")
+    right = label.get_window_extent().x1
+    strokes = [line for line in ax.lines if len(line.get_xdata()) == 2 and
+               line.get_color() == plots.LIGHT.background]
+    left_stroke = min(ax.transData.transform((min(s.get_xdata()), 0))[0] for s in strokes)
+    assert left_stroke - right >= 4 * 100 / 72  # at least 4 pt of clear space
+
+
+@pytest.mark.parametrize("kind", ["gap", "compare"])
+def test_slide_with_32_allies_draws_two_readable_columns_without_warning(hague, kind):
+    import warnings
+
+    other = spendcalc.compute(spendcalc.load_scenario("status-quo"))
+    runs = [plots.as_run(hague)] + ([plots.as_run(other)] if kind == "compare" else [])
+    w, h = plots.preset_size("slide")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = plots.render(kind, runs, plots.Options(width=w, height=h)).figure
+    panels = [ax for ax in fig.axes if ax.get_yticklabels()]
+    assert len(panels) == 2
+    names = [t.get_text() for ax in panels for t in ax.get_yticklabels()]
+    assert len(names) == 32 and names[-1] == "Iceland"
+    assert panels[0].get_xlim() == panels[1].get_xlim()  # one scale: bars compare
+    for ax in panels:
+        pitch_pt = ax.get_position().height * h * 72 / len(ax.get_yticks())
+        assert pitch_pt >= 11
+        assert min(t.get_fontsize() for t in ax.get_yticklabels()) >= 8

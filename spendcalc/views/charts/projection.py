@@ -144,130 +144,228 @@ def gap(source: Result | pd.DataFrame, *, meta: dict[str, Any] | None = None,
     return render("gap", [as_run(source, meta, data)], Options(**tuple_members(options))).figure
 
 
+@dataclass(frozen=True)
+class _GapBars:
+    """What a gap chart draws per armed member, in row order: the whole bar (the table's
+    gap), its core part, its related part and the base year's gap (the marker)."""
+
+    members: list[str]
+    codes: list[str]
+    total: np.ndarray
+    core: np.ndarray
+    related: np.ndarray
+    today: np.ndarray
+    cut: np.ndarray
+    n_rows: int
+    """Every row, the members without armed forces (listed last) included."""
+
+    @property
+    def has_related(self) -> bool:
+        return bool(np.nansum(np.abs(self.related)) > 0)
+
+    @property
+    def hi(self) -> np.ndarray:
+        return np.asarray(np.maximum(np.maximum(self.total, self.core), 0.0))
+
+    @property
+    def lo(self) -> np.ndarray:
+        return np.asarray(np.minimum(np.minimum(self.total, self.core), 0.0))
+
+
+def _gap_bars(rows: pd.DataFrame, opts: Options) -> _GapBars:
+    armed = rows[rows.armed]
+    total = armed.total.to_numpy(dtype=float)
+    core = armed.core.to_numpy(dtype=float)
+    today = armed.today.to_numpy(dtype=float)
+    hi = np.maximum.reduce([total, core, np.zeros_like(total)])
+    return _GapBars(list(armed.member), list(armed.index), total, core,
+                    armed.related.to_numpy(dtype=float), today,
+                    outliers(np.maximum(hi, np.nan_to_num(today)), opts.cut), len(rows))
+
+
+ROW_MIN_PT = 11.0
+"""A wide figure whose single column of bars would be tighter than this per row (a slide
+with 32 allies) draws two columns of bars side by side instead."""
+
+
+def _bar_layout(opts: Options, n: int, row_in: float, frame_in: float
+                ) -> tuple[Figure, list[Axes], list[range], float]:
+    """A figure for ``n`` rows of bars: one column, or two sharing one x scale when a wide
+    figure is too short for one. The axes, the rows each holds, and the tick-label size."""
+    fig = _figure(opts, (8.0, frame_in + row_in * max(n, 6)))
+    w, h = fig.get_size_inches()
+    room = h - frame_in
+    cols = 2 if n > 12 and w >= 1.4 * h and room * 72 / n < ROW_MIN_PT else 1
+    per = math.ceil(n / cols)
+    font = row_font(per, room)
+    axes = list(fig.subplots(1, cols, sharex=True, squeeze=False)[0])
+    spans = [range(k * per, min(n, (k + 1) * per)) for k in range(cols)]
+    for ax in axes:
+        ax.set_ylim(per - 0.5, -0.6)
+    return fig, axes, spans, font
+
+
 def _gap(run: Run, opts: Options) -> Chart:
     style = STYLE_BY_NAME[opts.style]
     year, rows = _gap_rows(run, opts)
-    unit = str(opts.unit)
-    n = len(rows)
-    names = list(rows.member)
-    fig = _figure(opts, (8.0, 2.1 + 0.235 * max(n, 6)))
-    font = row_font(n, fig.get_size_inches()[1] - 2.0)
+    bars = _gap_bars(rows, opts)
+    fig, axes, spans, font = _bar_layout(opts, len(rows), 0.235, 2.0)
     label_font = min(7.5, font)
-    ax = fig.add_subplot()
-    clean_axes(ax, style)
-
-    armed = rows[rows.armed]
-    y = np.arange(n, dtype=float)
-    ya = y[: len(armed)]
-    height = 0.72
-    total = armed.total.to_numpy(dtype=float)
-    core = armed.core.to_numpy(dtype=float)
-    related = armed.related.to_numpy(dtype=float)
-    today = armed.today.to_numpy(dtype=float)
-    has_related = bool(np.nansum(np.abs(related)) > 0)
+    for k, (ax, span) in enumerate(zip(axes, spans, strict=True)):
+        clean_axes(ax, style)
+        _draw_gap_panel(ax, bars, span, list(rows.member), style, font, k)
     baseline = f"{run.baseline_pct:g}%"
-    # The whole bar is the table's gap; the core part is drawn over it from zero, so the
-    # related part shows as the rest of the bar.
-    core_colours = [style.core if v >= 0 else style.negative for v in core]
-    # Where a bar has no related part, it is all core: one colour, no fringe at the edges.
-    total_colours = [style.related if r > 0 else c
-                     for r, c in zip(np.nan_to_num(related), core_colours, strict=True)]
-    total_bars = ax.barh(ya, total, height=height, color=total_colours, zorder=2)
-    core_bars = ax.barh(ya, core, height=height, zorder=3, color=core_colours)
-    for code, t_bar, c_bar in zip(armed.index, total_bars, core_bars, strict=True):
-        t_bar.set_gid(f"gap-total-{code}")
-        c_bar.set_gid(f"gap-core-{code}")
-    marker = ax.scatter(today, ya, marker="D", s=min(16.0, (font * 0.5) ** 2),
-                        color=style.marker,
-                        edgecolors=style.background, linewidths=0.7, zorder=4)
-    marker.set_gid("gap-today")
-    handles: list[Any] = [Patch(color=style.core, label=(
-        f"Core defence above {baseline} of GDP" if has_related
-        else f"Spending above {baseline} of GDP"))]
-    if has_related:
-        handles.append(Patch(color=style.related, label="Defence-related"))
-    if np.any(core < 0):
-        handles.append(Patch(color=style.negative, label=f"Below {baseline} of GDP"))
-    handles.append(Line2D([], [], linestyle="", marker="D", markersize=4.5,
-                          color=style.marker, markeredgecolor=style.background,
-                          label=f"{run.base_year} (today)"))
-    hi_ext = np.maximum.reduce([total, core, np.zeros_like(total)])
-    lo_ext = np.minimum.reduce([total, core, np.zeros_like(total)])
-    cut = outliers(np.maximum(hi_ext, np.nan_to_num(today)), opts.cut)
-    notes = [f"Bar cut to fit the others: {armed.member.iloc[i]} (its value is printed on it)."
-             for i in np.flatnonzero(cut)]
-
-    ax.axvline(0, color=style.axis, linewidth=0.9, zorder=3)
-    ax.set_yticks(y, labels=names, fontsize=font)
-    ax.set_ylim(n - 0.5, -0.6)
-    ax.xaxis.set_major_formatter(FuncFormatter(
-        lambda v, _: minus(f"{v:,.0f}" if unit == "usd" else f"{v:g}")))
-    ax.tick_params(axis="x", labeltop=True, labelsize=7.5)
-    what = "USD bn" if unit == "usd" else "percentage points of GDP"
-    prices = f", {opts.prices} prices" if unit == "usd" else ""
-    ax.set_xlabel(f"Spending above {baseline} of GDP in {year}, {what}{prices}",
-                  fontsize=8, color=style.muted)
-    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1), ncol=4,
-              bbox_transform=above_axes(ax, 14),
-              borderaxespad=0, handlelength=1.2, columnspacing=1.4, fontsize=7.8)
+    _gap_legend(axes[0], bars, style, baseline, f"{run.base_year} (today)", len(axes))
+    what = "USD bn" if opts.unit == "usd" else "percentage points of GDP"
+    prices = f", {opts.prices} prices" if opts.unit == "usd" else ""
+    for ax in axes:
+        ax.set_xlabel(f"Spending above {baseline} of GDP in {year}, {what}{prices}",
+                      fontsize=8, color=style.muted)
     goal = (f"the old {baseline} guideline" if run.baseline_pct == 2.0
             else f"a baseline of {baseline} of GDP")
     title = opts.title or f"How far each ally would spend above {goal} in {year}"
     subtitle = (f"Scenario {run.name} · {unit_text(run, opts)} · {year} defence spending minus "
                 f"{baseline} of GDP, largest first · ◆ where the ally stands in "
                 f"{run.base_year}")
+    notes = [f"Bar cut to fit the others: {bars.members[i]} (its value is printed on it)."
+             for i in np.flatnonzero(bars.cut)]
     draw_frame(fig, style, title, opts.subtitle or subtitle, footer_text([run], notes))
+    per_pt = _gap_limits(fig, axes[0], bars, str(opts.unit), label_font)
+    for ax, span in zip(axes, spans, strict=True):
+        _label_gap_panel(ax, bars, span, run, str(opts.unit), style, label_font, per_pt)
+    return Chart("gap", fig, _gap_summary(run, opts, year, rows))
 
-    # Axis limits from zero, with room for each label at its bar's end (cut bars excepted).
-    texts = [bar_label(v, unit) for v in total]
-    widths = np.array([text_width(s, label_font) + 12 for s in texts])
-    keep = ~cut
-    his = [np.maximum(hi_ext[keep], np.nan_to_num(today[keep], nan=0.0)), np.zeros(1)]
-    los = [np.minimum(lo_ext[keep], np.nan_to_num(today[keep], nan=0.0)), np.zeros(1)]
-    room_hi = [np.where(total[keep] >= 0, widths[keep], 0.0), np.zeros(1)]
-    room_lo = [np.where(total[keep] < 0, widths[keep], 0.0), np.zeros(1)]
-    if n > len(armed):  # the "no armed forces" note starts at zero
+
+def _draw_gap_panel(ax: Axes, bars: _GapBars, span: range, names: list[str], style: Style,
+                    font: float, panel: int) -> None:
+    """The bars of rows ``span``: the whole gap (related colour), the core part over it from
+    zero, and the base year's marker; the zero line and the member names."""
+    idx = [i for i in span if i < len(bars.total)]
+    y = np.array(idx, dtype=float) - span.start
+    core = bars.core[idx]
+    related = np.nan_to_num(bars.related[idx])
+    core_colours = [style.core if v >= 0 else style.negative for v in core]
+    # Where a bar has no related part, it is all core: one colour, no fringe at the edges.
+    total_colours = [style.related if r > 0 else c
+                     for r, c in zip(related, core_colours, strict=True)]
+    total_bars = ax.barh(y, bars.total[idx], height=GAP_BAR, color=total_colours, zorder=2)
+    core_bars = ax.barh(y, core, height=GAP_BAR, zorder=3, color=core_colours)
+    for i, t_bar, c_bar in zip(idx, total_bars, core_bars, strict=True):
+        t_bar.set_gid(f"gap-total-{bars.codes[i]}")
+        c_bar.set_gid(f"gap-core-{bars.codes[i]}")
+    marker = ax.scatter(bars.today[idx], y, marker="D", s=min(16.0, (font * 0.5) ** 2),
+                        color=style.marker, edgecolors=style.background, linewidths=0.7,
+                        zorder=4)
+    marker.set_gid("gap-today" + (f"-{panel + 1}" if panel else ""))
+    ax.axvline(0, color=style.axis, linewidth=0.9, zorder=3)
+    ax.set_yticks(np.arange(len(span)), labels=[names[i] for i in span], fontsize=font)
+    ax.tick_params(axis="x", labeltop=True, labelsize=7.5)
+
+
+GAP_BAR = 0.72
+"""A gap bar's height, in rows."""
+SMALL_BAR_PT = 16.0
+"""A bar drawn shorter than this many points gets a hollow base-year marker, so that the
+marker does not hide it (Latvia, Estonia, Montenegro in USD)."""
+
+
+def _gap_legend(ax: Axes, bars: _GapBars, style: Style, baseline: str, today: str,
+                columns: int) -> None:
+    handles: list[Any] = [Patch(color=style.core, label=(
+        f"Core defence above {baseline} of GDP" if bars.has_related
+        else f"Spending above {baseline} of GDP"))]
+    if bars.has_related:
+        handles.append(Patch(color=style.related, label="Defence-related"))
+    if np.any(bars.core < 0):
+        handles.append(Patch(color=style.negative, label=f"Below {baseline} of GDP"))
+    handles.append(Line2D([], [], linestyle="", marker="D", markersize=4.5,
+                          color=style.marker, markeredgecolor=style.background, label=today))
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1),
+              ncol=4 if columns == 1 else 2, bbox_transform=above_axes(ax, 14),
+              borderaxespad=0, handlelength=1.2, columnspacing=1.4, fontsize=7.8)
+
+
+def _gap_limits(fig: Figure, ax: Axes, bars: _GapBars, unit: str, label_font: float) -> float:
+    """Axis limits from zero, with room for each label at its bar's end (cut bars
+    excepted); the axis units per point."""
+    widths = np.array([text_width(bar_label(v, unit), label_font) + 12 for v in bars.total])
+    keep = ~bars.cut
+    today = np.nan_to_num(bars.today[keep], nan=0.0)
+    total = bars.total[keep]
+    his = [np.maximum(bars.hi[keep], today), np.zeros(1)]
+    los = [np.minimum(bars.lo[keep], today), np.zeros(1)]
+    room_hi = [np.where(total >= 0, widths[keep], 0.0), np.zeros(1)]
+    room_lo = [np.where(total < 0, widths[keep], 0.0), np.zeros(1)]
+    if bars.n_rows > len(bars.total):  # the "no armed forces" note starts at zero
         room_hi.append(np.array([text_width(NO_FORCES, label_font) + 6]))
-        his.append(np.zeros(1))
-        los.append(np.zeros(1))
-        room_lo.append(np.zeros(1))
+        for part in (his, los, room_lo):
+            part.append(np.zeros(1))
     axes_pt = measure(fig, ax)[0]
     low, high = x_limits(np.concatenate(los), np.concatenate(his), np.concatenate(room_hi),
-                          np.concatenate(room_lo), axes_pt)
+                         np.concatenate(room_lo), axes_pt)
     ax.set_xlim(low, high)
-    per_pt = (high - low) / axes_pt
-    for i, (v, text) in enumerate(zip(total, texts, strict=True)):
-        if cut[i]:
+    ax.xaxis.set_major_formatter(FuncFormatter(
+        lambda v, _: minus(f"{v:,.0f}" if unit == "usd" else f"{v:g}")))
+    return (high - low) / axes_pt
+
+
+def _label_gap_panel(ax: Axes, bars: _GapBars, span: range, run: Run, unit: str,
+                     style: Style, label_font: float, per_pt: float) -> None:
+    """Each bar's value past its end (and past the marker where it is close); cut bars
+    carry their parts inside, clear of the cut mark; hollow markers on short bars."""
+    idx = [i for i in span if i < len(bars.total)]
+    marker = next(c for c in ax.collections if (c.get_gid() or "").startswith("gap-today"))
+    short = [abs(bars.hi[i] - bars.lo[i]) < SMALL_BAR_PT * per_pt for i in idx]
+    marker.set_facecolor(["none" if s else style.marker for s in short])
+    marker.set_edgecolor([style.marker if s else style.background for s in short])
+    marker.set_linewidth([0.9 if s else 0.7 for s in short])
+    high = ax.get_xlim()[1]
+    for i in idx:
+        y = i - span.start
+        if bars.cut[i]:
+            _label_cut_bar(ax, bars, i, y, run, unit, style, label_font, per_pt, high)
             continue
-        # The label goes past the bar's end, and past today's marker where it is close.
-        mark = today[i] if not math.isnan(today[i]) else 0.0
+        v, c = bars.total[i], bars.core[i]
+        mark = bars.today[i] if not math.isnan(bars.today[i]) else 0.0
         if v >= 0:
-            end = max(v, core[i])
+            end = max(v, c)
             near = mark >= end - 6 * per_pt
             anchor, dx = (max(end, mark), 8) if near else (end, 3)
         else:
-            end = min(v, core[i])
+            end = min(v, c)
             near = mark <= end + 6 * per_pt
             anchor, dx = (min(end, mark), -8) if near else (end, -3)
-        ax.annotate(text, (anchor, ya[i]), xytext=(dx, 0), textcoords="offset points",
-                    ha="left" if v >= 0 else "right", va="center", fontsize=label_font,
-                    color=style.text)
-    for i in map(int, np.flatnonzero(cut)):
-        mark = high - 14 * per_pt
-        break_marks(ax, mark, ya[i], height, style, per_pt)
-        parts = (f"core {bar_label(core[i], unit)}, related {bar_label(related[i], unit)}; "
-                 if has_related else "")
-        text = (f"{bar_label(total[i], unit)} ({parts}{run.base_year}: "
-                f"{bar_label(today[i], unit)}), bar cut")
-        under = style.core if core[i] >= mark else style.related
-        ax.annotate(text, (mark, ya[i]), xytext=(-6, 0), textcoords="offset points",
-                    ha="right", va="center", fontsize=label_font, fontweight="bold",
-                    color=text_on(under))
-    for k in range(len(armed), n):
-        ax.annotate(NO_FORCES, (0, y[k]), xytext=(4, 0), textcoords="offset points",
+        ax.annotate(bar_label(v, unit), (anchor, y), xytext=(dx, 0),
+                    textcoords="offset points", ha="left" if v >= 0 else "right",
+                    va="center", fontsize=label_font, color=style.text)
+    for k in span[len(idx):]:
+        ax.annotate(NO_FORCES, (0, k - span.start), xytext=(4, 0), textcoords="offset points",
                     ha="left", va="center", fontsize=label_font, style="italic",
                     color=style.muted)
 
+
+CUT_CLEAR_PT = 12.0
+"""Space between a cut bar's text and its cut mark, in points."""
+
+
+def _label_cut_bar(ax: Axes, bars: _GapBars, i: int, y: float, run: Run, unit: str,
+                   style: Style, label_font: float, per_pt: float, high: float) -> None:
+    mark = high - 14 * per_pt
+    break_marks(ax, mark, y, GAP_BAR, style, per_pt)
+    parts = (f"core {bar_label(bars.core[i], unit)}, related "
+             f"{bar_label(bars.related[i], unit)}; " if bars.has_related else "")
+    text = (f"{bar_label(bars.total[i], unit)} ({parts}{run.base_year}: "
+            f"{bar_label(bars.today[i], unit)}), bar cut")
+    under = style.core if bars.core[i] >= mark else style.related
+    ax.annotate(text, (mark, y), xytext=(-CUT_CLEAR_PT, 0), textcoords="offset points",
+                ha="right", va="center", fontsize=label_font, fontweight="bold",
+                color=text_on(under), gid="gap-cut-label")
+
+
+def _gap_summary(run: Run, opts: Options, year: int, rows: pd.DataFrame) -> list[str]:
+    unit = str(opts.unit)
+    armed = rows[rows.armed]
+    baseline = f"{run.baseline_pct:g}%"
     lines = [f"Spending above {baseline} of GDP in {year}, {scenario_unit(run, opts)} "
              f"({run.name}):"]
     top = armed.head(5)
@@ -287,7 +385,7 @@ def _gap(run: Run, opts: Options) -> Chart:
         lines.append(f"  below the baseline: {', '.join(below.member)}")
     if total_line is not None:
         lines.append(f"     {total_line[0]:<{width}} {total_line[1]:>12}")
-    return Chart("gap", fig, lines)
+    return lines
 
 
 def scenario_unit(run: Run, opts: Options) -> str:
@@ -586,43 +684,14 @@ def _heatmap(run: Run, opts: Options) -> Chart:
                                                  ascending=[False, False, True], kind="stable")
     order = pd.concat([armed, order[order.end.isna()]])
     values = wide.loc[order.index].to_numpy(dtype=float)
-    n, m = values.shape
-    fig = _figure(opts, (8.0, 2.2 + 0.25 * max(n, 6)))
-    font = row_font(n, fig.get_size_inches()[1] - 2.2)
-    ax = fig.add_subplot()
-    vmax = max(6.0, math.ceil(float(np.nanmax(values))))
+    fig, axes, spans, font = _bar_layout(opts, len(values), 0.25, 2.2)
     cmap = mpl.colormaps[style.cmap].with_extremes(bad=style.missing)
-    norm = mpl.colors.Normalize(vmin=0, vmax=vmax)
-    image = ax.imshow(np.ma.masked_invalid(values), aspect="auto", cmap=cmap, norm=norm,
-                      interpolation="nearest")
-    image.set_gid("heatmap-image")
-    cell_font = min(7.2, font * 0.95)
-    for i in range(n):
-        if np.all(np.isnan(values[i])):
-            ax.text((m - 1) / 2, i, NO_FORCES, ha="center", va="center", fontsize=cell_font,
-                    style="italic", color=text_on(style.missing))
-            continue
-        for j in range(m):
-            v = values[i, j]
-            ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=cell_font,
-                    color=text_on(mpl.colors.to_hex(cmap(norm(v)))))
-    ax.set_yticks(range(n), labels=list(order.member), fontsize=font)
-    ax.set_xticks(range(m), labels=[str(y) for y in years], fontsize=7.5)
-    ax.tick_params(length=0, labeltop=True, labelbottom=False, pad=3)
-    for side in ax.spines.values():
-        side.set_visible(False)
-    ax.set_xticks(np.arange(-0.5, m), minor=True)
-    ax.set_yticks(np.arange(-0.5, n), minor=True)
-    ax.grid(which="minor", color=style.background, linewidth=0.8)
-    ax.tick_params(which="minor", length=0)
-    bar = fig.colorbar(image, ax=ax, shrink=0.5, aspect=30, pad=0.015, extend="max"
-                       if np.nanmax(values) > vmax else "neither")
-    bar.set_label("% of GDP", fontsize=7.5, color=style.text)
-    bar.ax.tick_params(labelsize=7, length=2, color=style.muted, labelcolor=style.text)
-    bar.outline.set_visible(False)
-    for level in (2.0, 3.5, 5.0):
-        if level <= vmax:
-            bar.ax.axhline(level, color=style.background, linewidth=1)
+    norm = heat_norm(values)
+    for ax, span in zip(axes, spans, strict=True):
+        image = _heat_panel(ax, values[span.start:span.stop], list(order.member[span.start:
+                                                                               span.stop]),
+                            years, cmap, norm, style, font, len(spans[0]))
+    _heat_colourbar(fig, axes, image, norm, style)
     title = opts.title or f"Defence spending as a share of GDP, {years[0]}–{years[-1]}"
     subtitle = (f"Scenario {run.name} · core + related spending, % of GDP · allies sorted by "
                 f"their {years[-1]} share · {years[0]}: NATO estimates, later years projected")
@@ -636,6 +705,56 @@ def _heatmap(run: Run, opts: Options) -> Chart:
             lines.append("  ...")
         lines.append(f"  {row.member:<{width}}  {row.start:5.2f} -> {row.end:5.2f}")
     return Chart("heatmap", fig, lines)
+
+
+def heat_norm(values: np.ndarray) -> mpl.colors.Normalize:
+    """A colour scale over the data's own range (to the half point), at least one point
+    wide, so that cells of 2 to 3% of GDP differ visibly."""
+    low = math.floor(float(np.nanmin(values)) * 2) / 2 if np.isfinite(values).any() else 0.0
+    high = math.ceil(float(np.nanmax(values)) * 2) / 2 if np.isfinite(values).any() else 1.0
+    return mpl.colors.Normalize(vmin=low, vmax=max(high, low + 1.0))
+
+
+def _heat_panel(ax: Axes, values: np.ndarray, names: list[str], years: list[int], cmap: Any,
+                norm: mpl.colors.Normalize, style: Style, font: float, rows: int) -> Any:
+    """Rows of cells, each annotated with its share; a member without forces says so."""
+    n, m = values.shape
+    image = ax.imshow(np.ma.masked_invalid(values), aspect="auto", cmap=cmap, norm=norm,
+                      interpolation="nearest", extent=(-0.5, m - 0.5, n - 0.5, -0.5))
+    image.set_gid("heatmap-image")
+    cell_font = min(7.2, font * 0.95)
+    for i in range(n):
+        if np.all(np.isnan(values[i])):
+            ax.text((m - 1) / 2, i, NO_FORCES, ha="center", va="center", fontsize=cell_font,
+                    style="italic", color=text_on(style.missing))
+            continue
+        for j in range(m):
+            v = values[i, j]
+            ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=cell_font,
+                    color=text_on(mpl.colors.to_hex(cmap(norm(v)))))
+    ax.set_ylim(rows - 0.5, -0.5)
+    ax.set_yticks(range(n), labels=names, fontsize=font)
+    ax.set_xticks(range(m), labels=[str(y) for y in years], fontsize=7.5)
+    ax.tick_params(length=0, labeltop=True, labelbottom=False, pad=3)
+    for side in ax.spines.values():
+        side.set_visible(False)
+    ax.set_xticks(np.arange(-0.5, m), minor=True)
+    ax.set_yticks(np.arange(-0.5, n), minor=True)
+    ax.grid(which="minor", color=style.background, linewidth=0.8)
+    ax.tick_params(which="minor", length=0)
+    return image
+
+
+def _heat_colourbar(fig: Figure, axes: list[Axes], image: Any, norm: mpl.colors.Normalize,
+                    style: Style) -> None:
+    bar = fig.colorbar(image, ax=axes, shrink=0.5, aspect=30, pad=0.015)
+    bar.set_label("% of GDP", fontsize=7.5, color=style.text)
+    bar.ax.tick_params(labelsize=7, length=2, color=style.muted, labelcolor=style.text)
+    bar.outline.set_visible(False)
+    low, high = float(norm.vmin or 0.0), float(norm.vmax or 1.0)
+    for level in (2.0, 3.5, 5.0):  # the reference levels, where the scale reaches them
+        if low < level < high:
+            bar.ax.axhline(level, color=style.background, linewidth=1)
 
 
 # -- stack ------------------------------------------------------------------------------------
@@ -846,15 +965,26 @@ def compare(a: Result | pd.DataFrame, b: Result | pd.DataFrame, *,
                   Options(**tuple_members(options))).figure
 
 
-def _compare(a: Run, b: Run, opts: Options) -> Chart:
-    style = STYLE_BY_NAME[opts.style]
-    year = chart_year(a, opts, b)
+@dataclass(frozen=True)
+class _Series:
+    """One set of bars in a compare chart: its key (a, b or d), offset and height in rows,
+    colour per armed row, and legend label."""
+
+    key: str
+    offset: float
+    height: float
+    colours: list[str]
+    label: str
+
+
+def _compare_rows(a: Run, b: Run, opts: Options, year: int, col: str
+                  ) -> tuple[pd.DataFrame, int]:
+    """Per member: A's and B's value (and B - A with --diff), armed members sorted first;
+    with --changed-only, only the rows where the two differ. Also the count hidden."""
     codes = select_members(a, opts)
     missing = [c for c in codes if c not in b.codes]
     if missing:
         raise PlotError(f"compare: {', '.join(missing)} not in scenario {b.name}")
-    unit = str(opts.unit)
-    col = f"total_usd_bn{money_suffix(opts.prices)}" if unit == "usd" else "total_pct"
     ta, tb = a.at(year).loc[codes], b.at(year).loc[codes]
     import pandas as pd
 
@@ -863,110 +993,185 @@ def _compare(a: Run, b: Run, opts: Options) -> Chart:
         rows["d"] = rows.b - rows.a
     key = "d" if opts.diff else "a"
     armed_mask = rows.a.notna() & rows.b.notna()
+    hidden = 0
+    if opts.changed_only:
+        changed = armed_mask & ((rows.b - rows.a).abs() > 1e-9)
+        hidden = int((~changed).sum())
+        if not changed.any():
+            raise PlotError(f"--changed-only: {a.name} and {b.name} agree for every ally "
+                            f"in {year}; nothing to draw")
+        rows, armed_mask = rows[changed], armed_mask[changed]
     armed = rows[armed_mask].sort_values([key, "b", "member"], ascending=[False, False, True],
                                          kind="stable")
-    rows = pd.concat([armed, rows[~armed_mask]])
+    return pd.concat([armed, rows[~armed_mask]]), hidden
+
+
+def _compare_series(a: Run, b: Run, armed: pd.DataFrame, diff: bool, style: Style
+                    ) -> list[_Series]:
+    if diff:
+        return [_Series("d", 0.0, 0.72, [style.core if v >= 0 else style.negative
+                                         for v in armed.d], f"{b.name} minus {a.name}")]
+    return [_Series("a", -0.2, 0.38, [style.core] * len(armed), a.name),
+            _Series("b", 0.2, 0.38, [style.related] * len(armed), b.name)]
+
+
+def _compare_unit(a: Run, opts: Options) -> str:
+    """The unit of the values drawn: a difference of shares is in percentage points."""
+    if opts.diff and opts.unit == "pct":
+        return "percentage points of GDP"
+    return unit_text(a, opts)
+
+
+def _compare(a: Run, b: Run, opts: Options) -> Chart:
+    style = STYLE_BY_NAME[opts.style]
+    year = chart_year(a, opts, b)
+    unit = str(opts.unit)
+    col = f"total_usd_bn{money_suffix(opts.prices)}" if unit == "usd" else "total_pct"
+    rows, hidden = _compare_rows(a, b, opts, year, col)
     n = len(rows)
-    names = list(rows.member)
-    fig = _figure(opts, (8.0, 2.2 + (0.235 if opts.diff else 0.34) * max(n, 6)))
-    font = row_font(n, fig.get_size_inches()[1] - 2.2)
+    armed = rows[rows.a.notna() & rows.b.notna()]
+    fig, axes, spans, font = _bar_layout(opts, n, 0.235 if opts.diff else 0.34, 2.2)
     label_font = min(7.2, font * (1.0 if opts.diff else 0.86))
-    ax = fig.add_subplot()
-    clean_axes(ax, style)
-    y = np.arange(n, dtype=float)
-    ya = y[: len(armed)]
-
-    def fmt(v: float) -> str:
-        return bar_label(v, unit, signed=opts.diff)
-
-    if opts.diff:
-        series = [("d", 0.0, 0.72, [style.core if v >= 0 else style.negative
-                                    for v in armed.d], f"{b.name} minus {a.name}")]
-    else:
-        series = [("a", -0.2, 0.38, [style.core] * len(armed), a.name),
-                  ("b", 0.2, 0.38, [style.related] * len(armed), b.name)]
-    values = {k: armed[k].to_numpy(dtype=float) for k, *_ in series}
+    series = _compare_series(a, b, armed, opts.diff, style)
+    values = {s.key: armed[s.key].to_numpy(dtype=float) for s in series}
     extent = np.max(np.abs(np.vstack(list(values.values()))), axis=0)
     cut = outliers(extent, opts.cut)
-    keep = ~cut
-    for k, offset, height, colours, label in series:
-        bars = ax.barh(ya + offset, values[k], height=height, color=colours, label=label,
-                       zorder=2)
-        for code, bar in zip(armed.index, bars, strict=True):
-            bar.set_gid(f"compare-{k}-{code}")
+    for ax, span in zip(axes, spans, strict=True):
+        clean_axes(ax, style)
+        _draw_compare_panel(ax, span, armed, list(rows.member), series, values, style, font)
+    what = _compare_unit(a, opts)
+    for ax in axes:
+        ax.set_xlabel(f"{'Change in ' if opts.diff else ''}{year} defence spending (core + "
+                      f"related), {what}", fontsize=8, color=style.muted)
     notes = [f"Bars cut to fit the others: {armed.member.iloc[i]} (values printed on them)."
              for i in np.flatnonzero(cut)]
     agree = not np.any(extent > 1e-9)
     if agree:
         notes.append(f"The two scenarios give the same values in {year}.")
+    if hidden:
+        notes.append(f"{hidden} allies with the same value in both scenarios are not shown "
+                     "(--changed-only).")
+    handles = _compare_legend(axes[0], a, b, values, style, opts.diff)
+    title, subtitle = _compare_titles(a, b, opts, year, what, bool(handles))
+    draw_frame(fig, style, title, subtitle, footer_text([a, b], notes))
+    per_pt, high, low = _compare_limits(fig, axes[0], series, values, cut, n > len(armed),
+                                        unit, opts.diff, label_font, agree)
+    for ax, span in zip(axes, spans, strict=True):
+        _label_compare_panel(ax, span, series, values, cut, (low, high, per_pt), unit,
+                             opts.diff, style, label_font)
+    return Chart("compare", fig, _compare_summary(a, b, opts, year, rows, armed, col))
+
+
+def _draw_compare_panel(ax: Axes, span: range, armed: pd.DataFrame, names: list[str],
+                        series: list[_Series], values: dict[str, np.ndarray], style: Style,
+                        font: float) -> None:
+    idx = [i for i in span if i < len(armed)]
+    y = np.array(idx, dtype=float) - span.start
+    for s in series:
+        bars = ax.barh(y + s.offset, values[s.key][idx], height=s.height,
+                       color=[s.colours[i] for i in idx], label=s.label, zorder=2)
+        for i, bar in zip(idx, bars, strict=True):
+            bar.set_gid(f"compare-{s.key}-{armed.index[i]}")
     ax.axvline(0, color=style.axis, linewidth=0.9, zorder=3)
-    ax.set_yticks(y, labels=names, fontsize=font)
-    ax.set_ylim(n - 0.5, -0.6)
-    ax.xaxis.set_major_formatter(FuncFormatter(
-        lambda v, _: minus(f"{v:,.0f}" if unit == "usd" else f"{v:g}")))
+    ax.set_yticks(np.arange(len(span)), labels=[names[i] for i in span], fontsize=font)
     ax.tick_params(axis="x", labeltop=True, labelsize=7.5)
-    what = unit_text(a, opts)
-    ax.set_xlabel(f"{'Change in ' if opts.diff else ''}{year} defence spending (core + related),"
-                  f" {what}", fontsize=8, color=style.muted)
-    if opts.diff:
+
+
+def _compare_legend(ax: Axes, a: Run, b: Run, values: dict[str, np.ndarray], style: Style,
+                    diff: bool) -> list[Any]:
+    if diff:
         d = values["d"]
         handles = ([Patch(color=style.core, label=f"{b.name} higher")] if np.any(d > 0)
                    else []) + ([Patch(color=style.negative, label=f"{b.name} lower")]
                                if np.any(d < 0) else [])
     else:
-        handles = [Patch(color=style.core, label=a.name), Patch(color=style.related,
-                                                                 label=b.name)]
+        handles = [Patch(color=style.core, label=a.name),
+                   Patch(color=style.related, label=b.name)]
     if handles:
         ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1), ncol=2,
                   bbox_transform=above_axes(ax, 14),
                   borderaxespad=0, handlelength=1.2, fontsize=7.8)
+    return handles
+
+
+def _compare_titles(a: Run, b: Run, opts: Options, year: int, what: str, any_bars: bool
+                    ) -> tuple[str, str]:
     if opts.diff:
         title = opts.title or f"{b.name} minus {a.name}: defence spending in {year}"
         subtitle = f"{what} · difference per ally, largest increase first"
-        if not handles:
+        if not any_bars:
             subtitle += f" · the two scenarios agree for every ally in {year}"
     else:
         title = opts.title or f"Defence spending in {year}: {a.name} and {b.name}"
         subtitle = f"{what} · per ally, sorted by {a.name}"
-    draw_frame(fig, style, title, opts.subtitle or subtitle, footer_text([a, b], notes))
+    if opts.changed_only:
+        subtitle += " · only allies whose value differs"
+    return title, opts.subtitle or subtitle
 
+
+def _compare_limits(fig: Figure, ax: Axes, series: list[_Series],
+                    values: dict[str, np.ndarray], cut: np.ndarray, unarmed: bool, unit: str,
+                    diff: bool, label_font: float, agree: bool) -> tuple[float, float, float]:
+    """Axis limits from zero with room for the labels (cut bars excepted): units per
+    point, the upper and the lower limit."""
+    keep = ~cut
     his, los, ehi, elo = [np.zeros(1)], [np.zeros(1)], [np.zeros(1)], [np.zeros(1)]
-    for k, *_ in series:
-        v = values[k]
-        w = np.array([text_width(fmt(x), label_font) + 8 for x in v])
+    for s in series:
+        v = values[s.key]
+        w = np.array([text_width(bar_label(x, unit, signed=diff), label_font) + 8 for x in v])
         his.append(np.maximum(v[keep], 0))
         los.append(np.minimum(v[keep], 0))
         ehi.append(np.where(v[keep] >= 0, w[keep], 0))
         elo.append(np.where(v[keep] < 0, w[keep], 0))
-    if n > len(armed):
+    if unarmed:
         his.append(np.zeros(1))
         los.append(np.zeros(1))
         ehi.append(np.array([text_width(NO_FORCES, label_font) + 6]))
         elo.append(np.zeros(1))
     axes_pt = measure(fig, ax)[0]
     low, high = x_limits(np.concatenate(los), np.concatenate(his), np.concatenate(ehi),
-                          np.concatenate(elo), axes_pt)
+                         np.concatenate(elo), axes_pt)
     ax.set_xlim(low, high)
+    ax.xaxis.set_major_formatter(FuncFormatter(
+        lambda v, _: minus(f"{v:,.0f}" if unit == "usd" else f"{v:g}")))
     if agree:  # all zero: whole-number ticks, not 0 0 0 1 1 1 over a sliver of an axis
         ax.xaxis.set_major_locator(MultipleLocator(max(1.0, round((high - low) / 4))))
-    per_pt = (high - low) / axes_pt
-    for k, offset, height, colours, _ in series:
-        for i, x in enumerate(values[k]):
+    return (high - low) / axes_pt, high, low
+
+
+def _label_compare_panel(ax: Axes, span: range, series: list[_Series],
+                         values: dict[str, np.ndarray], cut: np.ndarray,
+                         limits: tuple[float, float, float], unit: str, diff: bool,
+                         style: Style, label_font: float) -> None:
+    low, high, per_pt = limits
+    n_armed = len(cut)
+    for s in series:
+        for i in (i for i in span if i < n_armed):
+            x, y = values[s.key][i], i - span.start + s.offset
+            text = bar_label(x, unit, signed=diff)
             if cut[i]:
                 mark = high - 14 * per_pt if x >= 0 else low + 14 * per_pt
-                break_marks(ax, mark, ya[i] + offset, height, style, per_pt)
-                ax.annotate(f"{fmt(x)}, bar cut", (mark, ya[i] + offset),
-                            xytext=(-6 if x >= 0 else 6, 0), textcoords="offset points",
-                            ha="right" if x >= 0 else "left", va="center",
-                            fontsize=label_font, fontweight="bold", color=text_on(colours[i]))
+                break_marks(ax, mark, y, s.height, style, per_pt)
+                ax.annotate(f"{text}, bar cut", (mark, y),
+                            xytext=(-CUT_CLEAR_PT if x >= 0 else CUT_CLEAR_PT, 0),
+                            textcoords="offset points", ha="right" if x >= 0 else "left",
+                            va="center", fontsize=label_font, fontweight="bold",
+                            color=text_on(s.colours[i]))
             else:
-                ax.annotate(fmt(x), (x, ya[i] + offset), xytext=(3 if x >= 0 else -3, 0),
+                ax.annotate(text, (x, y), xytext=(3 if x >= 0 else -3, 0),
                             textcoords="offset points", ha="left" if x >= 0 else "right",
                             va="center", fontsize=label_font, color=style.text)
-    for row_i in range(len(armed), n):
-        ax.annotate(NO_FORCES, (0, y[row_i]), xytext=(4, 0), textcoords="offset points",
-                    ha="left", va="center", fontsize=label_font, style="italic",
-                    color=style.muted)
+    for k in span:
+        if k >= n_armed:
+            ax.annotate(NO_FORCES, (0, k - span.start), xytext=(4, 0),
+                        textcoords="offset points", ha="left", va="center",
+                        fontsize=label_font, style="italic", color=style.muted)
+
+
+def _compare_summary(a: Run, b: Run, opts: Options, year: int, rows: pd.DataFrame,
+                     armed: pd.DataFrame, col: str) -> list[str]:
+    unit = str(opts.unit)
+    what = _compare_unit(a, opts) if not opts.diff else unit_text(a, opts)
     change = (armed.b - armed.a).abs()  # which rows to print: where the scenarios differ most
     if change.max() > 0:
         differ = change[change > 0].sort_values(ascending=False, kind="stable")
@@ -991,7 +1196,7 @@ def _compare(a: Run, b: Run, opts: Options) -> Chart:
     if totals is not None:
         lines.append(f"     {totals[0]:<{name_w}} {_plain2(totals[1], unit):>{col_w}} "
                      f"{_plain2(totals[2], unit):>{col_w}}")
-    return Chart("compare", fig, lines)
+    return lines
 
 
 def _plain2(value: float, unit: str) -> str:

@@ -127,6 +127,8 @@ class Options:
     style: str = "light"
     grid: bool = False
     diff: bool = False
+    changed_only: bool = False
+    """compare: only the allies whose value differs between the two scenarios."""
     cut: bool = True
 
 
@@ -172,6 +174,8 @@ def check_options(kind: str, opts: Options) -> Options:
         raise PlotError("--grid applies to paths")
     if opts.diff and kind != "compare":
         raise PlotError("--diff applies to compare")
+    if opts.changed_only and kind != "compare":
+        raise PlotError("--changed-only applies to compare")
     for name, value, low, high in (("--width", opts.width, 2.0, 40.0),
                                    ("--height", opts.height, 2.0, 40.0),
                                    ("--dpi", opts.dpi, 20.0, 1200.0)):
