@@ -129,3 +129,38 @@ def test_slide_with_32_allies_draws_two_readable_columns_without_warning(hague, 
         pitch_pt = ax.get_position().height * h * 72 / len(ax.get_yticks())
         assert pitch_pt >= 11
         assert min(t.get_fontsize() for t in ax.get_yticklabels()) >= 8
+
+
+def test_heatmap_colours_span_the_datas_range(hague):
+    fig = plots.render("heatmap", [plots.as_run(hague)], plots.Options(dpi=50)).figure
+    image = next(im for ax in fig.axes for im in ax.images if im.get_gid() == "heatmap-image")
+    shares = hague.table.total_pct.dropna()
+    low, high = image.norm.vmin, image.norm.vmax
+    assert low <= shares.min() < low + 0.5 and high - 0.5 < shares.max() <= high
+    # cells of 2% and 3% of GDP now lie far apart on the scale
+    assert image.norm(3.0) - image.norm(2.0) >= 1 / (high - low) - 1e-9
+    assert image.norm(2.0) < 0.15
+
+
+def test_compare_diff_in_points_and_changed_only(tmp_path):
+    a = spendcalc.compute(spendcalc.load_scenario("hague-2035"))
+    b = spendcalc.compute(spendcalc.load_scenario("hague-no-exemption"))
+    runs = [plots.as_run(a), plots.as_run(b)]
+    fig = plots.render("compare", runs, plots.Options(diff=True, unit="pct", dpi=50)).figure
+    assert "percentage points of GDP" in fig.axes[0].get_xlabel()
+    assert "% of GDP" not in fig.axes[0].get_xlabel()
+    every = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    fig = plots.render("compare", runs, plots.Options(diff=True, unit="pct", dpi=50,
+                                                      changed_only=True)).figure
+    shown = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    end_a = a.table[a.table.year == a.scenario.horizon].set_index("member").total_pct
+    end_b = b.table[b.table.year == b.scenario.horizon].set_index("member").total_pct
+    changed = sorted(m for m in every if m in end_a and abs(end_b[m] - end_a[m]) > 1e-9)
+    assert sorted(shown) == changed and 0 < len(shown) < len(every)
+    assert f"{len(every) - len(shown)} allies with the same value" in footer(fig)
+    out = tmp_path / "c.png"
+    res = runner.invoke(app, ["plot", "compare", "hague-2035", "hague-no-exemption", "--diff",
+                              "--changed-only", "-o", str(out), "--dpi", "40"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["plot", "gap", "--changed-only", "-o", str(tmp_path / "g.png")])
+    assert res.exit_code == 2 and "--changed-only applies to compare" in res.stderr

@@ -89,6 +89,8 @@ def register(app: typer.Typer) -> None:
             "--grid", help="paths: small multiples, one panel per member.")] = False,
         diff: Annotated[bool, typer.Option(
             "--diff", help="compare: draw B minus A instead of both.")] = False,
+        changed_only: Annotated[bool, typer.Option(
+            "--changed-only", help="compare: only the allies whose value differs.")] = False,
         cut: Annotated[bool, typer.Option(
             "--cut/--no-cut", help="Cut a bar that dwarfs the others (marked, value printed "
                                    "on it) so the rest stay readable.")] = True,
@@ -112,7 +114,8 @@ def register(app: typer.Typer) -> None:
         run_plot(kind, scenario, other, output=output, force=force, members=members,
                  group=group, unit=unit, prices=prices, year=year, title=title,
                  subtitle=subtitle, size=size, width=width, height=height, dpi=dpi,
-                 style=style, grid=grid, diff=diff, cut=cut, sets=sets, data=data.dataset)
+                 style=style, grid=grid, diff=diff, changed_only=changed_only, cut=cut,
+                 sets=sets, data=data.dataset)
 
 
 def _is_scenario(text: str) -> bool:
