@@ -755,6 +755,45 @@ def _claims_section(results: Sequence[ClaimResult]) -> Section:
                                     ("claims-not-checkable", "Not checkable")))
 
 
+def _literature_section(data: Dataset) -> Section:
+    """Published costings of the target next to spendcalc's reproduction (``spendcalc
+    literature``): each estimate runs on its own edition, with this report's data folder."""
+    from spendcalc.evidence import literature as lit
+    from spendcalc.views import literature as views
+
+    reps = lit.reproduce_all(lit.load_estimates(), data.directory)
+    rows = []
+    for rep in reps:
+        src = rep.estimate.source
+        rows.append(
+            f'<tr id="published-{_e(rep.estimate.id)}" data-verdict="{_e(rep.verdict)}">'
+            f'<td>{_e(views.source_name(src["author"]))}<br><span class="detail">'
+            f'{_e(src["title"])}, {_e(src["date"])}</span></td>'
+            f'<td>{_e(src["claim"])}<br><span class="detail">as published: '
+            f'{_e(src["value_text"])}; compared as {_e(rep.unit)}</span></td>'
+            f'<td class="num">{_e(views.number(rep.published))}</td>'
+            f'<td class="num">{_e(views.number(rep.reproduced))}</td>'
+            f'<td class="num">{_e(views.difference(rep))}</td>'
+            f"<td><strong>{_e(rep.verdict)}</strong><br>"
+            f'<span class="detail">{_e(rep.reason)}</span></td></tr>')
+    body = ("<p>Published costings of the Hague target, each encoded as a scenario of the "
+            "source's stated assumptions (<code>scenarios/published/</code>) and computed by "
+            "the engine. Figures in other currencies are compared currency-free: as a "
+            "percent of the country's base-year GDP in its own currency, or as a ratio of two "
+            "figures of the same source. The tolerance is the source's own rounding. The "
+            "page stays offline, so it names each source by title: <code>spendcalc "
+            "literature --json</code> gives the addresses. "
+            "<code>spendcalc literature</code> prints the same; <code>--explain</code> walks "
+            f"one estimate driver by driver.</p><p><strong>{_e(views.summary(reps))}."
+            "</strong></p>"
+            + '<div class="table-wrap"><table class="claims" id="literature-table"><thead>'
+            '<tr><th scope="col">Source</th><th scope="col">Claim</th><th scope="col">'
+            'Published</th><th scope="col">spendcalc</th><th scope="col">Difference</th>'
+            '<th scope="col">Verdict and reason</th></tr></thead><tbody>'
+            + "".join(rows) + "</tbody></table></div>")
+    return Section("literature", "Published estimates", body)
+
+
 def _sources_section(results: Sequence[Result], claim_results: Sequence[ClaimResult],
                      data: Dataset, command: str | None, created: datetime) -> Section:
     from spendcalc.evidence.claims import VINTAGE_LABELS
@@ -848,6 +887,7 @@ def build(results: Sequence[Result], *, claim_results: Sequence[ClaimResult] | N
     sections += [_scenario_section(r, i, data, history, several)
                  for i, r in enumerate(results, 1)]
     sections.append(_claims_section(claim_results))
+    sections.append(_literature_section(data))
     sections.append(_sources_section(results, claim_results, data, command, created))
 
     page_title = title(results)
