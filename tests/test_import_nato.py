@@ -66,6 +66,11 @@ SHEETS = {
 }
 
 
+MISSING_MARKERS = {"1": "..", "2": "..", "3": "..", "5": "..", "6": "..", "7": "-",
+                   "8a": None, "8b": "-"}
+"""NATO's ways of leaving a cell without a value: "..", "-" or empty."""
+
+
 def build_workbook(path: Path, *, layout: int = 2026, shuffle: bool = False,
                    extra_year: bool = False, drop: str | None = None,
                    old_spellings: bool = False) -> Path:
@@ -103,11 +108,15 @@ def build_workbook(path: Path, *, layout: int = 2026, shuffle: bool = False,
                 cells = [values.get((geo, measure, min(y, layout))) for y in years]
                 if all(c is None for c in cells):
                     continue  # no row (Table 1 has no aggregates)
-                if table == "1" and geo in GEO and len(geo) == 2:
-                    label = f"{label} ({CURRENCY_NAMES.get(geo, 'Euros')})"
+                if table == "1" and len(geo) == 2:
+                    unit = "Leva" if geo == "BG" and layout == 2025 else CURRENCY_NAMES.get(
+                        geo, "Euros")  # Bulgaria joined the euro in 2026
+                    label = f"{label} ({unit})"
+                row: list[object] = [MISSING_MARKERS[table] if c is None else c for c in cells]
                 if geo == "SI" and table == "3":
                     label += "*"  # NATO's footnote on Slovenia's 2026 figure
-                sheet.append([label, *(".." if c is None else c for c in cells)])
+                    row[years.index(layout)] = f"{row[years.index(layout)]}*"
+                sheet.append([label, *row])
             sheet.append([])
         sheet.append(["Notes: figures for 2025 and 2026 are estimates."])
     book.save(path)
@@ -156,6 +165,9 @@ def test_run_works_on_the_imported_folder(imported) -> None:
     result = invoke("run", "--data", out)
     assert result.exit_code == 0, result.stderr
     assert "2026" in result.stdout
+    same = invoke("data", "diff", "nato-2026", out)
+    assert same.exit_code == 0, same.stderr
+    assert same.stdout.startswith(f"Revisions nato-2026 -> {out}: 0 ally-years differ")
 
 
 def test_layout_2025_shuffled_with_old_spellings(tmp_path: Path) -> None:
@@ -174,6 +186,9 @@ def test_layout_2025_shuffled_with_old_spellings(tmp_path: Path) -> None:
         assert main.loc[main["iso3"] == iso3, "defence_share_gdp_pct"].notna().all()
     gdp = pd.read_csv(out / "gdp.csv")
     assert gdp[gdp["iso3"] == "ISL"]["year"].tolist() == list(range(2014, 2026))
+    currency = pd.read_csv(out / "national_currency.csv").set_index(["iso3", "year"])
+    assert currency.loc[("BGR", 2025), "currency"] == "BGN"  # "Bulgaria (Leva)"
+    assert currency.loc[("SWE", 2025), "currency"] == "SEK"
     assert invoke("run", "--data", out, "--edition", "nato-2025").exit_code == 0
 
 

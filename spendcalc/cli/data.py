@@ -7,11 +7,14 @@ replace the bundled files of the same name, validated the same way.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from spendcalc.cli.options import DataChoice
+
+if TYPE_CHECKING:
+    from spendcalc.core.dataset import Dataset
 
 data_app = typer.Typer(help="Data editions, your own data (a template folder), the sources in "
                             "use.",
@@ -124,18 +127,29 @@ def editions(*, data: DataChoice) -> None:
               f"{dataset.latest_share_year}")
 
 
+def edition_or_folder(name: str) -> Dataset:
+    """A bundled edition by name, or a data folder (e.g. one ``data import-nato`` wrote)
+    over the default edition: what ``data diff`` and ``plot revisions`` compare."""
+    from spendcalc.io.data import load_dataset
+
+    if Path(name).is_dir():
+        return load_dataset(directory=name)
+    return load_dataset(edition=name)
+
+
 def diff(
-    old: Annotated[str, typer.Argument(help="The earlier edition, e.g. nato-2025.")],
-    new: Annotated[str, typer.Argument(help="The later edition, e.g. nato-2026.")],
+    old: Annotated[str, typer.Argument(help="The earlier edition, e.g. nato-2025, or a data "
+                                            "folder.")],
+    new: Annotated[str, typer.Argument(help="The later edition, e.g. nato-2026, or a data "
+                                            "folder (e.g. from data import-nato).")],
     top: Annotated[int, typer.Option("--top", help="Show the N largest revisions (0: all).")]
     = 30,
 ) -> None:
     """Revisions between two editions per ally and year, largest first: the share of GDP
     (percent) and spending (USD bn, current prices, share x GDP)."""
     from spendcalc.core.revisions import revisions
-    from spendcalc.io.data import load_dataset
 
-    rows = revisions(load_dataset(edition=old), load_dataset(edition=new))
+    rows = revisions(edition_or_folder(old), edition_or_folder(new))
     print(f"Revisions {old} -> {new}: {len(rows)} ally-years differ (share % of GDP; "
           "spending USD bn current)")
     for r in rows[:top or None]:
@@ -188,7 +202,6 @@ def plot_revisions(old: str | None, new: str | None, *, output: Path | None, for
                                 float | None, float]) -> None:
     """``spendcalc plot revisions [A B]``: the revisions chart of two editions (default
     nato-2025 nato-2026), from the computation behind ``data diff``."""
-    from spendcalc.io.data import load_dataset
     from spendcalc.views import charts as plots
     from spendcalc.views.charts.revisions import revisions_figure
 
@@ -203,7 +216,7 @@ def plot_revisions(old: str | None, new: str | None, *, output: Path | None, for
     dims = (width or preset[0], height or preset[1]) if preset else None
     path = output or Path(f"revisions-{a}-{b}.png")
     plots.check_output(path, force=force)
-    figure = revisions_figure(load_dataset(edition=a), load_dataset(edition=b), year,
+    figure = revisions_figure(edition_or_folder(a), edition_or_folder(b), year,
                               style=plots.STYLE_BY_NAME[style], size=dims, dpi=dpi,
                               title=title, subtitle=subtitle)
     plots.save(figure, path, force=force)
