@@ -181,3 +181,16 @@ def test_chart_plots_each_estimate_against_its_published_figure(reps, tmp_path):
     res = runner.invoke(app, ["literature", "--chart", str(png)])
     assert res.exit_code == 0, res.output
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_report_has_a_published_estimates_section(reps):
+    import spendcalc
+    from spendcalc.views import report
+
+    data = spendcalc.load_dataset()
+    result = spendcalc.compute(spendcalc.load_scenario("hague-2035", data), data)
+    page = report.build([result])
+    assert '<section id="literature"' in page and "Published estimates" in page
+    for rep in reps:
+        assert f'id="published-{rep.estimate.id}"' in page
+    assert "https://" not in page  # sources by title: the page stays offline
