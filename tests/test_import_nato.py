@@ -73,11 +73,13 @@ MISSING_MARKERS = {"1": "..", "2": "..", "3": "..", "5": "..", "6": "..", "7": "
 
 def build_workbook(path: Path, *, layout: int = 2026, shuffle: bool = False,
                    extra_year: bool = False, drop: str | None = None,
-                   old_spellings: bool = False) -> Path:
+                   old_spellings: bool = False, variant: bool = False) -> Path:
     """NATO's workbook from the edition's long table. ``layout`` 2025: titles "Defence
     expenditure", years to 2025, header in row 4; 2026: "Core defence expenditure", a blank
     row before each subtitle. ``extra_year`` adds a "2027e" column (2026's values);
-    ``drop`` leaves out an ally (a geo code)."""
+    ``drop`` leaves out an ally (a geo code). ``variant``: what next year's workbook might
+    do differently: "Country" above the labels, "2026 (e)" headers, an Iceland row, the
+    constant-price block first in Tables 2 and 5."""
     long = pd.read_csv(SOURCE)
     long = long[long["year"] <= layout]
     values = {(g, m, y): v for g, m, y, v in long[["geo", "measure", "year", "value"]]
@@ -85,6 +87,8 @@ def build_workbook(path: Path, *, layout: int = 2026, shuffle: bool = False,
     years = list(range(2014, layout + 1)) + ([layout + 1] if extra_year else [])
     estimates = {layout - 1, layout, layout + 1} if layout == 2026 else {2025}
     labels = {**GEO, **(OLD_SPELLINGS if old_spellings else {})}
+    if variant:
+        labels = {**labels, "IS": "Iceland"}
     book = openpyxl.Workbook()
     book.remove(book.active)
     tables = list(SHEETS)
@@ -97,16 +101,20 @@ def build_workbook(path: Path, *, layout: int = 2026, shuffle: bool = False,
         sheet.append([f"Table {table}: {kind} {title}" if "expenditure" in title[:12]
                       else f"Table {table}: {title}"])
         sheet.append(["million US dollars"])
+        if variant and table in ("2", "5"):
+            blocks = blocks[::-1]
         for measure, subtitle in blocks:
             if layout == 2026:
                 sheet.append([])
             sheet.append([subtitle])
-            sheet.append([None, *(f"{y}e" if y in estimates else y for y in years)])
+            mark = " (e)" if variant else "e"
+            sheet.append(["Country" if variant else None,
+                          *(f"{y}{mark}" if y in estimates else y for y in years)])
             for geo, label in labels.items():
                 if geo == drop:
                     continue
                 cells = [values.get((geo, measure, min(y, layout))) for y in years]
-                if all(c is None for c in cells):
+                if all(c is None for c in cells) and geo != "IS":
                     continue  # no row (Table 1 has no aggregates)
                 if table == "1" and len(geo) == 2:
                     unit = "Leva" if geo == "BG" and layout == 2025 else CURRENCY_NAMES.get(
@@ -190,6 +198,16 @@ def test_layout_2025_shuffled_with_old_spellings(tmp_path: Path) -> None:
     assert currency.loc[("BGR", 2025), "currency"] == "BGN"  # "Bulgaria (Leva)"
     assert currency.loc[("SWE", 2025), "currency"] == "SEK"
     assert invoke("run", "--data", out, "--edition", "nato-2025").exit_code == 0
+
+
+def test_variant_layout_round_trips(tmp_path: Path) -> None:
+    wb = build_workbook(tmp_path / "wb.xlsx", variant=True, shuffle=True)
+    out = tmp_path / "variant"
+    result = invoke("data", "import-nato", wb, "-o", out)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "Iceland rows in Table 1" in " ".join(result.stdout.split())
+    for name in EDITION_FILES:
+        assert (out / name).read_bytes() == (EDITION / name).read_bytes(), name
 
 
 def test_extra_year_column(tmp_path: Path) -> None:

@@ -59,7 +59,7 @@ ALLY_NAMES: Final[dict[str, str]] = {
     "the netherlands": "NLD", "norway": "NOR", "poland": "POL", "portugal": "PRT",
     "romania": "ROU", "sweden": "SWE", "slovenia": "SVN", "slovak republic": "SVK",
     "slovakia": "SVK", "turkiye": "TUR", "turkey": "TUR", "united kingdom": "GBR",
-    "united states": "USA", "united states of america": "USA",
+    "united states": "USA", "united states of america": "USA", "iceland": "ISL",
     "nato europe and canada": "NATO_EUR_CAN", "nato total": "NATO_TOTAL",
 }
 """Row labels, normalised (``normalise``), -> ISO3 or NATO's aggregate code. Both editions'
@@ -116,7 +116,7 @@ def parse_year(cell: Any) -> tuple[int, bool] | None:
     if isinstance(cell, int | float) and float(cell).is_integer() and 1990 <= cell <= 2100:
         return int(cell), False
     if isinstance(cell, str):
-        found = re.fullmatch(r"\s*((?:19|20)\d\d)(?:\.0)?\s*([eE])?\s*\**\s*", cell)
+        found = re.fullmatch(r"\s*((?:19|20)\d\d)(?:\.0)?\s*\(?([eE])?\)?\s*\**\s*", cell)
         if found:
             return int(found.group(1)), found.group(2) is not None
     return None
@@ -156,9 +156,9 @@ def _text(cell: Any) -> str:
 
 
 def _header(row: Sequence[Any]) -> list[tuple[int, int, bool]] | None:
-    """The year columns if ``row`` is a header row (column A empty, at least three years,
-    increasing), else None."""
-    if not row or _text(row[0]):
+    """The year columns if ``row`` is a header row (column A empty or a heading such as
+    "Country", not an ally; at least three years, increasing), else None."""
+    if not row or match_label(_text(row[0])) is not None:
         return None
     years = [(i, *y) for i, c in enumerate(row) if (y := parse_year(c)) is not None]
     if len(years) < 3 or any(b[1] <= a[1] for a, b in itertools.pairwise(years)):
@@ -200,15 +200,18 @@ def find_blocks(rows: Sequence[Sequence[Any]]) -> list[Block]:
 
 
 def _measures(table: str, blocks: list[Block]) -> dict[str, Block]:
-    """Each block's measure: the first not yet taken whose words are in its subtitle, else
-    the first not yet taken in the usual order."""
+    """Each block's measure: of those not yet taken, the one whose word comes first in its
+    subtitle ("Constant 2021 prices and current exchange rates" is constant), else the
+    first not yet taken in the usual order."""
     wanted = list(TABLES[table])
     out: dict[str, Block] = {}
     for block in blocks:
         if not wanted:
             break
         subtitle = block.subtitle.lower()
-        pick = next((m for m in wanted if any(w in subtitle for w in m[1])), wanted[0])
+        found = [(min(i for w in m[1] if (i := subtitle.find(w)) >= 0), k)
+                 for k, m in enumerate(wanted) if any(w in subtitle for w in m[1])]
+        pick = wanted[min(found)[1]] if found else wanted[0]
         wanted.remove(pick)
         out[pick[0]] = block
     return out
@@ -234,6 +237,8 @@ class Workbook:
     """Row labels that name no ally or aggregate ("Table 3 row 12: 'Iceland'")."""
     modified: str = ""
     """The workbook's modification date (ISO), from its properties; "" if it has none."""
+    skipped: set[str] = field(default_factory=set)
+    """Tables with an Iceland row, which is not used (Iceland has no armed forces)."""
 
     @property
     def core(self) -> bool:
@@ -284,6 +289,9 @@ def _read_table(table: str, sheet: Any, book: Workbook, rows_out: list[tuple[Any
             code = match_label(label)
             if code is None:
                 book.unknown.append(f"Table {table} row {line}: {label!r}")
+                continue
+            if code == "ISL":  # no armed forces: its rows (if any) are not used
+                book.skipped.add(f"Table {table}")
                 continue
             found.add(code)
             if table == "1" and len(code) == 3:  # an ally, not an aggregate
@@ -411,6 +419,9 @@ def checks(book: Workbook) -> list[Check]:
         Check("Years", f"{release.years[0]}-{release.years[-1]} (estimates: {estimates})",
               True),
     ]
+    if book.skipped:
+        out.append(Check("Iceland", f"rows in {', '.join(sorted(book.skipped))} not used: no "
+                         "armed forces; its GDP comes from the bundled data", True))
     if book.unknown:
         out.append(Check("Unknown rows", f"{len(book.unknown)} skipped: "
                          + "; ".join(book.unknown[:3]), False))
