@@ -224,12 +224,11 @@ def simulate(
         raise SpendcalcError(f"--seed {seed}: must be a whole number of 0 or more")
     dataset, base = _prepare(scenario, sets, output, chart, force, data, csv_dialect)
     with _Progress(draws) as progress:
-        result = simulate.run_draws(base, dataset, draws, seed, progress=progress.update)
-        # Beside the chance: the same draws of growth with every plan delivered, so the
-        # compliance assumption's share of the chance is visible.
-        full = simulate.reach_with_full_compliance(base, dataset, draws, seed)
+        # Streams the draws in bounded memory; beside the chance it counts the same draws of
+        # growth with every plan delivered, so the compliance assumption's share is visible.
+        result = simulate.summarise(base, dataset, draws, seed, progress=progress.update)
     percentiles = tables.simulation_table(base.name, result)
-    reach = tables.reach_table(base.name, result).assign(p_reach_target_full_compliance=full)
+    reach = tables.reach_table(base.name, result)
     terminal.print_simulation(percentiles, reach, base, draws, seed, _console())
     _write(output, {"percentiles": percentiles, "reach": reach}, base, dataset, force,
            {"draws": draws, "seed": seed}, dialect=csv_dialect)

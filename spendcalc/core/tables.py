@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from spendcalc.core.dataset import Dataset, Group
     from spendcalc.core.inputs import Setup
-    from spendcalc.core.simulate import Draws
+    from spendcalc.core.simulate import Draws, Summary
     from spendcalc.core.whatif import Sensitivity, SweepResult
 
 MEMBER_COLUMNS = (
@@ -122,36 +122,39 @@ def history_table(data: Dataset) -> pd.DataFrame:
     }, columns=list(HISTORY_COLUMNS))
 
 
-def simulation_table(name: str, draws: Draws) -> pd.DataFrame:
+def simulation_table(name: str, draws: Draws | Summary) -> pd.DataFrame:
     """Percentiles per (member or group, year) of spending (USD bn) and share (% of GDP)."""
     import pandas as pd
 
-    from spendcalc.core.simulate import PERCENTILES
+    from spendcalc.core.simulate import PERCENTILES, Draws
 
+    s = draws.summary() if isinstance(draws, Draws) else draws
     frames = []
-    for kind, keys, names, usd, pct in (
-        ("member", [m.iso3 for m in draws.setup.members], [m.name for m in draws.setup.members],
-         draws.member_total_usd_bn, draws.member_total_pct),
-        ("group", [g.key for g in draws.groups], [g.label for g in draws.groups],
-         draws.group_total_usd_bn, draws.group_total_pct),
+    for kind, keys, names, stats in (
+        ("member", [m.iso3 for m in s.setup.members], [m.name for m in s.setup.members],
+         ((s.member_usd_q, s.member_usd_mean), (s.member_pct_q, s.member_pct_mean))),
+        ("group", [g.key for g in s.groups], [g.label for g in s.groups],
+         ((s.group_usd_q, s.group_usd_mean), (s.group_pct_q, s.group_pct_mean))),
     ):
-        n_k, n_y = len(keys), len(draws.years)
+        n_k, n_y = len(keys), len(s.years)
         cols: dict[str, object] = {
             "scenario": name, "kind": kind, "key": np.repeat(keys, n_y),
-            "name": np.repeat(names, n_y), "year": np.tile(draws.years, n_k),
+            "name": np.repeat(names, n_y), "year": np.tile(s.years, n_k),
         }
-        for label, values in (("total_usd_bn", usd), ("total_pct", pct)):
-            q = draws.percentiles(values)
+        for label, (q, mean) in zip(("total_usd_bn", "total_pct"), stats, strict=True):
             for p, row in zip(PERCENTILES, q, strict=True):
                 cols[f"{label}_p{p:g}"] = row.reshape(-1)
-            cols[f"{label}_mean"] = values.mean(axis=0).reshape(-1)
+            cols[f"{label}_mean"] = mean.reshape(-1)
         frames.append(pd.DataFrame(cols))
     return pd.concat(frames, ignore_index=True)
 
 
-def reach_table(name: str, draws: Draws) -> pd.DataFrame:
-    """Per member: its target and the probability (0 to 1) of reaching it in its year."""
+def reach_table(name: str, draws: Draws | Summary) -> pd.DataFrame:
+    """Per member: its target and the probability (0 to 1) of reaching it in its year (and,
+    from a ``Summary``, with every planned change delivered)."""
     import pandas as pd
+
+    from spendcalc.core.simulate import Summary
 
     s = draws.setup
     return pd.DataFrame({
@@ -163,6 +166,8 @@ def reach_table(name: str, draws: Draws) -> pd.DataFrame:
         "target_total_pct": s.inputs.target_total_pct[0],
         "target_year": pd.Series(s.target_year[0]).astype("Int64"),
         "p_reach_target": draws.reach_probability,
+        **({"p_reach_target_full_compliance": draws.reach_full_compliance}
+           if isinstance(draws, Summary) else {}),
     })
 
 
