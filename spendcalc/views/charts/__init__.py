@@ -9,7 +9,8 @@
 
 Modules: ``kit`` (styles, ally colours, frame, axes, the one figure writer), ``runs`` (what a
 chart is asked: Run, Options, validation, footer), ``projection`` (gap, paths, heatmap, stack,
-burden, compare), ``whatif`` (fan, sweep, tornado) and ``tradeoff`` (budget lines and debt).
+burden, compare), ``whatif`` (fan, sweep, tornado), ``tradeoff`` (budget lines and debt) and
+``revisions`` (what a new NATO edition revised).
 """
 
 from spendcalc.views.charts.kit import (
@@ -48,6 +49,7 @@ from spendcalc.views.charts.projection import (
     render,
     stack,
 )
+from spendcalc.views.charts.revisions import revisions_figure
 from spendcalc.views.charts.runs import (
     ALL_KINDS,
     KINDS,
@@ -105,6 +107,7 @@ __all__ = [
     "preset_size",
     "rc_params",
     "render",
+    "revisions_figure",
     "save",
     "stack",
     "sweep_figure",
