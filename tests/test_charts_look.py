@@ -164,3 +164,58 @@ def test_compare_diff_in_points_and_changed_only(tmp_path):
     assert res.exit_code == 0, res.output
     res = runner.invoke(app, ["plot", "gap", "--changed-only", "-o", str(tmp_path / "g.png")])
     assert res.exit_code == 2 and "--changed-only applies to compare" in res.stderr
+
+
+@pytest.fixture(scope="module")
+def whatif_runs(hague):
+    from spendcalc.core import whatif
+
+    scenario, data = hague.scenario, hague.data
+    one = whatif.sweep(scenario, data, [whatif.parse_vary("target.year=2030:2040")])
+    two = whatif.sweep(scenario, data, [whatif.parse_vary("target.year=2030:2032"),
+                                        whatif.parse_vary("growth.real_offset=-1:1:1")])
+    return one, two, whatif.sensitivity(scenario, data)
+
+
+def all_texts(fig) -> str:
+    return " | ".join([t.get_text() for t in fig.texts]
+                      + [t.get_text() for ax in fig.axes for t in ax.texts]
+                      + [ax.get_xlabel() for ax in fig.axes]
+                      + [ax.get_ylabel() for ax in fig.axes])
+
+
+def tick_texts(ax, axis="y") -> list[str]:
+    ax.figure.canvas.draw()
+    ticks = ax.get_yticklabels() if axis == "y" else ax.get_xticklabels()
+    return [t.get_text() for t in ticks if t.get_text()]
+
+
+def test_sweep_speaks_human_units_with_thousands_separators(hague, whatif_runs):
+    one, two, _ = whatif_runs
+    base, horizon = hague.scenario.base_year, hague.scenario.horizon
+    fig = plots.sweep_figure(one, hague.scenario, hague.data, dpi=40)
+    ax = fig.axes[0]
+    text = all_texts(fig)
+    assert "cum_extra" not in text and "target.year" not in text
+    assert ax.get_xlabel() == "Target year"
+    assert ax.get_ylabel() == f"Cumulative spending above 2% of GDP, {base + 1}–{horizon}, USD bn"
+    assert any("," in t for t in tick_texts(ax, "y"))  # 17,500 not 17500
+    assert all("," not in t for t in tick_texts(ax, "x"))  # years stay 2030
+    assert f"beyond the {horizon} horizon" in text
+    fig = plots.sweep_figure(two, hague.scenario, hague.data, dpi=40)
+    colourbar = fig.axes[1]
+    assert any("," in t for t in tick_texts(colourbar, "y"))
+    assert fig.axes[0].get_ylabel() == "Target year"
+    assert "beyond" not in all_texts(fig)  # 2030 to 2032: all inside the horizon
+
+
+def test_tornado_says_a_target_year_lies_beyond_the_horizon(hague, whatif_runs):
+    *_, sens = whatif_runs
+    horizon = hague.scenario.horizon
+    fig = plots.tornado_figure(sens, hague.scenario, hague.data, dpi=40)
+    ax = fig.axes[0]
+    labels = [t.get_text().strip() for t in ax.texts]
+    assert f"{horizon + 3} (after {horizon})" in labels
+    assert f"Target year {horizon + 3} lies beyond the {horizon} horizon" in all_texts(fig)
+    assert "cum_extra" not in all_texts(fig)
+    assert all("," in t for t in tick_texts(ax, "x"))
