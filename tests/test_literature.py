@@ -130,7 +130,10 @@ def test_json_gives_the_schema_fields(reps):
     by_id = {r.estimate.id: r for r in reps}
     for rec in records:
         rep = by_id[rec["id"]]
-        assert rec["reproduced_value"] == pytest.approx(rep.reproduced, rel=1e-6)
+        if rep.reproduced is None:
+            assert rec["reproduced_value"] is None and rec["verdict"] == "not reproducible"
+        else:
+            assert rec["reproduced_value"] == pytest.approx(rep.reproduced, rel=1e-6)
 
 
 def test_table_and_output_file(tmp_path):
