@@ -70,12 +70,14 @@ def write(result, path: Path, force: bool = False) -> list[Path]:
 
 def test_csv_round_trip_and_sidecar(result, tmp_path):
     out = tmp_path / "t.csv"
-    assert write(result, out) == [out, tmp_path / "t.csv.meta.json"]
+    assert write(result, out) == [out, tmp_path / "t.csv.meta.json",
+                                  tmp_path / "t.aggregates.csv"]
     back = pd.read_csv(out)
     assert list(back.columns) == list(result.table.columns)
     pd.testing.assert_frame_equal(plain(back), plain(result.table), check_dtype=False,
                                   atol=5e-7 + 1e-12, rtol=0)  # six decimals, plus float error
-    assert json.loads((tmp_path / "t.csv.meta.json").read_text()) == result.meta
+    assert json.loads((tmp_path / "t.csv.meta.json").read_text()) == {
+        **result.meta, "csv_dialect": "standard"}
 
 
 def test_json_round_trip(result, tmp_path):
@@ -226,7 +228,8 @@ def test_every_format_carries_the_same_metadata(result, tmp_path):
     assert parse_scenario(tomllib.loads(result.meta["scenario_toml"]), "t") == result.scenario
     write(result, tmp_path / "t.csv")
     write(result, tmp_path / "t.json")
-    assert json.loads((tmp_path / "t.csv.meta.json").read_text()) == result.meta
+    assert json.loads((tmp_path / "t.csv.meta.json").read_text()) == {
+        **result.meta, "csv_dialect": "standard"}
     assert json.loads((tmp_path / "t.json").read_text())["meta"] == result.meta
 
 

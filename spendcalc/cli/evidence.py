@@ -13,6 +13,7 @@ import typer
 
 from spendcalc.cli.options import (
     ChartOption,
+    CsvDialectOption,
     DataChoice,
     EvidenceOutputOption,
     ForceOption,
@@ -87,11 +88,11 @@ def _load(scenario: str, sets: list[str] | None, data: DataChoice) -> Any:
     return compute(cli_options.load(scenario, sets, data.dataset), data.dataset)
 
 
-def _check_output(output: Path | None, force: bool) -> None:
+def _check_output(output: Path | None, force: bool, dialect: str | None = None) -> None:
     if output is not None:
         from spendcalc.io.outputs import check_output
 
-        check_output(output, force=force)
+        check_output(output, force=force, dialect=dialect)
 
 
 def register(app: typer.Typer) -> None:
@@ -112,13 +113,14 @@ def claims(
                             "and events).")] = False,
     output: EvidenceOutputOption = None,
     force: ForceOption = False,
+    csv_dialect: CsvDialectOption = None,
     *, data: DataChoice,
 ) -> None:
     """Test the source documents' claims against the bundled data."""
     from spendcalc.evidence import claims
     from spendcalc.views import evidence as evidence_views
 
-    _check_output(output, force)
+    _check_output(output, force, csv_dialect)
     all_claims = claims.load_claims()
     chosen = (claims.find_claim(claim_id, all_claims),) if claim_id else all_claims
     if checkable:
@@ -129,7 +131,8 @@ def claims(
     for item in evidence_views.claims_renderables(results, detail=claim_id is not None):
         show(console, item)
     if output is not None:
-        for path in _write_claims(output, results, evidence, force):
+        for path in _write_claims(output, results, evidence, force,
+                                  csv_dialect or "standard"):
             print(f"wrote {path}")
 
 
@@ -142,6 +145,7 @@ def tradeoff(
     chart: ChartOption = None,
     output: EvidenceOutputOption = None,
     force: ForceOption = False,
+    csv_dialect: CsvDialectOption = None,
     sets: SetOption = None,
     *, data: DataChoice,
 ) -> None:
@@ -155,14 +159,15 @@ def tradeoff(
         from spendcalc.views import charts as plots
 
         plots.check_output(chart, force=force)
-    _check_output(output, force)
+    _check_output(output, force, csv_dialect)
     result = _load(scenario, sets, data)
     tr = tradeoff(result, member, group, year)
     console = _console()
     for item in ev.tradeoff_renderables(tr, measure):
         show(console, item)
     if output is not None:
-        for path in ev.write_tradeoff(tr, output, force=force):
+        for path in ev.write_tradeoff(tr, output, force=force,
+                                          dialect=csv_dialect or "standard"):
             print(f"wrote {path}")
     if chart is not None:
         plots.save(plots.tradeoff_figure(result, measure=measure, tradeoff_data=tr),
@@ -178,6 +183,7 @@ def moneyflow(
     measure: MeasureOption = "baseline",
     output: EvidenceOutputOption = None,
     force: ForceOption = False,
+    csv_dialect: CsvDialectOption = None,
     sets: SetOption = None,
     *, data: DataChoice,
 ) -> None:
@@ -187,7 +193,7 @@ def moneyflow(
     from spendcalc.views import evidence as ev
 
     check_measure(measure)
-    _check_output(output, force)
+    _check_output(output, force, csv_dialect)
     result = _load(scenario, sets, data)
     if member is None and group is None:
         group = "european-allies"
@@ -196,7 +202,8 @@ def moneyflow(
     for item in ev.moneyflow_renderables(mf):
         show(console, item)
     if output is not None:
-        for path in ev.write_moneyflow(mf, output, force=force):
+        for path in ev.write_moneyflow(mf, output, force=force,
+                                           dialect=csv_dialect or "standard"):
             print(f"wrote {path}")
 
 
@@ -221,30 +228,20 @@ def explain(
 
 
 def _write_claims(output: Path, results: list[ClaimResult], evidence: Evidence,
-                  force: bool) -> list[Path]:
-    import csv
-    import io
-
+                  force: bool, dialect: str = "standard") -> list[Path]:
     from spendcalc.evidence import claims
-    from spendcalc.io.outputs import check_output, write_atomic
+    from spendcalc.io.outputs import check_output, records_csv, write_files_atomic
 
     check_output(output, force=force)
     meta = claims.metadata(evidence)
     files: dict[Path, bytes] = {}
     if output.suffix.lower() == ".csv":
         rows = claims.records(results)
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["claim_id"],
-                                lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: "" if v is None else v for k, v in row.items()})
-        files[output] = buffer.getvalue().encode()
-        files[Path(f"{output}.meta.json")] = _dumps(meta)
+        files[output] = records_csv(rows, list(rows[0]) if rows else ["claim_id"], dialect)
+        files[Path(f"{output}.meta.json")] = _dumps({**meta, "csv_dialect": dialect})
     else:
         files[output] = _dumps(claims.document(results, meta))
-    for path, content in files.items():
-        write_atomic(path, content)
+    write_files_atomic(files, force=force)
     return list(files)
 
 

@@ -74,6 +74,14 @@ ReportOutputOption = Annotated[Path | None, typer.Option(
 
 ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite existing output files.")]
 
+CsvDialectOption = Annotated[str | None, typer.Option(
+    "--csv-dialect", metavar="standard|excel|excel-eu",
+    help="How a .csv is spelled: standard (UTF-8, comma, dot decimals; for data tools; the "
+         "default), excel (UTF-8 with BOM, comma, dot, CRLF), excel-eu (UTF-8 with BOM, "
+         "semicolon, decimal comma, CRLF; for spreadsheets with German/French number "
+         "settings). See docs/exports.md.")]
+"""``--csv-dialect`` for every command that writes CSV (``io.outputs.CSV_DIALECTS``)."""
+
 ForceLargeOption = Annotated[bool, typer.Option(
     "--force", help="Overwrite existing files; allow over 1,000,000 draws or variants.")]
 """``--force`` for sweep and simulate, where it also lifts the size limit."""

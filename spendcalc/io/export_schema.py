@@ -79,6 +79,9 @@ class Meta(_Shape):
     """The sources behind the figures used: source id to title (``data/sources.csv``)."""
     units: str
     """The units of the tables' columns."""
+    csv_dialect: Literal["standard", "excel", "excel-eu"] | None = None
+    """CSV sidecars only: how the CSV is spelled (``--csv-dialect``), so ``--from-meta``
+    re-renders the same bytes."""
 
 
 Num = float

@@ -59,10 +59,13 @@ def read_meta(path: Path) -> MetaRecord:
     except OSError as exc:
         raise SpendcalcError(f"{path}: cannot read ({exc.strerror})") from None
     try:
-        doc = json.loads(text)
+        doc = json.loads(text.removeprefix("\ufeff"))
     except json.JSONDecodeError as exc:
         raise SpendcalcError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}, "
                              f"column {exc.colno})") from None
+    except RecursionError:
+        raise SpendcalcError(f"{path}: not a spendcalc meta file (its JSON is nested too "
+                             "deeply)") from None
     if not isinstance(doc, dict):
         raise SpendcalcError(f"{path}: not a spendcalc meta file (expected a JSON object)")
     sidecar = path.name.lower().endswith(META_SUFFIX)
@@ -137,6 +140,8 @@ def recorded_scenario(record: MetaRecord) -> tuple[Scenario, str | None]:
             doc = tomllib.loads(toml_text)
         except tomllib.TOMLDecodeError as exc:
             raise SpendcalcError(f"{label}: invalid TOML: {exc}") from None
+        except RecursionError:
+            raise SpendcalcError(f"{label}: nested too deeply") from None
         return parse_scenario(doc, label), None
     scenario = parse_scenario(meta["scenario_settings"], f"{record.path}: scenario_settings")
     return scenario, (f"note: {record.path.name} holds no scenario TOML (older spendcalc); "
@@ -219,32 +224,41 @@ def _compare(record: MetaRecord, result: Result) -> tuple[bool | None, str]:
         return None, f"re-ran; {original} not found, so there is nothing to compare"
     except OSError as exc:
         return None, f"re-ran; cannot read {original} ({exc.strerror}), nothing compared"
-    after = outputs.render_result(result, ".csv")[""]
+    dialect = str(record.meta.get(outputs.META_DIALECT_KEY, outputs.DEFAULT_CSV_DIALECT))
+    if dialect not in outputs.CSV_DIALECTS:
+        return None, f"re-ran; {record.path.name} records an unknown CSV dialect {dialect!r}"
+    after = outputs.render_result(result, ".csv", dialect)[""]
     if before == after:
         return True, f"identical: {original.name} is reproduced byte for byte"
-    if not PROJECTION_KEYS.issubset(_csv_header(before)):
+    separator = outputs.CSV_DIALECTS[dialect].separator
+    if not PROJECTION_KEYS.issubset(_csv_header(before, separator)):
         return None, (f"re-ran; {original.name} is not a spendcalc run projection table, "
                       "nothing compared")
-    return False, f"DIFFERENT: {original.name} {_first_csv_difference(before, after)}"
+    return False, (f"DIFFERENT: {original.name} "
+                   f"{_first_csv_difference(before, after, separator)}")
 
 
 PROJECTION_KEYS = frozenset({"iso3", "year", "projected", "total_usd_bn"})
 """Columns that mark a CSV as a projection table (other commands' CSVs have other keys)."""
 
 
-def _csv_header(content: bytes) -> list[str]:
+def _lines(content: bytes) -> list[str]:
+    """A CSV's lines, read in any dialect: a byte-order mark dropped, CRLF or LF."""
+    return content.decode("utf-8-sig", errors="replace").splitlines()
+
+
+def _csv_header(content: bytes, separator: str = ",") -> list[str]:
     import csv
 
-    first = content.decode("utf-8", errors="replace").partition("\n")[0]
-    return next(csv.reader([first]), [])
+    first = next(iter(_lines(content)), "")
+    return next(csv.reader([first], delimiter=separator), [])
 
 
-def _first_csv_difference(before: bytes, after: bytes) -> str:
+def _first_csv_difference(before: bytes, after: bytes, separator: str = ",") -> str:
     import csv
 
-    old = before.decode("utf-8", errors="replace").splitlines()
-    new = after.decode("utf-8").splitlines()
-    old_header, header = _csv_header(before), _csv_header(after)
+    old, new = _lines(before), _lines(after)
+    old_header, header = _csv_header(before, separator), _csv_header(after, separator)
     if old_header != header:
         gone = [c for c in old_header if c not in header]
         added = [c for c in header if c not in old_header]
@@ -255,7 +269,8 @@ def _first_csv_difference(before: bytes, after: bytes) -> str:
     for line, (a, b) in enumerate(zip(old[1:], new[1:], strict=False), start=2):
         if a == b:
             continue
-        row_a, row_b = next(csv.reader([a])), next(csv.reader([b]))
+        row_a = next(csv.reader([a], delimiter=separator))
+        row_b = next(csv.reader([b], delimiter=separator))
         col = next((i for i, (x, y) in enumerate(zip(row_a, row_b, strict=False)) if x != y),
                    min(len(row_a), len(row_b)))
         name = header[col] if col < len(header) else f"column {col + 1}"

@@ -396,29 +396,19 @@ def _claims_summary(results: list[ClaimResult]) -> Text:
 # --------------------------------------------------------------------------- exports
 
 def _export(path: Any, first: pd.DataFrame, doc: dict[str, Any], meta: dict[str, Any], *,
-            force: bool) -> list[Any]:
-    """Write ``first`` as CSV (+ ``.meta.json``) or ``doc`` as JSON, atomically."""
-    import json
+            force: bool, dialect: str = "standard") -> list[Any]:
+    """Write ``first`` as CSV (+ ``.meta.json``) or ``doc`` as JSON, all or nothing."""
     from pathlib import Path
 
-    from spendcalc.io.outputs import CSV_FLOAT_FORMAT, check_output, write_atomic
+    from spendcalc.io import outputs
 
     path = Path(path)
-    check_output(path, force=force)
-
-    def dumps(obj: object) -> bytes:
-        return (json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode()
-
-    files: dict[Path, bytes] = {}
+    outputs.check_output(path, force=force)
     if path.suffix.lower() == ".csv":
-        files[path] = first.to_csv(index=False, float_format=CSV_FLOAT_FORMAT,
-                                   lineterminator="\n").encode()
-        files[Path(f"{path}.meta.json")] = dumps(meta)
+        rendered = outputs.csv_files({"table": first}, meta, dialect)
     else:
-        files[path] = dumps(doc)
-    for target, content in files.items():
-        write_atomic(target, content)
-    return list(files)
+        rendered = {"": outputs.json_bytes(doc)}
+    return list(outputs.write_rendered(path, rendered, force=force))
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -445,17 +435,19 @@ def _export_meta(meta: dict[str, Any], scenario: Scenario, year: int, what: str,
                      "base year up to 'year'"}
 
 
-def write_tradeoff(tr: Tradeoff, path: Any, *, force: bool = False) -> list[Any]:
+def write_tradeoff(tr: Tradeoff, path: Any, *, force: bool = False,
+                   dialect: str = "standard") -> list[Any]:
     """CSV: one row per member for the chosen year; JSON: meta, summary, total, yearly."""
     meta = _export_meta(tr.meta, tr.scenario, tr.year, "tradeoff", tr.notes, tr.sources)
     doc = {"meta": meta, "summary": _records(tr.summary),
            "total": _clean(tr.total) if tr.total else None, "yearly": _records(tr.yearly)}
-    return _export(path, tr.summary, doc, meta, force=force)
+    return _export(path, tr.summary, doc, meta, force=force, dialect=dialect)
 
 
-def write_moneyflow(mf: MoneyFlow, path: Any, *, force: bool = False) -> list[Any]:
+def write_moneyflow(mf: MoneyFlow, path: Any, *, force: bool = False,
+                    dialect: str = "standard") -> list[Any]:
     """CSV: one row per member; JSON: meta, members, total."""
     meta = _export_meta({}, mf.scenario, mf.year, f"moneyflow ({mf.measure.key})", mf.notes,
                         mf.sources)
     doc = {"meta": meta, "members": _records(mf.frame), "total": _clean(mf.total)}
-    return _export(path, mf.frame, doc, meta, force=force)
+    return _export(path, mf.frame, doc, meta, force=force, dialect=dialect)

@@ -1,0 +1,231 @@
+"""Exports opened where people open them: CSV dialects for spreadsheets in any locale
+(read back by DuckDB, an independent reader), every table in every format, one writer per
+new file, and CSV + sidecar pairs written all or nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import spendcalc
+from spendcalc.cli.app import app
+from spendcalc.core.errors import OutputError
+from spendcalc.io import outputs, provenance
+from spendcalc.io.data import load_dataset
+
+runner = CliRunner()
+EPOCH = 1_767_225_600  # 2026-01-01, UTC
+DIALECTS = ("standard", "excel", "excel-eu")
+
+
+def invoke(*args):
+    return runner.invoke(app, list(map(str, args)))
+
+
+@pytest.fixture(scope="module")
+def result():
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+        return spendcalc.compute(spendcalc.load_scenario("hague-2035"))
+
+
+# --------------------------------------------------------------------------- dialects
+
+def test_standard_is_todays_format(result):
+    text = outputs.render_result(result, ".csv")[""]
+    assert not text.startswith(b"\xef\xbb\xbf") and b"\r\n" not in text
+    header, first = text.decode().splitlines()[:2]
+    assert header.startswith("scenario,iso3,member,year,projected,armed_forces,")
+    assert first.startswith("hague-2035,ALB,Albania,2026,False,True,")
+
+
+@pytest.mark.parametrize("dialect, separator, decimal", [("excel", ",", "."),
+                                                         ("excel-eu", ";", ",")])
+def test_excel_dialects_have_a_bom_crlf_and_their_separators(result, dialect, separator,
+                                                             decimal):
+    content = outputs.render_result(result, ".csv", dialect)[""]
+    assert content.startswith(b"\xef\xbb\xbf")
+    lines = content.decode("utf-8-sig").split("\r\n")
+    assert lines[-1] == "" and all("\n" not in line for line in lines)
+    header = lines[0].split(separator)
+    assert header[:4] == ["scenario", "iso3", "member", "year"]
+    rows = [dict(zip(header, line.split(separator), strict=True)) for line in lines[1:-1]]
+    tur = next(r for r in rows if r["iso3"] == "TUR")
+    assert tur["member"] == "Türkiye"
+    assert tur["year"] == "2026" and tur["target_year"] == "2035"
+    assert tur["projected"] == "FALSE" and tur["armed_forces"] == "TRUE"
+    whole, _, fraction = tur["gdp_usd_bn"].partition(decimal)
+    assert whole.isdigit() and len(fraction) == 6
+    expected = result.table.set_index(["iso3", "year"]).at[("TUR", 2026), "gdp_usd_bn"]
+    assert float(tur["gdp_usd_bn"].replace(decimal, ".")) == pytest.approx(expected, abs=5e-7)
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_duckdb_reads_numbers_as_numbers_and_years_as_integers(tmp_path, dialect):
+    duckdb = pytest.importorskip("duckdb")
+    out = tmp_path / "sw.csv"
+    res = invoke("sweep", "--vary", "target.year=2030:2032", "-o", out, "--csv-dialect", dialect)
+    assert res.exit_code == 0, res.output
+    options = {"delimiter": ";", "decimal": ","} if dialect == "excel-eu" else {}
+    rel = duckdb.read_csv(str(out), **options)
+    types = dict(zip(rel.columns, map(str, rel.types), strict=True))
+    assert types["target.year"] == "BIGINT" and types["year"] == "BIGINT"
+    assert types["cum_extra_over_baseline_usd_bn"] == "DOUBLE"
+    assert [r[0] for r in rel.select('"target.year"').fetchall()] == [2030, 2031, 2032]
+
+
+def test_duckdb_reads_the_projection_in_excel_eu(tmp_path):
+    duckdb = pytest.importorskip("duckdb")
+    out = tmp_path / "r.csv"
+    assert invoke("run", "-o", out, "--csv-dialect", "excel-eu").exit_code == 0
+    rel = duckdb.read_csv(str(out), delimiter=";", decimal=",")
+    types = dict(zip(rel.columns, map(str, rel.types), strict=True))
+    assert types["gdp_usd_bn"] == "DOUBLE" and types["year"] == "BIGINT"
+    assert types["armed_forces"] == "BOOLEAN"
+    ((name, total),) = rel.filter("iso3 = 'TUR' AND year = 2035").select(
+        "member, total_pct").fetchall()
+    assert name == "Türkiye" and total == pytest.approx(5.0)
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_from_meta_reruns_byte_identically_in_every_dialect(tmp_path, dialect):
+    out = tmp_path / "plan.csv"
+    res = invoke("run", "rutte-2032", "-o", out, "--csv-dialect", dialect)
+    assert res.exit_code == 0, res.output
+    meta = json.loads((tmp_path / "plan.csv.meta.json").read_text())
+    assert meta["csv_dialect"] == dialect
+    again = provenance.rerun(tmp_path / "plan.csv.meta.json", load_dataset())
+    assert again.identical is True, again.message
+    changed = out.read_bytes().replace(b"Albania", b"Albanja", 1)
+    out.write_bytes(changed)
+    again = provenance.rerun(tmp_path / "plan.csv.meta.json", load_dataset())
+    assert again.identical is False
+    assert "differs from line 2 (ALB 2026, member: Albanja in the file, Albania now)" \
+        in again.message
+
+
+def test_every_csv_command_takes_the_dialect(tmp_path):
+    commands = {
+        "compare": ["compare", "hague-2035", "rutte-2032"],
+        "sensitivity": ["sensitivity"],
+        "simulate": ["simulate", "--draws", "50"],
+        "claims": ["claims", "--checkable"],
+        "tradeoff": ["tradeoff"],
+        "moneyflow": ["moneyflow"],
+    }
+    for name, args in commands.items():
+        out = tmp_path / f"{name}.csv"
+        res = invoke(*args, "-o", out, "--csv-dialect", "excel-eu")
+        assert res.exit_code == 0, (name, res.output)
+        content = out.read_bytes()
+        assert content.startswith(b"\xef\xbb\xbf") and b"\r\n" in content, name
+        assert ";" in content.decode("utf-8-sig").splitlines()[0], name
+        meta = json.loads(Path(f"{out}.meta.json").read_text())
+        assert meta["csv_dialect"] == "excel-eu", name
+
+
+def test_an_unknown_dialect_is_one_line_before_any_work(tmp_path):
+    res = invoke("run", "-o", tmp_path / "r.csv", "--csv-dialect", "german")
+    assert res.exit_code == 2
+    assert res.output == ("error: --csv-dialect 'german': unknown; choose one of standard, "
+                          "excel, excel-eu\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- every table
+
+def test_simulate_csv_writes_the_chance_of_reaching_the_target_beside_it(tmp_path):
+    out = tmp_path / "sim.csv"
+    res = invoke("simulate", "--draws", "200", "-o", out)
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sim.csv", "sim.csv.meta.json",
+                                                          "sim.reach.csv"]
+    reach = pd.read_csv(tmp_path / "sim.reach.csv")
+    assert {"iso3", "p_reach_target", "p_reach_target_full_compliance"} <= set(reach.columns)
+    assert reach["p_reach_target"].dropna().between(0, 1).all() and len(reach) > 25
+    doc_out = tmp_path / "sim.json"
+    assert invoke("simulate", "--draws", "200", "-o", doc_out).exit_code == 0
+    doc = json.loads(doc_out.read_text())
+    assert len(doc["reach"]) == len(reach)
+
+
+def test_run_csv_writes_the_aggregates_beside_it(result, tmp_path):
+    out = tmp_path / "r.csv"
+    written = outputs.write_result(result, out)
+    assert tmp_path / "r.aggregates.csv" in written
+    back = pd.read_csv(tmp_path / "r.aggregates.csv")
+    assert list(back.columns) == list(result.aggregates.columns)
+    assert len(back) == len(result.aggregates)
+
+
+# --------------------------------------------------------------------------- one writer
+
+def test_racing_threads_give_exactly_one_winner(result, tmp_path):
+    out = tmp_path / "fresh.csv"
+    barrier = threading.Barrier(8)
+    outcomes: list[str] = []
+
+    def write() -> None:
+        barrier.wait()
+        try:
+            outputs.write_rendered(out, outputs.render_result(result, ".csv"), force=False)
+            outcomes.append("wrote")
+        except OutputError as exc:
+            outcomes.append(str(exc))
+
+    threads = [threading.Thread(target=write) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outcomes.count("wrote") == 1, outcomes
+    assert all(o.endswith("file exists; use --force to overwrite it") for o in outcomes
+               if o != "wrote")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "fresh.aggregates.csv", "fresh.csv", "fresh.csv.meta.json"]  # no temporary files
+    assert out.read_bytes() == outputs.render_result(result, ".csv")[""]
+
+
+def test_racing_processes_give_exactly_one_winner(tmp_path):
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(EPOCH)}
+    script = "from spendcalc.cli.app import main; main()"
+    procs = [subprocess.Popen([sys.executable, "-c", script, "run", "-o", "fresh.csv"],
+                              cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(8)]
+    codes, errors = [], []
+    for p in procs:
+        _, err = p.communicate(timeout=300)
+        codes.append(p.returncode)
+        errors.append(err.strip())
+    assert codes.count(0) == 1, (codes, errors)
+    losers = [e for c, e in zip(codes, errors, strict=True) if c != 0]
+    assert all(e.startswith("error: fresh.") and e.endswith("file exists; use --force to "
+                                                            "overwrite it") for e in losers)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "fresh.aggregates.csv", "fresh.csv", "fresh.csv.meta.json"]
+
+
+def test_a_sidecar_that_cannot_be_written_leaves_no_csv(result, tmp_path):
+    out = tmp_path / "pair.csv"
+    (tmp_path / "pair.csv.meta.json").mkdir()
+    for force in (False, True):
+        with pytest.raises(OutputError):
+            outputs.write_rendered(out, outputs.render_result(result, ".csv"), force=force)
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["pair.csv.meta.json"]
+
+
+def test_a_sidecar_taken_by_another_writer_removes_the_claimed_csv(result, tmp_path):
+    out = tmp_path / "pair.csv"
+    (tmp_path / "pair.aggregates.csv").write_text("someone else's")
+    with pytest.raises(OutputError, match=r"pair\.aggregates\.csv: file exists"):
+        outputs.write_result(result, out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pair.aggregates.csv"]
+    assert (tmp_path / "pair.aggregates.csv").read_text() == "someone else's"
