@@ -268,3 +268,16 @@ def test_never_over_existing_files_without_force(workbook_2026: Path, tmp_path: 
     forced = invoke("data", "import-nato", workbook_2026, "-o", out, "--force")
     assert forced.exit_code == 0, forced.stderr
     assert (out / "gdp.csv").read_bytes() == (EDITION / "gdp.csv").read_bytes()
+
+
+def test_missing_share_is_reported_and_nothing_written(workbook_2026: Path, tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(workbook_2026)
+    sheet = book["Table 3"]
+    row = next(r for r in sheet.iter_rows() if r[0].value == "Poland")
+    row[-1].value = ".."  # 2026e
+    book.save(tmp_path / "gap.xlsx")
+    result = invoke("data", "import-nato", tmp_path / "gap.xlsx", "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert result.stderr == "error: gap.xlsx: Table 3: no value for Poland 2026; nothing written\n"
+    assert "Missing values" in result.stdout
+    assert not (tmp_path / "out").exists()

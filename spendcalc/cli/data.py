@@ -130,9 +130,10 @@ def editions(*, data: DataChoice) -> None:
 def edition_or_folder(name: str) -> Dataset:
     """A bundled edition by name, or a data folder (e.g. one ``data import-nato`` wrote)
     over the default edition: what ``data diff`` and ``plot revisions`` compare."""
-    from spendcalc.io.data import load_dataset
+    from spendcalc.io.data import bundled_editions, load_dataset
 
-    if Path(name).is_dir():
+    # A bundled edition's name wins over a folder of the same name in the current folder.
+    if name not in {e.name for e in bundled_editions()} and Path(name).is_dir():
         return load_dataset(directory=name)
     return load_dataset(edition=name)
 
