@@ -197,3 +197,13 @@ def test_report_has_a_published_estimates_section(reps):
     for rep in reps:
         assert f'id="published-{rep.estimate.id}"' in page
     assert "https://" not in page  # sources by title: the page stays offline
+
+
+def test_explain_ends_at_spendcalcs_value_for_every_estimate(reps):
+    for rep in reps:
+        steps = lit.explain(rep.estimate)
+        assert steps[-1].driver == "currency"
+        if rep.reproduced is None:
+            assert steps[-1].value is None and "not reproducible" in steps[-1].note
+        else:
+            assert steps[-2].value == pytest.approx(rep.reproduced), rep.estimate.id

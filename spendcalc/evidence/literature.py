@@ -400,6 +400,8 @@ def explain(estimate: Estimate, directory: Path | None = None) -> list[Step]:
     """Walk from spendcalc's default scenario (``hague-2035`` on the default edition, for the
     estimate's members) to the estimate's scenario one driver at a time, computing the
     estimate's figure after each step; the last step is the currency conversion."""
+    if estimate.compare["kind"] == "none":  # nothing spendcalc can compute to walk towards
+        return [Step("currency", [], None, f"not reproducible: {estimate.compare['reason']}")]
     doc = resolve_document(scenario_path(DEFAULT_SCENARIO))
     for field_name in ("members", "exclude", "name"):
         _put(doc, (field_name,), _get(estimate.document, (field_name,)))
