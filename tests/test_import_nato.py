@@ -281,3 +281,12 @@ def test_missing_share_is_reported_and_nothing_written(workbook_2026: Path, tmp_
     assert result.stderr == "error: gap.xlsx: Table 3: no value for Poland 2026; nothing written\n"
     assert "Missing values" in result.stdout
     assert not (tmp_path / "out").exists()
+
+
+def test_output_in_a_files_place_is_one_error_line(workbook_2026: Path, tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    for out in (tmp_path / "file", tmp_path / "file" / "sub"):
+        result = invoke("data", "import-nato", workbook_2026, "-o", out)
+        assert result.exit_code == 2, result.stderr
+        assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]

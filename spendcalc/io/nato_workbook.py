@@ -534,8 +534,11 @@ def write_folder(folder: Path, files: dict[str, bytes], *, force: bool = False) 
     if clash and not force:
         raise OutputError(f"{folder}: already holds {', '.join(clash[:3])}"
                           f"{' ...' if len(clash) > 3 else ''}; use --force to replace them")
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot write here ({exc.strerror or exc})") from None
     try:
         for name, content in files.items():
             (temp / name).write_bytes(content)
@@ -545,7 +548,10 @@ def write_folder(folder: Path, files: dict[str, bytes], *, force: bool = False) 
             raise DataError(f"the imported files do not load as a data folder: "
                             f"{str(exc).replace(str(temp), str(folder))}") from None
         if not folder.exists():
-            os.replace(temp, folder)  # one rename: the folder appears whole
+            try:
+                os.replace(temp, folder)  # one rename: the folder appears whole
+            except OSError as exc:
+                raise OutputError(f"{folder}: could not write ({exc.strerror or exc})") from None
             return
         write_files_atomic({folder / n: c for n, c in files.items()})
     finally:
