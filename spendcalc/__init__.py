@@ -53,9 +53,19 @@ def load_scenario(name_or_path: str | Path = DEFAULT_SCENARIO, data: Dataset | N
                   overrides: Sequence[str] = ()) -> Scenario:
     """A validated Scenario from a ready scenario's name or a TOML file's path, with
     ``KEY=VALUE`` overrides applied as ``--set`` does, checked against ``data``."""
+    from spendcalc.core.dataset import Dataset
     from spendcalc.io.scenarios import load_scenario as load
     from spendcalc.io.scenarios import scenario_edition
 
+    if not isinstance(name_or_path, str | Path):
+        raise TypeError("load_scenario: name_or_path must be a ready scenario's name or a .toml "
+                        f"path (str or Path), not {type(name_or_path).__name__}")
+    if data is not None and not isinstance(data, Dataset):
+        raise TypeError("load_scenario: data must be a Dataset (spendcalc.load_dataset(...)) or "
+                        f"None for the bundled data, not {type(data).__name__}")
+    if isinstance(overrides, str) or not all(isinstance(o, str) for o in overrides):
+        raise TypeError("load_scenario: overrides must be a list of 'KEY=VALUE' strings, e.g. "
+                        "['target.year=2032']")
     return load(name_or_path, data or load_dataset(edition=scenario_edition(name_or_path)),
                 overrides)
 

@@ -357,3 +357,16 @@ def test_override_validates_exactly_like_set(data):
                              ({"members": ["GER"]}, "did you mean DEU")]:
         with pytest.raises(ScenarioError, match=re.escape(message)):
             spendcalc.override(scenario, changes, data)
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"name_or_path": None}, "load_scenario: name_or_path must be"),
+    ({"name_or_path": "hague-2035", "data": "x"}, "load_scenario: data must be a Dataset"),
+    ({"name_or_path": "hague-2035", "overrides": "target.year=2032"},
+     "load_scenario: overrides must be a list"),
+])
+def test_load_scenario_arguments_of_the_wrong_kind_are_type_errors(kwargs, message):
+    import spendcalc
+
+    with pytest.raises(TypeError, match=re.escape(message)):
+        spendcalc.load_scenario(**kwargs)
