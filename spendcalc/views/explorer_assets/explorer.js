@@ -243,7 +243,7 @@
   function drawTrend(s, table) {
     const rows = sc.aggregate(table, codesOf(state.focus));
     const fig = $("trend"); fig.textContent = "";
-    const W = 760, H = 300, L = 52, R = 16, T = 16, B = 36;
+    const W = 760, H = 300, L = 66, R = 16, T = 16, B = 36;
     const svg = el("svg", { viewBox: `0 0 ${W} ${H}`, role: "img",
       "aria-label": `${labelOf(state.focus)}: total defence spending, percent of GDP, ${s.base_year} to ${s.horizon}, against ${s.baseline_pct}%` }, fig);
     if (!rows.length) { el("text", { x: L, y: H / 2 }, svg, "No defence spending in this selection."); return; }
