@@ -290,3 +290,14 @@ def test_output_in_a_files_place_is_one_error_line(workbook_2026: Path, tmp_path
         assert result.exit_code == 2, result.stderr
         assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+
+
+def test_a_table_without_a_year_is_reported(workbook_2026: Path, tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(workbook_2026)
+    book["Table 5"].delete_cols(book["Table 5"].max_column)  # no 2026e column
+    book.save(tmp_path / "short.xlsx")
+    result = invoke("data", "import-nato", tmp_path / "short.xlsx", "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert "Table 5 (Current prices and exchange rates) lacks 2026" in result.stdout
+    assert result.stderr == ("error: short.xlsx: Table 5: no value for every ally in 2026; "
+                             "nothing written\n")

@@ -237,6 +237,8 @@ class Workbook:
     """Row labels that name no ally or aggregate ("Table 3 row 12: 'Iceland'")."""
     modified: str = ""
     """The workbook's modification date (ISO), from its properties; "" if it has none."""
+    years: dict[str, set[int]] = field(default_factory=dict)
+    """Each block ("Table 7 (Thousands)") -> the years of its header row."""
     skipped: set[str] = field(default_factory=set)
     """Tables with an Iceland row, which is not used (Iceland has no armed forces)."""
 
@@ -285,6 +287,8 @@ def _read_table(table: str, sheet: Any, book: Workbook, rows_out: list[tuple[Any
     book.titles[table] = _text(rows[0][0]) if rows and rows[0] else ""
     found = book.found.setdefault(table, set())
     for measure, block in _measures(table, find_blocks(rows)).items():
+        name = f"Table {table} ({block.subtitle or measure})"
+        book.years[name] = {y for _, y, _ in block.years}
         for line, label, cells in block.rows:
             code = match_label(label)
             if code is None:
@@ -370,7 +374,7 @@ def _by_ally(cells: Iterable[tuple[str, int]], names: dict[str, str]) -> str:
 def problems(book: Workbook) -> list[str]:
     """What makes the import unusable as a data folder: an ally or a year missing from the
     tables the calculator needs (Table 3 shares, Table 5 GDP)."""
-    from spendcalc.io.nato_edition import wide
+    from spendcalc.io.nato_edition import GEO_TO_ISO3, wide
 
     names = _names()
     out = [f"no row for {names[c]} ({tables})" for c, tables in _lost(book).items()]
@@ -378,8 +382,13 @@ def problems(book: Workbook) -> list[str]:
     for col, table in (("core_share_gdp", "3"), ("gdp_usd_current_m", "5")):
         if w is not None and col in w and w[col].isna().any():
             gaps = w[w[col].isna()]
-            out.append(f"Table {table}: no value for "
-                       f"{_by_ally(zip(gaps['iso3'], gaps['year'], strict=True), names)}")
+            every = [int(str(y)) for y, n in gaps.groupby("year").size().items()
+                     if n == len(GEO_TO_ISO3)]
+            gaps = gaps[~gaps["year"].isin(every)]
+            text = "; ".join(([f"every ally in {_years_text(every)}"] if every else [])
+                             + ([_by_ally(zip(gaps["iso3"], gaps["year"], strict=True), names)]
+                                if len(gaps) else []))
+            out.append(f"Table {table}: no value for {text}")
     return out
 
 
@@ -416,8 +425,10 @@ def checks(book: Workbook) -> list[Check]:
     out = [
         Check("Allies", f"{len(allies & book.found['3'])} of {len(allies)} in Table 3"
               + "".join(f"; missing: {names[c]} ({ts})" for c, ts in lost.items()), not lost),
-        Check("Years", f"{release.years[0]}-{release.years[-1]} (estimates: {estimates})",
-              True),
+        Check("Years", f"{release.years[0]}-{release.years[-1]} (estimates: {estimates})"
+              + "".join(f"; {block} lacks {_years_text(set(release.years) - ys)}"
+                        for block, ys in book.years.items() if set(release.years) - ys),
+              all(set(release.years) <= ys for ys in book.years.values())),
     ]
     if book.skipped:
         out.append(Check("Iceland", f"rows in {', '.join(sorted(book.skipped))} not used: no "
