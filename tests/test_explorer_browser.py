@@ -289,6 +289,23 @@ def test_permalink_round_trips(fresh, pages):
     assert _table(driver) == table
     assert driver.execute_script("return document.body.classList.contains('projector')")
     assert driver.find_element("id", "core").get_attribute("value") == "4.2"
+    driver.find_element("id", "copy-link").click()
+    assert driver.find_element("id", "copy-status").text in ("Link copied.",
+                                                             "Select the link and copy it.")
+
+
+def test_settings_the_model_rejects_show_a_note_not_numbers(fresh, pages):
+    driver = fresh
+    driver.get("about:blank")
+    driver.get(pages["nato-2026"].as_uri() + "#p=hague-2035&y=2026&base=2026")
+    notes = driver.find_element("id", "notes").text
+    assert "Not computed: target year 2026 must be after the base year 2026" in notes
+    assert driver.execute_script("return window.spendcalc.table()") is None
+    assert driver.find_elements("css selector", "#summary td, #gap rect") == []
+    driver.find_element("id", "year").send_keys("\ue014")  # arrow right: a valid year again
+    assert driver.execute_script("return window.spendcalc.state().year") > 2026
+    assert driver.find_elements("css selector", "#summary td")
+    assert driver.get_log("browser") == []
 
 
 def _run_cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -437,7 +437,12 @@
     writeControls(state);
     $("link").value = link();
     if (history.replaceState) history.replaceState(null, "", toHash(state));
-    if (errors.length) { current = null; return; }
+    if (errors.length) {  // no stale numbers: the views empty until the settings are valid
+      current = null;
+      for (const id of ["headline", "trend", "gap", "everyday", "summary"]) $(id).textContent = "";
+      $("headline").textContent = "Not computed: see the note under the settings.";
+      return;
+    }
     const table = sc.project(s, D);
     current = { scenario: s, table };
     drawHeadline(s, table); drawTrend(s, table); drawGap(s, table);
