@@ -219,3 +219,30 @@ def test_tornado_says_a_target_year_lies_beyond_the_horizon(hague, whatif_runs):
     assert f"Target year {horizon + 3} lies beyond the {horizon} horizon" in all_texts(fig)
     assert "cum_extra" not in all_texts(fig)
     assert all("," in t for t in tick_texts(ax, "x"))
+
+
+@pytest.mark.parametrize("size", [None, "slide"])
+def test_fan_origin_labels_apart_legend_clear_of_gridlines_ally_colour(hague, size):
+    from spendcalc.core import simulate, tables
+
+    scenario, data = hague.scenario, hague.data
+    table = tables.simulation_table(scenario.name, simulate.run_draws(scenario, data, 200, 3))
+    dims = plots.preset_size(size) if size else None
+    fig = plots.fan_figure(table, "DEU", scenario, data, size=dims, dpi=100)
+    ax = fig.axes[0]
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    zero = next(t for t in ax.get_yticklabels() if t.get_text() == "0")
+    first = next(t for t in ax.get_xticklabels() if t.get_text())
+    assert first.get_text() == str(scenario.base_year)
+    assert [t.get_text() for t in ax.get_xticklabels() if t.get_text()][-1] == str(
+        scenario.horizon)
+    assert not zero.get_window_extent(renderer).overlaps(first.get_window_extent(renderer))
+    legend = ax.get_legend().get_window_extent(renderer)
+    top_tick = max(t.get_window_extent(renderer).y1 for t in ax.get_yticklabels()
+                   if t.get_text())
+    assert legend.y0 >= top_tick  # the legend sits above every gridline and its label
+    median = next(line for line in ax.lines if line.get_gid() == "median")
+    assert median.get_color() == plots.ally_colour("DEU", plots.LIGHT)

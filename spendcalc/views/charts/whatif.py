@@ -155,26 +155,39 @@ def fan_figure(table: pd.DataFrame, key: str, scenario: Scenario, data: Dataset,
                                 "of how much of each planned increase is delivered."),
         size, dpi)
     years = rows.year.to_numpy()
+    # A member is drawn in its own colour, as in every chart; a group in the core colour.
+    colour = kit.ally_colour(key, style) if key in data.codes else style.core
     with matplotlib.rc_context(kit.rc_params(style)):
-        ax.fill_between(years, rows.total_usd_bn_p5, rows.total_usd_bn_p95,
-                        color=style.core, alpha=0.18, linewidth=0, label="5th–95th percentile")
-        ax.fill_between(years, rows.total_usd_bn_p25, rows.total_usd_bn_p75,
-                        color=style.core, alpha=0.35, linewidth=0,
-                        label="25th–75th percentile")
-        ax.plot(years, rows.total_usd_bn_p50, color=style.core, linewidth=2, label="median",
+        ax.fill_between(years, rows.total_usd_bn_p5, rows.total_usd_bn_p95, color=colour,
+                        alpha=0.18, linewidth=0, label="5th–95th percentile", gid="band-90")
+        ax.fill_between(years, rows.total_usd_bn_p25, rows.total_usd_bn_p75, color=colour,
+                        alpha=0.35, linewidth=0, label="25th–75th percentile", gid="band-50")
+        ax.plot(years, rows.total_usd_bn_p50, color=colour, linewidth=2, label="median",
                 gid="median")
         ax.plot(plan.year, plan.total_usd_bn, color=style.text, linewidth=1.4,
                 linestyle=(0, (4, 2)), label=f"{scenario.name} as written", gid="deterministic")
         top = max(float(rows.total_usd_bn_p95.max()), float(plan.total_usd_bn.max()))
         ax.set_ylim(0, top * 1.08)
         ax.set_xlim(years[0] - 0.4, years[-1] + 0.4)  # the first year clear of the "0"
-        ax.set_xticks(years[::2] if len(years) > 8 else years)
+        ax.set_xticks(year_ticks(years))
+        ax.xaxis.set_major_formatter("{x:.0f}")
         ax.yaxis.set_major_formatter("{x:,.0f}")
         ax.set_ylabel("USD bn, current prices", color=style.muted)
         kit.clean_axes(ax, style, grid_axis="y")
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=4, borderaxespad=0.3,
-                  handlelength=1.6)
+        # Above the top tick label, so that the legend never sits on a gridline.
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=4, borderaxespad=0,
+                  handlelength=1.6, bbox_transform=kit.above_axes(ax, 12))
     return fig
+
+
+def year_ticks(years: Any, most: int = 8) -> list[int]:
+    """Ticks that label the first and the last year, at most ``most`` of them where a step
+    allows; else every other year counting back from the last (the horizon is labelled)."""
+    listed: list[int] = [int(y) for y in years]
+    for step in range(1, 4):
+        if (len(listed) - 1) % step == 0 and len(listed[::step]) <= most:
+            return listed[::step]
+    return listed[::-1][::2][::-1]
 
 
 def sweep_figure(result: SweepResult, scenario: Scenario, data: Dataset,
