@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from spendcalc.core.dataset import Dataset
+    from spendcalc.core.models import PathSpec
     from spendcalc.core.result import Result
 
 
@@ -96,6 +97,26 @@ SHAPE_WORDS = {
     "constant-growth": "with spending (in dollars) growing by the same percentage every year",
     "points": "through common anchor points, in straight lines between them",
 }
+"""How each ``path.shape`` moves the shares, in words: the one place they are written
+(explain, the report's assumptions and the chart footers use them)."""
+
+
+def path_words(path: PathSpec) -> str:
+    """How the path moves the shares, with its setting: the shape's words plus the
+    curvature (and how much of the rise is done halfway), the step year or the points
+    (percent of GDP, core)."""
+    words = SHAPE_WORDS[path.shape]
+    if path.shape in ("front-loaded", "back-loaded"):
+        late = 0.5 ** path.curvature  # share of the rise done halfway when back-loaded
+        half = 1 - late if path.shape == "front-loaded" else late
+        words += (f" (curvature {path.curvature:g}: halfway through the period "
+                  f"{half * 100:.0f}% of the rise is done)")
+    elif path.shape == "step" and path.step_year:
+        words += f" (in {path.step_year})"
+    elif path.shape == "points" and path.points:
+        words += " (" + ", ".join(f"{y}: {p:g}% core" for y, p in sorted(path.points.items())) \
+            + ")"
+    return words
 
 
 def explain(result: Result, member: str, year: int | None = None) -> Explanation:
@@ -180,15 +201,7 @@ def explain(result: Result, member: str, year: int | None = None) -> Explanation
 
     # 3. How the path gets there.
     shape = s.path.shape
-    text = f"The shares move {SHAPE_WORDS[shape]}"
-    if shape in ("front-loaded", "back-loaded"):
-        half = 1 - 0.5 ** s.path.curvature if shape == "front-loaded" else 0.5 ** s.path.curvature
-        text += (f" (curvature {s.path.curvature:g}: halfway through the period "
-                 f"{half * 100:.0f}% of the rise is done)")
-    elif shape == "step" and s.path.step_year:
-        text += f" (in {s.path.step_year})"
-    elif shape == "points" and s.path.points:
-        text += " (" + ", ".join(f"{y}: {p:g}%" for y, p in sorted(s.path.points.items())) + ")"
+    text = f"The shares move {path_words(s.path)}"
     core = np.array([v.raw("core_pct", y) for y in sorted(rows)])
     text += "."
     mid = base + (year - base) // 2

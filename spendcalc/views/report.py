@@ -36,13 +36,13 @@ from typing import TYPE_CHECKING, Any
 from spendcalc.core.errors import OutputError, SpendcalcError
 from spendcalc.core.version import __version__
 from spendcalc.io import outputs
+from spendcalc.views import words
 from spendcalc.views.format import count, missing, money, pct, percent
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from spendcalc.core.dataset import Dataset
-    from spendcalc.core.models import Scenario
     from spendcalc.core.result import Result
     from spendcalc.evidence.claims import ClaimResult, Outcome
 
@@ -51,6 +51,10 @@ PATH_MEMBERS = 6
 """How many members each paths chart draws (the largest; the furthest below target)."""
 KEY_GROUPS = ("nato", "european-allies")
 SORT_HINT = "Click a column heading to sort."
+NOSCRIPT = ("<noscript><style>caption .screen { display: none; } "
+            "th button { pointer-events: none; cursor: text; } "
+            'th button::after { content: ""; }</style></noscript>\n')
+"""With JavaScript off the tables cannot sort: hide the hint and the buttons' arrows."""
 """Groups named in the summary sentences and the comparison tables."""
 
 
@@ -110,6 +114,11 @@ share = percent  # a share of a total, one decimal, with %
 
 def _e(text: Any) -> str:
     return html.escape(str(text), quote=True)
+
+
+def _t(text: str) -> str:
+    """Plain text in an element's content (quotes need no escaping there)."""
+    return html.escape(text, quote=False)
 
 
 def _raw(value: Any) -> str:
@@ -262,103 +271,6 @@ def furthest_behind(result: Result, n: int = PATH_MEMBERS) -> tuple[list[str], b
 
 
 # ---------------------------------------------------------------------------------------------
-# Assumptions in words
-
-
-def assumptions(scenario: Scenario, data: Dataset) -> list[str]:
-    """The scenario's assumptions as sentences (HTML-escaped), from its settings."""
-    from spendcalc.evidence.explain import SHAPE_WORDS
-
-    s = scenario
-    name = {m.iso3: m.name for m in data.members}
-    out: list[str] = []
-    last_data = data.gdp_years[-1]
-    col = data.share_years.index(s.base_year) if s.base_year in data.share_years else None
-    estimates = col is not None and any(row[col] for row in data.share_estimate)
-    out.append(f"<strong>Years.</strong> The projection starts from each ally's {s.base_year} "
-               "share of GDP as NATO reports it (the base year"
-               + ("; partly NATO estimates" if estimates else "")
-               + f"; the source of each figure is under Data sources) and runs to {s.horizon}.")
-    if s.target is None:
-        out.append(f"<strong>Target.</strong> None: every ally keeps its {s.base_year} share "
-                   "of GDP, so spending changes only with GDP.")
-    else:
-        tg = s.target
-        out.append(f"<strong>Target.</strong> {tg.core_pct:g}% of GDP on core defence (NATO's "
-                   f"definition) plus {tg.related_pct:g}% on defence- and security-related "
-                   f"spending, {tg.core_pct + tg.related_pct:g}% in all, reached in {tg.year} "
-                   "and held after.")
-        words = SHAPE_WORDS[s.path.shape]
-        text = f"<strong>Path.</strong> Shares move {_e(words)}"
-        if s.path.shape in ("front-loaded", "back-loaded"):
-            text += f" (curvature {s.path.curvature:g})"
-        elif s.path.shape == "step" and s.path.step_year:
-            text += f" (in {s.path.step_year})"
-        elif s.path.shape == "points" and s.path.points:
-            text += " (" + ", ".join(f"{y}: {p:g}% core" for y, p in
-                                     sorted(s.path.points.items())) + ")"
-        text += "."
-        if s.path.delivered_pct != 100:
-            text += (f" Only {s.path.delivered_pct:g}% of each planned change is delivered "
-                     "(path.delivered_pct).")
-        out.append(text)
-    out.append("<strong>Cuts.</strong> " + (
-        "Shares may fall below their base-year level where the path says so (allow_cuts)."
-        if s.allow_cuts else
-        f"No ally's share falls below its {s.base_year} share (a target below it is raised "
-        "to it)."))
-    for code, ex in s.exemptions.items():
-        when = ex.year or (s.target.year if s.target else s.horizon)
-        src = f" (source {_e(ex.source)})" if ex.source else ""
-        out.append(f"<strong>Exemption: {_e(name.get(code, code))}.</strong> Its own target "
-                   f"replaces the common one: {ex.core_pct:g}% core + {ex.related_pct:g}% "
-                   f"related by {when}. Reason given: {_e(ex.reason.rstrip('.'))}{src}.")
-    if s.milestones:
-        stones = "; ".join(
-            f"{_e(name.get(ms.member, ms.member))} {ms.pct:g}% core in {ms.year}"
-            + (f" ({_e(ms.source)})" if ms.source else "") for ms in s.milestones)
-        out.append(f"<strong>National milestones</strong> (met exactly in their year): "
-                   f"{stones}.")
-    if s.related.base_pct:
-        out.append(f"<strong>Related spending.</strong> {s.related.base_pct:g}% of GDP of "
-                   f"defence-related spending is assumed to be spent already in {s.base_year}.")
-    else:
-        out.append("<strong>Related spending.</strong> No data exist for the defence-related "
-                   f"category; none is counted in {s.base_year}, so all of it is new spending "
-                   "(an upper bound on its cost).")
-    g = s.growth
-    if g.source == "flat":
-        text = (f"<strong>GDP growth.</strong> Nominal GDP in US dollars grows "
-                f"{g.flat_pct:g}% a year for every ally.")
-    else:
-        text = ("<strong>GDP growth.</strong> GDP in current US dollars grows with each ally's "
-                "real growth (IMF World Economic Outlook, October 2025) combined with US "
-                "inflation: exchange rates are held constant in real terms; the 2030 rates "
-                f"hold after 2030. NATO's GDP series ends in {last_data}.")
-        if g.real_offset:
-            text += f" Real growth is changed by {g.real_offset:+g} points a year for all."
-    if g.overrides:
-        text += " Growth set by the scenario: " + ", ".join(
-            f"{_e(name.get(c, c))} {v:g}% a year" for c, v in g.overrides.items()) + "."
-    if g.shock is not None:
-        text += f" In {g.shock.year} every ally's growth changes by {g.shock.pct:+g} points."
-    out.append(text)
-    out.append(f"<strong>Baseline.</strong> Gaps are measured against {s.baseline_pct:g}% of "
-               "GDP" + (" (the old Wales guideline)." if s.baseline_pct == 2.0 else "."))
-    if isinstance(s.members, list) or s.exclude:
-        chosen = s.members if isinstance(s.members, list) else [m.iso3 for m in data.members]
-        chosen = [c for c in chosen if c not in s.exclude]
-        text = f"<strong>Members.</strong> {len(chosen)} allies: " + ", ".join(
-            _e(name.get(c, c)) for c in chosen) + "."
-        out.append(text)
-    out.append("<strong>Prices.</strong> Money is in billions of current US dollars; "
-               f"constant {s.base_year} dollars (in spendcalc's exports) are deflated by US "
-               "inflation. Iceland has no armed forces: it is listed without spending and "
-               "adds nothing to totals or to group GDP.")
-    return out
-
-
-# ---------------------------------------------------------------------------------------------
 # Tables
 
 
@@ -492,7 +404,7 @@ def _scenario_section(result: Result, index: int, data: Dataset, history: pd.Dat
     s = result.scenario
     sid = f"s{index}"
     run = plots.as_run(result)
-    brief = plots.assumptions(result.meta.get("scenario_settings") or {})
+    brief = words.brief(s, data)
     parts: list[str] = []
     children: list[tuple[str, str]] = []
 
@@ -550,7 +462,8 @@ def _scenario_section(result: Result, index: int, data: Dataset, history: pd.Dat
     parts.append(_aggregate_table(result, sid))
     sub("assumptions", "Assumptions")
     parts.append('<ul class="assumptions">' + "".join(
-        f"<li>{line}</li>" for line in assumptions(s, data)) + "</ul>")
+        f"<li><strong>{_t(a.topic)}.</strong> {_t(a.text)}</li>"
+        for a in words.assumptions(s, data)) + "</ul>")
     sub("members", "Every ally", new_page=True)
     parts.append(_member_table(result, sid))
     return Section(sid, f"Scenario {s.name}", "".join(parts), tuple(children), scenario=True)
@@ -587,7 +500,7 @@ def _comparison_section(results: Sequence[Result]) -> Section:
              f"<strong>{_e(first)}</strong>. The tables are those of "
              "<code>spendcalc compare</code>: each scenario in its horizon year.</p>", "<ul>"]
     for r in results:
-        brief = plots.assumptions(r.meta.get("scenario_settings") or {})
+        brief = words.brief(r.scenario, r.data)
         parts.append(f"<li><strong>{_e(r.scenario.name)}</strong>: "
                      f"{_e(r.scenario.description or brief)}"
                      + (f' <span class="note">({_e(brief)})</span>' if r.scenario.description
@@ -922,7 +835,7 @@ def build(results: Sequence[Result], *, claim_results: Sequence[ClaimResult] | N
         f'<meta name="generator" content="spendcalc {_e(__version__)}">\n'
         f"<title>{_e(page_title)}</title>\n"
         '<link rel="icon" href="data:,">\n'
-        f"<style>\n{_asset('report.css')}</style>\n</head>\n<body>\n"
+        f"<style>\n{_asset('report.css')}</style>\n{NOSCRIPT}</head>\n<body>\n"
         '<div class="page">\n<header class="masthead">'
         '<p class="kicker">spendcalc report</p>'
         f"<h1>{_e(page_title)}</h1>{intro}{facts}"

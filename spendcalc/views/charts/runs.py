@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from spendcalc.views import words
 from spendcalc.views.charts.kit import DEFAULT_DPI, STYLES, PlotError, data_sources
 
 if TYPE_CHECKING:
@@ -270,66 +271,11 @@ def unit_text(run: Run, opts: Options) -> str:
     return "USD bn, current prices"
 
 
-def assumptions(settings: dict[str, Any]) -> str:
-    """A scenario's key assumptions in a few words, from ``meta["scenario_settings"]``."""
-    if not settings:
-        return ""
-    parts: list[str] = []
-    target = settings.get("target")
-    base = settings.get("base_year")
-    if target:
-        core, related = target.get("core_pct"), target.get("related_pct")
-        goal = f"{core:g}% core" + (f" + {related:g}% related" if related else "")
-        parts.append(f"{goal} by {target.get('year')}")
-        path = settings.get("path") or {}
-        shape = path.get("shape", "linear")
-        parts.append({"step": "in one step", "constant-growth": "constant money growth",
-                      "points": "along set points"}.get(shape, f"{shape} path"))
-        delivered = path.get("delivered_pct")
-        if delivered is not None and delivered != 100:
-            parts.append(f"{delivered:g}% of the planned rise delivered")
-    else:
-        parts.append(f"no target, shares held at {base} levels")
-    milestones = settings.get("milestones") or []
-    if milestones:
-        parts.append(f"{len(milestones)} national milestones")
-    exemptions = settings.get("exemptions") or []
-    if isinstance(exemptions, dict):  # {member: spec} or [{member: ..., ...}]
-        exemptions = [{"member": k, **v} for k, v in exemptions.items()]
-    if exemptions:
-        text = ", ".join(f"{e['member']} {e['core_pct'] + (e.get('related_pct') or 0):g}%"
-                         for e in exemptions[:3])
-        more = f" +{len(exemptions) - 3}" if len(exemptions) > 3 else ""
-        parts.append(f"exempt: {text}{more}")
-    growth = settings.get("growth") or {}
-    if growth.get("source") == "flat":
-        parts.append(f"GDP growth {growth.get('flat_pct'):g}%/yr")
-    else:
-        offset = growth.get("real_offset") or 0
-        parts.append("IMF WEO growth" + (f" {offset:+g} pt" if offset else ""))
-    if growth.get("overrides"):
-        parts.append(f"growth set for {', '.join(growth['overrides'])}")
-    if growth.get("shock"):
-        shock = growth["shock"]
-        parts.append(f"{shock['pct']:+g} pt growth shock in {shock['year']}")
-    related_base = (settings.get("related") or {}).get("base_pct") or 0
-    if related_base:
-        parts.append(f"{related_base:g}% related already spent")
-    if settings.get("allow_cuts"):
-        parts.append("cuts allowed")
-    members = settings.get("members")
-    if isinstance(members, list):
-        parts.append(f"{len(members)} members")
-    if settings.get("exclude"):
-        parts.append(f"without {', '.join(settings['exclude'])}")
-    return "; ".join(parts)
-
-
 def footer_text(runs: Sequence[Run], notes: Iterable[str] = ()) -> str:
     """Source, vintage, scenario(s) and assumptions, and any chart notes (one per line)."""
     lines = [f"Sources: {data_sources(runs[0].data)}."]
     for run in runs:
-        what = assumptions(run.meta.get("scenario_settings") or {})
+        what = words.settings_brief(run.meta.get("scenario_settings"), run.data)
         lines.append(f"Scenario {run.name}" + (f": {what}." if what else "."))
     lines.extend(notes)
     return "\n".join(lines)

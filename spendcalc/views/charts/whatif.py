@@ -13,9 +13,9 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from spendcalc.views import words
 from spendcalc.views.charts import kit
 from spendcalc.views.charts.kit import LIGHT, PlotError, Style, minus
-from spendcalc.views.charts.runs import assumptions
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,7 +29,7 @@ DPI = 200.0
 
 
 def _footer(scenario: Scenario, data: Dataset, *notes: str) -> str:
-    what = assumptions(scenario.model_dump(mode="json"))
+    what = words.brief(scenario, data)
     lines = [f"Sources: {kit.data_sources(data)}.",
              f"Scenario {scenario.name}" + (f": {what}." if what else "."), *notes]
     return "\n".join(lines)
