@@ -29,7 +29,7 @@ ScenarioArg = Annotated[
 ]
 
 DataOption = Annotated[
-    Path | None,
+    str | None,  # text, not Path: typer turns '' into '.', the current folder
     typer.Option("--data", metavar="DIR",
                  help="Your own data folder: its files replace the bundled files of the same "
                       "name (see 'spendcalc data template')."),
@@ -130,8 +130,11 @@ class DataChoice:
     """The data a command was asked to use (``--data DIR``, ``--edition NAME``), loaded on
     first use: the one place where command-line options become a Dataset."""
 
-    def __init__(self, directory: Path | None, edition: str | None = None) -> None:
-        self.directory = directory
+    def __init__(self, directory: Path | str | None, edition: str | None = None) -> None:
+        if isinstance(directory, str) and not directory.strip():
+            raise SpendcalcError("--data '': an empty folder name; give a data folder, or leave "
+                                 "--data out for the bundled data")
+        self.directory = None if directory is None else Path(directory)
         self.edition = edition
 
     @cached_property
@@ -206,7 +209,7 @@ def guarded(fn: F) -> F:
     wants_data = "data" in signature.parameters
 
     @functools.wraps(fn)
-    def wrapper(*args: Any, data_dir: Path | None = None, edition: str | None = None,
+    def wrapper(*args: Any, data_dir: str | None = None, edition: str | None = None,
                 **kwargs: Any) -> Any:
         warnings.showwarning = _show_warning
         try:
