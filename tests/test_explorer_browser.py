@@ -428,3 +428,22 @@ def test_screenshots_projector_and_print(fresh, tmp_path_factory):
     finally:
         driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
     assert hidden == "none" and background == "rgb(255, 255, 255)"
+
+
+def test_pin_compares_two_settings(fresh):
+    driver = fresh
+    driver.find_element("id", "pin").click()
+    _set(driver, "year", "2032")
+    text = driver.find_element("css selector", ".pinned-diff[data-key=nato]").text
+    late = compute(load_scenario("hague-2035", DATA), DATA).aggregates
+    early = compute(load_scenario("hague-2035", DATA, overrides=["target.year=2032"]),
+                    DATA).aggregates
+    cum = "cum_extra_over_baseline_usd_bn"
+    diff = (early.set_index(["group", "year"]).loc[("nato", 2035), cum]
+            - late.set_index(["group", "year"]).loc[("nato", 2035), cum])
+    assert text.startswith("Pinned (hague-2035)")
+    assert f"{diff:+,.1f}".replace("-", "−") in text
+    assert driver.find_elements("id", "trend-pinned")
+    driver.find_element("id", "pin").click()
+    assert driver.find_elements("css selector", ".pinned-diff") == []
+    assert driver.get_log("browser") == []

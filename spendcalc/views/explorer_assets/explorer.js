@@ -18,7 +18,7 @@
   const NUMERIC = new Set(["core", "related", "year", "espCore", "baseline", "offset", "flat",
     "relbase", "base"]);
   const BOOLEAN = new Set(["target", "esp", "cuts", "projector"]);
-  let state = null, current = null, sortKey = null, sortDir = -1;
+  let state = null, current = null, pinned = null, sortKey = null, sortDir = -1;
 
   // ------------------------------------------------------------------ formatting
   const fmt = (v, d) => Number.isFinite(v) ? v.toLocaleString("en-US",
@@ -247,7 +247,8 @@
     const svg = el("svg", { viewBox: `0 0 ${W} ${H}`, role: "img",
       "aria-label": `${labelOf(state.focus)}: total defence spending, percent of GDP, ${s.base_year} to ${s.horizon}, against ${s.baseline_pct}%` }, fig);
     if (!rows.length) { el("text", { x: L, y: H / 2 }, svg, "No defence spending in this selection."); return; }
-    const ymax = niceMax(Math.max(s.baseline_pct, ...rows.map(r => r.total_pct)) * 1.1);
+    const pinRows = pinned ? sc.aggregate(pinned.table, codesOf(state.focus)) : [];
+    const ymax = niceMax(Math.max(s.baseline_pct, ...rows.map(r => r.total_pct), ...pinRows.map(r => r.total_pct)) * 1.1);
     const x = y => L + (W - L - R) * (y - rows[0].year) / Math.max(1, rows[rows.length - 1].year - rows[0].year);
     const y = v => T + (H - T - B) * (1 - v / ymax);
     for (let k = 0; k <= 5; k++) {
@@ -260,6 +261,12 @@
     el("text", { x: x(s.base_year) + 4, y: T + 12, "font-size": 12 }, svg, `base year ${s.base_year}`);
     el("line", { x1: L, x2: W - R, y1: y(s.baseline_pct), y2: y(s.baseline_pct), class: "baseline" }, svg);
     el("text", { x: W - R, y: y(s.baseline_pct) - 6, "text-anchor": "end", "font-size": 12 }, svg, `${s.baseline_pct}% baseline`);
+    const pin = pinned ? sc.aggregate(pinned.table, codesOf(state.focus)) : [];
+    if (pin.length) {
+      el("path", { d: pin.map((r, i) => `${i ? "L" : "M"}${x(r.year).toFixed(1)},${y(r.total_pct).toFixed(1)}`).join(""), class: "pinned", id: "trend-pinned" }, svg);
+      const p = pin[pin.length - 1];
+      el("text", { x: x(p.year) - 4, y: y(p.total_pct) + 18, "text-anchor": "end", "font-size": 12 }, svg, `pinned: ${pct(p.total_pct)}%`);
+    }
     el("path", { d: rows.map((r, i) => `${i ? "L" : "M"}${x(r.year).toFixed(1)},${y(r.total_pct).toFixed(1)}`).join(""), class: "line", id: "trend-line" }, svg);
     const last = rows[rows.length - 1];
     el("text", { x: x(last.year) - 4, y: y(last.total_pct) - 8, "text-anchor": "end", "font-size": 13, "font-weight": 600 }, svg,
@@ -417,7 +424,14 @@
       b.textContent = `USD ${money(last.total_usd_bn)} bn (${pct(last.total_pct)}% of GDP)`;
       const c = document.createElement("span");
       c.textContent = `${signed(last.cum_extra_over_baseline_usd_bn)} bn above ${s.baseline_pct}% over ${s.base_year + 1}–${last.year}`;
-      d.append(b, c); box.appendChild(d);
+      d.append(b, c);
+      const was = pinned && sc.aggregate(pinned.table, g.members).find(a => a.year === last.year);
+      if (was) {
+        const diff = document.createElement("span"); diff.className = "pinned-diff"; diff.dataset.key = key;
+        diff.textContent = `Pinned (${pinned.scenario.name}): USD ${money(was.total_usd_bn)} bn; now ${signed(last.total_usd_bn - was.total_usd_bn)} bn in ${last.year}, ${signed(last.cum_extra_over_baseline_usd_bn - was.cum_extra_over_baseline_usd_bn)} bn over ${s.base_year + 1}–${last.year}`;
+        d.appendChild(diff);
+      }
+      box.appendChild(d);
     }
   }
 
@@ -590,6 +604,12 @@
       document.querySelector(`#summary th button[data-col="${sortKey}"]`).focus();
     });
     $("projector").addEventListener("click", () => { state.projector = !state.projector; render(); });
+    $("pin").addEventListener("click", () => {
+      pinned = pinned || !current ? null : { scenario: current.scenario, table: current.table };
+      $("pin").setAttribute("aria-pressed", String(!!pinned));
+      $("pin").textContent = pinned ? "Unpin" : "Pin these settings to compare";
+      render();
+    });
     $("copy-link").addEventListener("click", copyLink);
     $("download-toml").addEventListener("click", () => download(`${current.scenario.name}.toml`, "application/toml", toml()));
     $("download-csv").addEventListener("click", () => download(`${current.scenario.name}.csv`, "text/csv", csv()));
