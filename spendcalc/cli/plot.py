@@ -57,8 +57,8 @@ def register(app: typer.Typer) -> None:
     @guarded
     def plot(
         kind: Annotated[str | None, typer.Argument(
-            help="gap | paths | heatmap | stack | burden | compare | fan | tradeoff "
-                 "(default: gap).",
+            help="gap | paths | heatmap | stack | burden | compare | fan | tradeoff | "
+                 "revisions (default: gap).",
             show_default=False)] = None,
         scenario: Annotated[str | None, typer.Argument(
             help="A ready scenario's name or a .toml file (default: hague-2035); compare: A.",
