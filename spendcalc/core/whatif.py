@@ -9,6 +9,7 @@ Units: money in USD bn at current prices, shares in percent of GDP (as in the ta
 from __future__ import annotations
 
 import difflib
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -44,34 +45,55 @@ class Vary:
 
 
 def parse_vary(text: str) -> Vary:
-    """``KEY=START:STOP[:STEP]`` (inclusive; step 1 by default) or ``KEY=V1,V2,...``."""
+    """``KEY=START:STOP[:STEP]`` (inclusive; step 1 by default) or ``KEY=V1,V2,...``.
+    Every number must be finite; a year field (a key ending in ``year``) takes whole
+    numbers only, its start, stop and step included."""
     key, sep, spec = text.partition("=")
     key = key.strip()
     if not sep or not key or not spec.strip():
         raise SpendcalcError(f"--vary {text!r}: expected KEY=START:STOP[:STEP] or KEY=V1,V2")
+    whole = key.rsplit(".", 1)[-1].endswith("year")
     try:
         if "," in spec:
-            values = np.array([float(v) for v in spec.split(",")])
+            values = np.array([_vary_number(text, v, whole) for v in spec.split(",")])
         else:
-            parts = [float(p) for p in spec.split(":")]
+            parts = [_vary_number(text, p, whole) for p in spec.split(":")]
             if len(parts) not in (2, 3):
                 raise ValueError
-            start, stop = parts[0], parts[1]
-            step = parts[2] if len(parts) == 3 else 1.0
-            if step <= 0:
-                raise SpendcalcError(f"--vary {text!r}: the step must be positive, got {step:g}")
-            if stop < start:
-                raise SpendcalcError(
-                    f"--vary {text!r}: stop {stop:g} is before start {start:g}")
-            count = int(np.floor((stop - start) / step + 1e-9)) + 1
-            if count > MAX_VARIANTS:
-                raise SpendcalcError(f"--vary {text!r}: {count:,} values; at most "
-                                     f"{MAX_VARIANTS:,} (use --force for more)")
-            values = start + step * np.arange(count)
+            values = _vary_range(text, parts)
     except ValueError:
         raise SpendcalcError(
             f"--vary {text!r}: values must be numbers, as START:STOP[:STEP] or V1,V2") from None
     return Vary(key, np.round(values, 12))
+
+
+def _vary_number(text: str, item: str, whole: bool) -> float:
+    """One number of a ``--vary`` spec: finite, and whole for a year field."""
+    value = float(item)
+    if not math.isfinite(value):
+        raise SpendcalcError(f"--vary {text!r}: {item.strip()!r} is not allowed; allowed: "
+                             "finite numbers")
+    if whole and not value.is_integer():
+        raise SpendcalcError(f"--vary {text!r}: years take whole numbers (whole steps "
+                             f"too), got {value:g}")
+    return value
+
+
+def _vary_range(text: str, parts: list[float]) -> FloatArray:
+    """START:STOP[:STEP], inclusive; the count checked before any array is made."""
+    start, stop = parts[0], parts[1]
+    step = parts[2] if len(parts) == 3 else 1.0
+    if step <= 0:
+        raise SpendcalcError(f"--vary {text!r}: the step must be positive, got {step:g}")
+    if stop < start:
+        raise SpendcalcError(f"--vary {text!r}: stop {stop:g} is before start {start:g}")
+    steps = (stop - start) / step + 1e-9
+    count = math.floor(steps) + 1 if math.isfinite(steps) else None
+    if count is None or count > MAX_VARIANTS:
+        many = f"{count:,}" if count is not None else "too many"
+        raise SpendcalcError(f"--vary {text!r}: {many} values; at most {MAX_VARIANTS:,} for "
+                             "one field")
+    return np.arange(count, dtype=np.float64) * step + start
 
 
 def check_values(scenario: Scenario, vary: Vary, label: str) -> None:
