@@ -93,7 +93,8 @@ def test_json_round_trip(result, tmp_path):
 
 def test_xlsx_round_trip(result, xlsx_bytes):
     for sheet, frame in (("Projection", result.table), ("Aggregates", result.aggregates)):
-        back = pd.read_excel(io.BytesIO(xlsx_bytes), sheet_name=sheet)
+        back = pd.read_excel(io.BytesIO(xlsx_bytes), sheet_name=sheet, header=1,
+                             engine="openpyxl")  # row 1: readable headers; row 2: names
         assert list(back.columns) == list(frame.columns)
         pd.testing.assert_frame_equal(plain(back), plain(frame), check_dtype=False,
                                       rtol=1e-15, atol=0)  # 16 significant digits
@@ -127,13 +128,15 @@ def test_xlsx_cells_match_the_table(result, xlsx_bytes):
     assert wb.sheetnames == ["Projection", "Members", "Aggregates", "Assumptions", "Sources",
                              "Meta"]
     ws = wb["Projection"]
-    header = [c.value for c in ws[1]]
+    header = [c.value for c in ws[2]]
     assert header == list(tables.MEMBER_COLUMNS)
-    assert ws.freeze_panes == "E2" and all(c.font.bold for c in ws[1])
+    assert [c.value for c in ws[1]][:4] == ["Scenario", "Code", "Member", "Year"]
+    assert "Cumulative extra over baseline (USD bn)" in [c.value for c in ws[1]]
+    assert ws.freeze_panes == "E3" and all(c.font.bold for c in ws[1])
     assert ws.column_dimensions["B"].width >= len("iso3") + 2
     col = {name: i for i, name in enumerate(header)}
     t = result.table
-    for r, row in enumerate(ws.iter_rows(min_row=2), start=0):
+    for r, row in enumerate(ws.iter_rows(min_row=3), start=0):
         expect = t.iloc[r]
         if expect.iso3 not in MEMBERS:
             continue
@@ -183,7 +186,10 @@ def test_xlsx_assumptions_sources_and_meta_sheets(result, xlsx_bytes):
     assert ("NATO-DE-2024", result.meta["sources"]["NATO-DE-2024"], None) in sources
     files = {r[0]: r[2] for r in sources if r[1] in ("bundled", "user")}
     assert files == {f["name"]: f["sha256"] for f in result.meta["data_files"]}
-    meta = dict(sheet_rows(wb["Meta"])[1:])
+    meta: dict[str, str] = {}
+    for field, text in sheet_rows(wb["Meta"])[1:]:
+        name, _, more = field.partition(" (")  # "scenario_toml (2)" continues its value
+        meta[name] = f"{meta[name]}\n{text}" if more else text
     assert list(meta) == list(result.meta)
     for key, value in result.meta.items():
         assert meta[key] == (value if isinstance(value, str)

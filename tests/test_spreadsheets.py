@@ -4,6 +4,7 @@ new file, and CSV + sidecar pairs written all or nothing."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -11,6 +12,7 @@ import sys
 import threading
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -229,3 +231,84 @@ def test_a_sidecar_taken_by_another_writer_removes_the_claimed_csv(result, tmp_p
         outputs.write_result(result, out)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pair.aggregates.csv"]
     assert (tmp_path / "pair.aggregates.csv").read_text() == "someone else's"
+
+
+# --------------------------------------------------------------------------- workbooks
+
+@pytest.fixture(scope="module")
+def workbook(result):
+    return outputs.render_result(result, ".xlsx")[""]
+
+
+def test_calamine_reads_readable_headers_then_names_then_numbers(result, workbook):
+    calamine = pytest.importorskip("python_calamine")
+    book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(workbook))
+    assert book.sheet_names == ["Projection", "Members", "Aggregates", "Assumptions",
+                                "Sources", "Meta"]
+    rows = book.get_sheet_by_name("Projection").to_python()
+    labels, names = rows[0], rows[1]
+    assert names == list(result.table.columns)
+    assert dict(zip(names, labels, strict=True))["total_usd_bn_const"] == \
+        "Total (USD bn, constant prices)"
+    body = [dict(zip(names, r, strict=True)) for r in rows[2:]]
+    tur = next(r for r in body if r["iso3"] == "TUR" and r["year"] == 2035)
+    assert tur["member"] == "Türkiye" and isinstance(tur["total_usd_bn"], float)
+    assert tur["armed_forces"] is True and tur["projected"] is True
+    aggregates = book.get_sheet_by_name("Aggregates").to_python()
+    assert aggregates[0][:5] == ["Scenario", "Group", "Group name", "Year", "Members"]
+    assert aggregates[1] == list(result.aggregates.columns)
+
+
+def test_workbook_prints_landscape_fit_to_width_with_row_labels(workbook):
+    wb = openpyxl.load_workbook(io.BytesIO(workbook))
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.page_setup.fitToHeight == 0, ws.title
+        assert ws.print_area, ws.title
+    projection = wb["Projection"]
+    assert projection.print_title_rows == "$1:$2" and projection.print_title_cols == "$A:$D"
+    assert 1 < projection.page_setup.fitToWidth <= 5
+    assert wb["Members"].print_title_cols == "$A:$B"
+
+
+def test_workbook_booleans_show_yes_no_and_meta_rows_are_tall_enough(result, workbook):
+    wb = openpyxl.load_workbook(io.BytesIO(workbook))
+    ws = wb["Projection"]
+    names = [c.value for c in ws[2]]
+    cell = ws.cell(3, names.index("armed_forces") + 1)
+    assert cell.value is True and cell.number_format == '"yes";"yes";"no"'
+    meta = wb["Meta"]
+    for row in meta.iter_rows(min_row=2):
+        text = str(row[1].value)
+        assert row[1].alignment.wrap_text
+        assert meta.row_dimensions[row[0].row].height >= 15 * (text.count("\n") + 1) or \
+            meta.row_dimensions[row[0].row].height == 409
+
+
+def test_simulate_workbook_sheets_are_capitalised_and_chances_are_percent(tmp_path):
+    out = tmp_path / "sim.xlsx"
+    assert invoke("simulate", "--draws", "100", "-o", out).exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["Percentiles", "Reach", "Meta"]
+    ws = wb["Reach"]
+    names = [c.value for c in ws[2]]
+    j = names.index("p_reach_target") + 1
+    assert ws.cell(1, j).value == "Chance of reaching the target (%)"
+    assert ws.cell(3, j).number_format == "0.0%" and 0 <= ws.cell(3, j).value <= 1
+
+
+# --------------------------------------------------------------------------- the report
+
+def test_report_without_javascript_hides_the_sort_hint_and_arrows(result):
+    from spendcalc.views import report
+
+    page = report.build([result])
+    head = page[: page.index("</head>")]
+    noscript = head[head.index("<noscript>"): head.index("</noscript>")]
+    assert "caption .screen { display: none; }" in noscript  # "Click a column heading ..."
+    assert 'th button::after { content: ""; }' in noscript  # no sort arrows
+    assert "pointer-events: none" in noscript  # the headings are no longer buttons to press
+    assert page.count(report.SORT_HINT) >= 1
+    assert all(f'<span class="screen"> {report.SORT_HINT}</span></caption>' in chunk
+               for chunk in page.split("<caption>")[1:] if report.SORT_HINT in chunk)

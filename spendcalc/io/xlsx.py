@@ -5,7 +5,10 @@ A projection (``result_workbook``) has the sheets ``Projection`` (the full table
 in the CSV), ``Members`` (one row per member: base year and horizon), ``Aggregates``,
 ``Assumptions`` (the resolved scenario, one setting per row with its meaning), ``Sources``
 (sources, data vintage, data files and their hashes) and ``Meta`` (every metadata field).
-Other tables (``tables_workbook``) get one sheet each and ``Meta``.
+Other tables (``tables_workbook``) get one sheet each (names capitalised) and ``Meta``.
+Table sheets have two header rows: readable headers with units, then the machine column
+names of the CSV and JSON. Every sheet prints landscape, fitted to the page width, with its
+header rows and key columns repeated on every page.
 
 Numbers are stored at full precision; number formats only change how they are shown.
 Empty cells stand for missing values (Iceland's spending, a run without a target), never 0.
@@ -32,7 +35,43 @@ if TYPE_CHECKING:
     from spendcalc.core.result import Result
 
 SHEET_TITLES = {"table": "Projection", "aggregates": "Aggregates"}
-"""Sheet names for the tables of a projection; other tables keep their names."""
+"""Sheet names for the tables of a projection; other tables' names are capitalised."""
+
+LABELS = {
+    "scenario": "Scenario", "iso3": "Code", "member": "Member", "year": "Year",
+    "group": "Group", "label": "Group name", "kind": "Kind", "key": "Code or group",
+    "name": "Name", "projected": "Projected", "armed_forces": "Armed forces",
+    "n_members": "Members", "target_year": "Target year", "deflator": "Deflator (base year = 1)",
+    "base_share_source": "Base-year share source",
+    "share_of_total_pct": "Share of all members' spending (%)",
+    "baseline_pct": "Baseline (% GDP)", "baseline_usd_bn": "Baseline (USD bn)",
+    "baseline_usd_bn_const": "Baseline (USD bn, constant prices)",
+    "p_reach_target": "Chance of reaching the target (%)",
+    "p_reach_target_full_compliance": "Chance of reaching the target, every plan delivered (%)",
+}
+"""Readable headers for machine column names; other names are spelled out by ``label``."""
+
+UNITS = (("_usd_bn_const", "USD bn, constant prices"), ("_usd_bn", "USD bn"),
+         ("_pct", "% GDP"), ("_usd_per_person", "USD per person"))
+"""Column-name endings and the unit a readable header shows for them."""
+
+WORDS = {"gdp": "GDP", "cum": "Cumulative", "pct": "%", "usd": "USD", "bn": "bn",
+         "p": "chance", "vs": "vs", "iso3": "code"}
+
+PERCENT_FORMAT = "0.0%"
+"""Chances (fractions 0-1, columns starting ``p_``) shown as percentages: 0.543 -> 54.3%."""
+
+BOOLEAN_FORMAT = '"yes";"yes";"no"'
+"""True booleans shown as yes/no (LibreOffice otherwise shows 1/0 in some columns)."""
+
+ROW_HEIGHT = 15.0
+"""Points per line of wrapped text (11-point Calibri)."""
+
+MAX_ROW_HEIGHT = 409.0
+"""Excel's largest row height, in points."""
+
+META_LINES = 24
+"""Lines of a metadata value per row; longer values continue on the next rows."""
 
 MAX_CELL_CHARS = 32_767
 """Excel's limit on the text in one cell; longer values continue on the next rows."""
@@ -75,7 +114,7 @@ def tables_workbook(tables: dict[str, pd.DataFrame], meta: dict[str, Any]) -> by
 
 
 def _sheet_title(name: str) -> str:
-    title = SHEET_TITLES.get(name, name)
+    title = SHEET_TITLES.get(name, name[:1].upper() + name[1:])
     for bad in "[]:*?/\\":
         title = title.replace(bad, "_")
     return title[:31]
@@ -83,10 +122,36 @@ def _sheet_title(name: str) -> str:
 
 # --------------------------------------------------------------------------- sheets
 
+def label(column: str) -> str:
+    """A readable header with the unit for a machine column name:
+    ``cum_extra_over_baseline_usd_bn`` -> ``Cumulative extra over baseline (USD bn)``."""
+    if column in LABELS:
+        return LABELS[column]
+    if column.startswith("p_"):
+        return f"Chance: {column[2:].replace('_', ' ')} (%)"
+    stem, unit = column, ""
+    for ending, name in UNITS:
+        if column.endswith(ending):
+            stem, unit = column[: -len(ending)], name
+            break
+    else:
+        for ending, name in UNITS:
+            if f"{ending}_" in column:  # e.g. total_usd_bn_p50, total_pct_mean
+                head, _, tail = column.partition(f"{ending}_")
+                stem, unit = f"{head} {tail}", name
+                break
+    words = [WORDS.get(w, w) for w in stem.replace(".", " ").replace("_", " ").split()]
+    text = " ".join(words)
+    text = text[:1].upper() + text[1:]
+    return f"{text} ({unit})" if unit else text
+
+
 def number_format(column: str) -> str | None:
     """How a column's numbers are shown: shares with 2 decimals, USD bn with 1, the
-    deflator with 4, years and counts as whole numbers."""
-    if column in ("year", "target_year", "n_members"):
+    deflator with 4, years and counts as whole numbers, chances as percentages."""
+    if column.startswith("p_"):
+        return PERCENT_FORMAT
+    if column in ("year", "target_year", "n_members") or column.endswith((".year", "_year")):
         return "0"
     if column == "deflator":
         return "0.0000"
@@ -124,35 +189,88 @@ def _header(ws: Worksheet, names: list[str]) -> None:
 
 
 def _frame_sheet(ws: Worksheet, frame: pd.DataFrame, *, key_columns: int) -> None:
-    """The table as it is: one header row (the column names), one row per record."""
+    """The table as it is, under two header rows: readable headers with units (row 1) and
+    the machine column names of the CSV and JSON (row 2), then one row per record."""
+    styles = _openpyxl(".styles")
     columns = [str(c) for c in frame.columns]
-    _header(ws, columns)
+    _header(ws, [label(c) for c in columns])
+    ws.append(columns)
+    for cell in ws[2]:
+        cell.font = styles.Font(italic=True, color="666666", size=9)
+    for cell in ws[1]:
+        cell.alignment = styles.Alignment(wrap_text=True, vertical="bottom")
     values = [frame[c].astype(object).tolist() for c in frame.columns]
     for row in zip(*values, strict=True):
         ws.append([_cell(v) for v in row])
-    formats = [number_format(c) for c in columns]
-    for j, fmt in enumerate(formats, start=1):
+    for j, column in enumerate(columns, start=1):
+        fmt = BOOLEAN_FORMAT if frame[column].dtype.kind == "b" else number_format(column)
         if fmt is None:
             continue
-        for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+        for (cell,) in ws.iter_rows(min_row=3, min_col=j, max_col=j):
             cell.number_format = fmt
-    _finish_sheet(ws, columns, values, freeze=key_columns)
+    _finish_sheet(ws, columns, values, freeze=key_columns, header_rows=2)
+    ws.row_dimensions[1].height = ROW_HEIGHT * 3  # readable headers wrap onto three lines
 
 
 def _finish_sheet(ws: Worksheet, header: list[str], values: list[list[Any]], *,
-                  freeze: int) -> None:
-    """Frozen header row (and the first ``freeze`` columns), a filter, column widths."""
+                  freeze: int, header_rows: int = 1, title_columns: int | None = None) -> None:
+    """Frozen header rows (and the first ``freeze`` columns), a filter, column widths, and
+    print settings: landscape, fit to the page width, the header rows and key columns
+    repeated on every page, the print area the table."""
     get_column_letter = _openpyxl(".utils").get_column_letter
 
-    ws.freeze_panes = f"{get_column_letter(freeze + 1)}2"
-    if ws.max_row > 1:
-        ws.auto_filter.ref = ws.dimensions
+    ws.freeze_panes = f"{get_column_letter(freeze + 1)}{header_rows + 1}"
+    if ws.max_row > header_rows:
+        last = f"{get_column_letter(ws.max_column)}{ws.max_row}"
+        ws.auto_filter.ref = f"A{header_rows}:{last}"
     for j, name in enumerate(header, start=1):
         column = values[j - 1] if j - 1 < len(values) else []
         widest = max((len(str(v)) for v in column if isinstance(v, str)), default=0)
         numeric = any(isinstance(v, int | float) and not isinstance(v, bool) for v in column)
-        width = max(len(name) + 2, min(widest, MAX_WIDTH) + 2, 12 if numeric else 8)
+        heading = min(len(name), 24) if header_rows > 1 else len(name)
+        width = max(heading + 2, min(widest, MAX_WIDTH) + 2, 12 if numeric else 8)
         ws.column_dimensions[get_column_letter(j)].width = width
+    _print_setup(ws, header_rows, freeze if title_columns is None else title_columns)
+
+
+PAGE_CHARACTERS = 190
+"""Column-width units across a landscape A4 page, allowing a little shrinking (at 100 %
+about 150 fit)."""
+
+
+def _pages_wide(ws: Worksheet, title_columns: int) -> int:
+    """Pages across that keep the text readable: one if the sheet nearly fits, else as many
+    as the columns need beside the repeated title columns."""
+    import math
+
+    get_column_letter = _openpyxl(".utils").get_column_letter
+    widths = [ws.column_dimensions[get_column_letter(j)].width or 10
+              for j in range(1, ws.max_column + 1)]
+    titles = sum(widths[:title_columns])
+    rest = sum(widths) - titles
+    if rest + titles <= PAGE_CHARACTERS:
+        return 1
+    return max(1, math.ceil(rest / max(PAGE_CHARACTERS - titles, 40)))
+
+
+def _print_setup(ws: Worksheet, header_rows: int, title_columns: int) -> None:
+    """Landscape A4, fit to the page width (as many pages down as needed), header rows and
+    the first ``title_columns`` columns (country and year) on every page."""
+    get_column_letter = _openpyxl(".utils").get_column_letter
+
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = _pages_wide(ws, title_columns)
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.print_title_rows = f"1:{header_rows}"
+    if title_columns:
+        ws.print_title_cols = f"A:{get_column_letter(title_columns)}"
+    ws.print_area = f"A1:{get_column_letter(max(ws.max_column, 1))}{max(ws.max_row, 1)}"
+    ws.oddFooter.center.text = "&A, page &P of &N"
 
 
 def _members_sheet(ws: Worksheet, result: Result) -> None:
@@ -186,7 +304,7 @@ def _members_sheet(ws: Worksheet, result: Result) -> None:
     for row in zip(*values, strict=True):
         ws.append(list(row))
     for j, (_, col, _) in enumerate(columns, start=1):
-        fmt = number_format(col)
+        fmt = BOOLEAN_FORMAT if col == "armed_forces" else number_format(col)
         if fmt is not None:
             for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
                 cell.number_format = fmt
@@ -245,10 +363,16 @@ def _assumptions_sheet(ws: Worksheet, scenario: BaseModel) -> None:
     rows = assumption_rows(scenario)
     for row in rows:
         ws.append(list(row))
-    for (cell,) in ws.iter_rows(min_row=2, min_col=3, max_col=3):
-        cell.alignment = alignment(wrap_text=True, vertical="top")
+    for key, value, meaning in ws.iter_rows(min_row=2, max_col=3):
+        meaning.alignment = value.alignment = alignment(wrap_text=True, vertical="top")
+        key.alignment = alignment(vertical="top")
+        if isinstance(value.value, bool):
+            value.number_format = BOOLEAN_FORMAT
+        ws.row_dimensions[meaning.row].height = max(_height(str(meaning.value or ""), 88),
+                                                     _height(str(value.value or ""), 38))
     values = [[r[i] for r in rows] for i in range(3)]
     _finish_sheet(ws, header, values, freeze=1)
+    ws.column_dimensions["B"].width = 40
     ws.column_dimensions["C"].width = 90
 
 
@@ -272,22 +396,51 @@ def _sources_sheet(ws: Worksheet, meta: dict[str, Any]) -> None:
               "C": 68}
     for letter, width in widths.items():
         ws.column_dimensions[letter].width = width
+    _print_setup(ws, 1, 0)
 
 
 def meta_rows(meta: dict[str, Any]) -> list[tuple[str, str]]:
-    """(field, text) for every metadata field, in the meta's order: text as it is, numbers
-    as JSON, structures (``scenario_settings``, ``data_files``, ``sources``) as JSON.
-    Text longer than a cell holds continues on the next rows (``field (2)``, ...)."""
+    """(field, text) for every metadata field, one fact per row, in the meta's order: text as
+    it is, numbers as JSON, structures (``scenario_settings``, ``data_files``, ``sources``) as
+    JSON. A value of more than ``META_LINES`` lines (or more text than a cell holds) continues
+    on the next rows (``field (2)``, ...), split at a line break: joined with line breaks
+    they are the value."""
     rows: list[tuple[str, str]] = []
     for key, value in meta.items():
         text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-        chunks = [text[i:i + MAX_CELL_CHARS] for i in range(0, len(text), MAX_CELL_CHARS)]
-        for i, chunk in enumerate(chunks or [""]):
+        for i, chunk in enumerate(_chunks(text)):
             rows.append((key if i == 0 else f"{key} ({i + 1})", chunk))
     return rows
 
 
+def _chunks(text: str) -> list[str]:
+    """``text`` in pieces of at most ``META_LINES`` lines and ``MAX_CELL_CHARS`` characters,
+    split at line breaks (which the pieces leave out)."""
+    chunks: list[list[str]] = [[]]
+    size = 0
+    for line in text.split("\n"):
+        while len(line) > MAX_CELL_CHARS:  # one enormous line: no break to split at
+            chunks.append([line[:MAX_CELL_CHARS]])
+            line = line[MAX_CELL_CHARS:]
+        current = chunks[-1]
+        if current and (len(current) >= META_LINES or size + len(line) + 1 > MAX_CELL_CHARS):
+            chunks.append([])
+            current, size = chunks[-1], 0
+        current.append(line)
+        size += len(line) + 1
+    return ["\n".join(c) for c in chunks if c] or [""]
+
+
+def _height(text: str, width: int) -> float:
+    """The row height (points) that shows ``text`` wrapped in a column ``width`` wide."""
+    import math
+
+    lines = sum(max(1, math.ceil(len(line) / width)) for line in text.split("\n"))
+    return min(MAX_ROW_HEIGHT, ROW_HEIGHT * lines)
+
+
 def _meta_sheet(ws: Worksheet, meta: dict[str, Any]) -> None:
+    """One fact per row: the field, its value wrapped, each row as high as its text."""
     alignment = _openpyxl(".styles").Alignment
 
     _header(ws, ["Field", "Value"])
@@ -295,9 +448,11 @@ def _meta_sheet(ws: Worksheet, meta: dict[str, Any]) -> None:
         ws.append([key, text])
         ws.cell(ws.max_row, 2).alignment = alignment(wrap_text=True, vertical="top")
         ws.cell(ws.max_row, 1).alignment = alignment(vertical="top")
+        ws.row_dimensions[ws.max_row].height = _height(text, 96)
     ws.freeze_panes = "A2"
     ws.column_dimensions["A"].width = max([len(k) for k in meta] + [10]) + 4
     ws.column_dimensions["B"].width = 100
+    _print_setup(ws, 1, 1)
 
 
 # --------------------------------------------------------------------------- saving
