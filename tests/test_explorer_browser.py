@@ -175,6 +175,8 @@ def test_random_scenarios_match_the_python_engine(page, raw):
 
 def test_parity_figures():
     """Runs after the parity tests (file order): prints what they saw."""
+    if WORST["runs"] == 0:
+        pytest.skip("prints the parity tests' figures: run it with them")
     print(f"\nparity: {WORST['runs']} scenario runs, max relative difference {WORST['rel']:.3g}")
     assert WORST["runs"] >= 200 + 2 * len(ready_scenarios())
 
