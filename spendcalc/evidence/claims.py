@@ -33,6 +33,7 @@ from typing import Any, Literal
 
 from spendcalc.core.dataset import Dataset
 from spendcalc.core.errors import DataError, SpendcalcError
+from spendcalc.core.format import count, money, number, pct, percent
 from spendcalc.io.data import (
     MEMBERS_FILE,
     SHARES_FILE,
@@ -49,6 +50,10 @@ DOCUMENTS_FILE = "documents.toml"
 """Next to the claims file: each source document's publisher, date and title."""
 Verdict = Literal["consistent", "inconsistent", "not_checkable"]
 VERDICTS: tuple[Verdict, ...] = ("consistent", "inconsistent", "not_checkable")
+VERDICT_WORDS = {"consistent": "consistent", "inconsistent": "inconsistent",
+                 "not_checkable": "not checkable", "mixed": "depends on the edition"}
+"""Each verdict in words, and ``mixed`` (a claim whose editions disagree): the terminal and
+the report write them from here."""
 KINDS = ("count_below", "count_increased", "sum", "share_of_total", "rank", "commitment",
          "membership", "arms_import_share", "not_checkable")
 EXPECTS = ("equal", "at_least", "at_most", "above", "below")
@@ -386,7 +391,7 @@ EXPECT_WORDS = {"equal": "equal to", "at_least": "at least", "at_most": "at most
 
 
 def _judge(key: str, value: float | None, check: dict[str, Any], stated: dict[str, Any],
-           detail: str, fmt: Callable[[float], str] = lambda v: f"{v:g}") -> Outcome:
+           detail: str, fmt: Callable[[float], str] = count) -> Outcome:
     target = _target(check, stated)
     tol, tol_text = _tolerance(check, target)
     expect = str(check["expect"])
@@ -401,8 +406,10 @@ def _judge(key: str, value: float | None, check: dict[str, Any], stated: dict[st
                    tol_text, text)
 
 
-def _fmt_val(v: float) -> str:
-    return f"{v:.2f}".rstrip("0").rstrip(".") if abs(v) < 100 else f"{v:,.0f}"
+def _metric_value(value: float, metric: str) -> str:
+    """A data value of ``metric`` by the one rule: a share of GDP with two decimals, USD
+    millions as a whole number."""
+    return pct(value) if metric.endswith("share_gdp_pct") else count(value)
 
 
 def _members_text(check: dict[str, Any], year: int) -> str:
@@ -441,7 +448,7 @@ def _count_below(check: dict[str, Any], stated: dict[str, Any], ev: Evidence) ->
         values = {c: ev.value(vintage, metric, c, year) for c in codes}
         missing = [c for c, v in values.items() if v is None]
         below = {c: v for c, v in values.items() if v is not None and v < threshold}
-        listed = ", ".join(f"{c} {_fmt_val(v)}" for c, v in sorted(below.items()))
+        listed = ", ".join(f"{c} {_metric_value(v, metric)}" for c, v in sorted(below.items()))
         detail = (f"{len(below)} of {len(values) - len(missing)} with a value below "
                   f"{_threshold(threshold, metric)}" + (f": {listed}" if listed else ""))
         if missing:
@@ -451,11 +458,10 @@ def _count_below(check: dict[str, Any], stated: dict[str, Any], ev: Evidence) ->
                                     check["expect"], _tolerance(check, 0)[1],
                                     detail + " (allies with armed forces lack a value)"))
             continue
-        count = len(below) + (len(missing) if as_below else 0)
+        n = len(below) + (len(missing) if as_below else 0)
         if as_below and missing:
-            detail += f" (counted as below: {len(below)} + {len(missing)} = {count})"
-        outcomes.append(_judge(vintage, float(count), check, stated, detail,
-                               lambda v: f"{v:g}"))
+            detail += f" (counted as below: {len(below)} + {len(missing)} = {n})"
+        outcomes.append(_judge(vintage, float(n), check, stated, detail))
     return CheckResult(desc, tuple(outcomes))
 
 
@@ -501,8 +507,8 @@ def _sum(check: dict[str, Any], stated: dict[str, Any], ev: Evidence) -> CheckRe
     for vintage in check["vintages"]:
         values, missing, how = _usd_values(check, vintage, ev, codes, year)
         total = sum(values.values()) / UNITS[unit]
-        detail = (f"{len(values)} allies, {how}: {total:,.3f} {unit} "
-                  f"(USD {sum(values.values()) / 1e3:,.1f} bn)")
+        detail = (f"{len(values)} allies, {how}: {number(total, 3)} {unit} "
+                  f"(USD {money(sum(values.values()) / 1e3)} bn)")
         if missing:
             detail += f"; no value: {', '.join(missing)}"
         if _incomplete(ev, missing) or not values:
@@ -511,7 +517,7 @@ def _sum(check: dict[str, Any], stated: dict[str, Any], ev: Evidence) -> CheckRe
                                     detail + " (incomplete)"))
             continue
         outcomes.append(_judge(vintage, total, check, stated, detail,
-                               lambda v: f"{v:,.3f}".rstrip("0").rstrip(".")))
+                               lambda v: number(v, 3)))
     return CheckResult(desc, tuple(outcomes))
 
 
@@ -526,8 +532,8 @@ def _share_of_total(check: dict[str, Any], stated: dict[str, Any],
         values, missing, how = _usd_values(check, vintage, ev, codes, year)
         total = sum(values.values())
         mine = values.get(member)
-        detail = (f"{how}: {member} USD {mine / 1e3 if mine else float('nan'):,.1f} bn of "
-                  f"USD {total / 1e3:,.1f} bn ({len(values)} allies)")
+        detail = (f"{how}: {member} USD {money(mine / 1e3 if mine else None)} bn of "
+                  f"USD {money(total / 1e3)} bn ({len(values)} allies)")
         if missing:
             detail += f"; no value: {', '.join(missing)}"
         if mine is None or _incomplete(ev, missing) or not total:
@@ -536,7 +542,7 @@ def _share_of_total(check: dict[str, Any], stated: dict[str, Any],
                                     detail + " (incomplete)"))
             continue
         outcomes.append(_judge(vintage, 100.0 * mine / total, check, stated, detail,
-                               lambda v: f"{v:.1f}%"))
+                               percent))
     return CheckResult(desc, tuple(outcomes))
 
 
@@ -549,7 +555,7 @@ def _rank(check: dict[str, Any], stated: dict[str, Any], ev: Evidence) -> CheckR
     for vintage in check["vintages"]:
         values, missing, how = _usd_values(check, vintage, ev, codes, year)
         order = sorted(values, key=lambda c: -values[c])
-        top = ", ".join(f"{c} {values[c] / 1e3:,.1f}" for c in order[:3])
+        top = ", ".join(f"{c} {money(values[c] / 1e3)}" for c in order[:3])
         detail = f"{how}, USD bn: {top}"
         if member not in values or _incomplete(ev, missing):
             outcomes.append(Outcome(vintage, "not_checkable", None, _target(check, stated),
@@ -576,7 +582,7 @@ def _commitment(check: dict[str, Any], stated: dict[str, Any], ev: Evidence) -> 
     tol = float(check.get("tolerance", {}).get("absolute", 0.0))
     for row in rows:
         found = (f"{row.iso3} {row.kind}: "
-                 f"{'—' if row.value_pct is None else f'{row.value_pct:g}%'}"
+                 f"{pct(row.value_pct, unit=True)}"
                  f"{f' by {row.by_year}' if row.by_year else ''} ({row.source_id})")
         ok = True
         if want_value is not None:
@@ -629,8 +635,8 @@ def _arms_import_share(check: dict[str, Any], stated: dict[str, Any],
                                           "no such row in arms_imports.csv"),))
     row = rows[0]
     return CheckResult(desc, (_judge(row.source_id, row.share_pct, check, stated,
-                                     f"arms_imports.csv: {row.share_pct:g}%",
-                                     lambda v: f"{v:g}%"),))
+                                     f"arms_imports.csv: {percent(row.share_pct)}",
+                                     percent),))
 
 
 def _not_checkable(check: dict[str, Any], stated: dict[str, Any],

@@ -26,6 +26,7 @@ from rich.table import Table
 from rich.text import Text
 
 from spendcalc.core import budget
+from spendcalc.evidence.claims import VERDICT_WORDS
 from spendcalc.evidence.moneyflow import MoneyFlow
 from spendcalc.evidence.selection import FINANCED, MEASURES, Measure, check_measure
 from spendcalc.evidence.tradeoff import Tradeoff
@@ -278,8 +279,6 @@ def moneyflow_sentence(mf: MoneyFlow) -> str:
 
 VERDICT_STYLE = {"consistent": "green", "inconsistent": "red", "not_checkable": "yellow",
                  "mixed": "magenta"}
-VERDICT_WORDS = {"consistent": "consistent", "inconsistent": "inconsistent",
-                 "not_checkable": "not checkable", "mixed": "depends on the edition"}
 
 
 def claims_renderables(results: list[ClaimResult], *,

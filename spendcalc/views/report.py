@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from spendcalc.core.errors import OutputError, SpendcalcError
 from spendcalc.core.version import __version__
+from spendcalc.evidence.claims import VERDICT_WORDS
 from spendcalc.io import outputs
 from spendcalc.views import words
 from spendcalc.views.format import count, missing, money, pct, percent
@@ -564,8 +565,6 @@ def _comparison_section(results: Sequence[Result]) -> Section:
     return Section("comparison", "Comparing the scenarios", "".join(parts), tuple(children))
 
 
-VERDICT_WORDS = {"consistent": "consistent", "inconsistent": "inconsistent",
-                 "not_checkable": "not checkable", "mixed": "depends on the edition"}
 
 
 def _verdict(verdict: str) -> str:
