@@ -108,8 +108,9 @@ def explain_table(rep: Reproduction, steps: list[Step]) -> Table:
     out.add_column("Moves", justify="right")
     previous: float | None = None
     for step in steps:
-        moves = ("" if previous is None or step.value is None
-                 else f"{step.value - previous:+,.4g}".replace("-", "−"))
+        change = None if previous is None or step.value is None else step.value - previous
+        moves = ("" if change is None else "0" if abs(change) < 1e-12
+                 else f"{change:+,.4g}".replace("-", "−"))
         what = "; ".join(step.changes) or step.note or "—"
         if step.changes and step.note:
             what += f" ({step.note})"
