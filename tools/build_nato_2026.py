@@ -34,7 +34,7 @@ SOURCE_ROWS = [
      "(core defence expenditure; data cut-off 3 July 2026)",
      "2026-07-10", "high"),
     (nl.ESTIMATE_SOURCE_ID,
-     "NATO-DE-2026 estimate rows (2025e and 2026e) in files without an estimate column",
+     "NATO, Defence Expenditure of NATO Countries 2014–2026 (Jul 2026): 2025 and 2026 estimates",
      "2026-07-10", "high"),
 ]
 

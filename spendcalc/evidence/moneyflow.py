@@ -69,7 +69,7 @@ def moneyflow(result: Result, member: str | None = None, group: str | None = Non
     eq = scenario.equipment
     g = grid(result, sel.codes)
     j = int(np.searchsorted(g.years, year))
-    shares, sources = [], []
+    shares, sources, used = [], [], []
     for c in sel.codes:
         obs = fiscal.latest_equipment_share(c)
         if eq.share_pct is not None:
@@ -78,6 +78,7 @@ def moneyflow(result: Result, member: str | None = None, group: str | None = Non
         elif obs is not None:
             shares.append(obs.value)
             sources.append(f"NATO {obs.year}")
+            used.append(obs)
         else:
             shares.append(budget.NATO_EQUIPMENT_GUIDELINE_PCT)
             sources.append("20% guideline")
@@ -112,9 +113,10 @@ def moneyflow(result: Result, member: str | None = None, group: str | None = Non
     if eq.share_pct is None:
         guideline = [c for c, s, a in zip(sel.codes, sources, g.armed, strict=True)
                      if s == "20% guideline" and a]
+        years = ", ".join(str(y) for y in sorted({o.year for o in used}))
         notes.append("Equipment share: each member's latest NATO figure (equipment_share.csv, "
-                     "2024 estimates)" + (f"; NATO's 20% guideline for {', '.join(guideline)}"
-                                          if guideline else "")
+                     f"{years or 'none'})" + (f"; NATO's 20% guideline for {', '.join(guideline)}"
+                                              if guideline else "")
                      + ". The extra money is assumed to be spent like today's budget.")
     importers = [c for c, a in zip(sel.codes, g.armed, strict=True) if a and c != "USA"]
     if importers and eq.imported_pct >= 100:
@@ -135,7 +137,10 @@ def moneyflow(result: Result, member: str | None = None, group: str | None = Non
     sources = [f"spendcalc {result.meta.get('spendcalc_version', '')}, scenario "
                f"{scenario.name}", str(result.meta.get("data_vintage", ""))]
     if eq.share_pct is None:
-        sources.append(f"equipment shares: {SOURCE_LABELS['NATO-DE-2024-EST']}")
+        ids = sorted({o.source_id for o in used})
+        titles = [data.sources[i].title if i in data.sources else SOURCE_LABELS.get(i, i)
+                  for i in ids]
+        sources.append(f"equipment shares: {'; '.join(titles) or 'NATO 20% guideline'}")
     if importers and eq.us_share_of_imports_pct == DEFAULT_US_SHARE:
         sources.append(f"US share of imports: {SOURCE_LABELS['SIPRI-ATT-2025']}")
     return MoneyFlow(scenario=scenario, year=year, selection=sel, measure=m, frame=frame,
