@@ -246,3 +246,22 @@ def test_fan_origin_labels_apart_legend_clear_of_gridlines_ally_colour(hague, si
     assert legend.y0 >= top_tick  # the legend sits above every gridline and its label
     median = next(line for line in ax.lines if line.get_gid() == "median")
     assert median.get_color() == plots.ally_colour("DEU", plots.LIGHT)
+
+
+def test_one_colour_per_ally_in_every_chart(hague):
+    from matplotlib.colors import to_hex
+
+    deu = plots.ally_colour("DEU")
+    assert deu == plots.ally_colour("deu", "light") == plots.ally_colour("DEU", plots.LIGHT)
+    assert deu != plots.ally_colour("DEU", "dark")
+    assert len({plots.ally_colour(c) for c in ("USA", "DEU", "GBR", "FRA", "POL", "ITA")}) == 6
+    run = [plots.as_run(hague)]
+    paths = plots.render("paths", run, plots.Options(dpi=40)).figure
+    line = next(ln for ln in paths.axes[0].lines if ln.get_gid() == "paths-projection-DEU")
+    assert to_hex(line.get_color()) == deu.lower()
+    stack = plots.render("stack", run, plots.Options(dpi=40)).figure
+    band = next(c for c in stack.axes[0].collections if c.get_gid() == "stack-ally-DEU")
+    assert to_hex(band.get_facecolor()[0]) == deu.lower()
+    trade = plots.tradeoff_figure(hague, member="DEU", dpi=40)
+    debt = next(ln for ax in trade.axes for ln in ax.lines if ln.get_gid() == "debt-with")
+    assert to_hex(debt.get_color()) == deu.lower()

@@ -66,6 +66,12 @@ def by_gid(fig, prefix):
     return out
 
 
+def mpl_hex(rgba) -> str:
+    import matplotlib.colors
+
+    return matplotlib.colors.to_hex(np.asarray(rgba).reshape(-1, 4)[0])
+
+
 def footer(fig) -> str:
     return " ".join(t.get_text() for t in fig.texts if (t.get_gid() or "").startswith("footer-"))
 
@@ -342,7 +348,12 @@ def test_stack_bands_add_up_to_the_aggregate_and_baseline_is_the_tables(hague):
     fig = draw("stack", hague).figure
     agg = hague.aggregates[hague.aggregates.group == "nato"].sort_values("year")
     bands = by_gid(fig, "stack-band-")
-    assert set(bands) == {"0", "1", "2"}
+    assert set(bands) == {"0", "2"}
+    allies = by_gid(fig, "stack-ally-")
+    assert list(allies) == ["DEU", "GBR", "FRA", "ITA", "POL"]
+    for code, poly in allies.items():  # each of the largest in its own ally colour
+        assert mpl_hex(poly.get_facecolor()) == plots.ally_colour(code).lower()
+    assert mpl_hex(bands["0"].get_facecolor()) == plots.ally_colour("USA").lower()
 
     def edges(poly):
         v = poly.get_paths()[0].vertices
@@ -359,7 +370,7 @@ def test_stack_bands_add_up_to_the_aggregate_and_baseline_is_the_tables(hague):
     baseline = by_gid(fig, "stack-baseline")[""]
     np.testing.assert_array_equal(baseline.get_ydata(), agg.baseline_usd_bn)
     legend = [t.get_text() for t in fig.axes[0].get_legend().texts]
-    assert "Largest 5 European allies (DEU, GBR, FRA, ITA, POL)" in legend
+    assert {"Germany", "United Kingdom", "France", "Italy", "Poland"} <= set(legend)
     assert "Other 25 allies" in legend and "United States" in legend
     assert fig.axes[0].get_ylim()[0] == 0
 

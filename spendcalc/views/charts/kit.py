@@ -72,14 +72,16 @@ class Style:
     bands: tuple[str, str, str]
     cmap: str = "cividis"
     missing: str = "#D9D9D9"
+    others: str = "#BDBDBD"
+    """Allies drawn together as "the others", apart from the allies' own colours."""
 
 
 LIGHT = Style(
     name="light", background="#FFFFFF", text="#1A1A1A", muted="#595959", grid="#E4E4E4",
     axis="#333333", core="#004488", related="#DDAA33", negative="#BB5566", marker="#000000",
     shade="#F2F2F2",
-    palette=("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#000000", "#56B4E9",
-             "#7F7F7F", "#882255", "#999933"),
+    palette=("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#882255", "#56B4E9",
+             "#7F7F7F", "#000000", "#999933"),
     bands=("#004488", "#BB5566", "#DDAA33"),
 )
 DARK = Style(
@@ -90,6 +92,7 @@ DARK = Style(
              "#A0A0A0", "#CC6677", "#BBCC33"),
     bands=("#6699CC", "#EE99AA", "#EECC66"),
     missing="#3A414B",
+    others="#59616C",
 )
 STYLE_BY_NAME = {"light": LIGHT, "dark": DARK}
 
@@ -98,8 +101,16 @@ ALLY_ORDER = ("USA", "DEU", "GBR", "FRA", "POL", "ITA", "CAN", "ESP", "TUR", "NL
 from its code, so an ally has the same colour in every chart and in the report."""
 
 
-def ally_colour(iso3: str, style: Style) -> str:
-    """The one colour of the ally ``iso3`` in ``style`` (deterministic, never by position)."""
+def ally_colour(iso3: str, style: Style | str = "light") -> str:
+    """The one colour (``#RRGGBB``) of the ally ``iso3`` in ``style`` ("light", "dark" or a
+    Style): the same in every chart, the report and the explorer, never chosen by position.
+
+        >>> ally_colour("DEU")
+        '#D55E00'
+    """
+    if isinstance(style, str):
+        style = STYLE_BY_NAME[style]
+    iso3 = iso3.upper()
     n = len(style.palette)
     if iso3 in ALLY_ORDER:
         return style.palette[ALLY_ORDER.index(iso3) % n]

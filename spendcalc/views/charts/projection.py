@@ -772,99 +772,46 @@ def stack(source: Result | pd.DataFrame, *, meta: dict[str, Any] | None = None,
 def _stack(run: Run, opts: Options) -> Chart:
     style = STYLE_BY_NAME[opts.style]
     sfx = money_suffix(opts.prices)
-    col = f"total_usd_bn{sfx}"
     codes = select_members(run, opts)
-    base = run.at(run.base_year).loc[codes]
-    spending = base[base[col].notna() & base.armed_forces.astype(bool)]
-    unarmed = [str(base.loc[c, "member"]) for c in codes if c not in spending.index]
-    if not len(spending):
-        raise PlotError(f"stack: nothing to draw: {', '.join(unarmed)} has {NO_FORCES}")
-    ranked = list(spending[col].sort_values(ascending=False, kind="stable").index)
-    europe = {m.iso3 for m in run.data.members if m.region == "europe"}
-    us = [c for c in ranked if c == "USA"]
-    european = [c for c in ranked if c in europe]
-    largest = european[:LARGEST] if len(ranked) - len(us) > LARGEST + 1 else european
-    rest = [c for c in ranked if c not in us and c not in largest]
+    us, largest, rest, unarmed = _stack_groups(run, codes, f"total_usd_bn{sfx}")
     years = np.array(run.years, dtype=float)
-    wide = run.table.pivot(index="iso3", columns="year", values=col)
+    wide = run.table.pivot(index="iso3", columns="year", values=f"total_usd_bn{sfx}")
     fig = _figure(opts, (8.0, 5.6))
     ax = fig.add_subplot()
     clean_axes(ax, style, grid_axis="y")
-    bands = [("United States", us, style.bands[0]),
-             (_band_label(largest, rest), largest, style.bands[1]),
-             (f"Other {len(rest)} allies" if rest else "", rest, style.bands[2])]
-    lower = np.zeros(len(years))
-    handles: list[Any] = []
-    inner: list[tuple[str, np.ndarray, np.ndarray]] = []
-    for band, (label, members, colour) in enumerate(bands):
-        if not members:
-            continue
-        start = lower
-        for code in members:
-            upper = lower + wide.loc[code, run.years].to_numpy(dtype=float)
-            if band == 1:
-                inner.append((code, lower, upper))
-            lower = upper
-        poly = ax.fill_between(years, start, lower, facecolor=colour, linewidth=0, zorder=2)
-        poly.set_gid(f"stack-band-{band}")
-        ax.plot(years, lower, color=style.background, linewidth=0.9, zorder=3)
-        handles.append(Patch(color=colour, label=label))
-    for _, _, upper in inner[:-1]:
-        ax.plot(years, upper, color=style.background, linewidth=0.4, zorder=3)
-    group = matching_group(run, list(spending.index) + [
-        c for c in codes if c not in spending.index], opts)
+    handles, inner, top = _draw_stack_bands(ax, run, wide, (us, largest, rest), style)
+    group = matching_group(run, [c for c in codes if c not in unarmed] + unarmed, opts)
     summary_rows: list[tuple[str, float, float]] = []
     notes = []
     if group is not None and run.aggregates is not None:
-        a = run.aggregates[run.aggregates.group == group[0]].sort_values("year")
-        line = ax.plot(a.year.to_numpy(dtype=float), a[f"baseline_usd_bn{sfx}"].to_numpy(),
-                       color=style.text, linewidth=1.6, linestyle=(0, (4, 2)), zorder=4,
-                       label=f"2% of GDP baseline ({group[1]})")[0]
-        line.set_gid("stack-baseline")
-        handles.append(line)
-        total = a[f"total_usd_bn{sfx}"].to_numpy()
-        ax.annotate(f"{group[1]}: {total[-1]:,.0f}", (years[-1], total[-1]), xytext=(-2, 5),
-                    textcoords="offset points", ha="right", va="bottom", fontsize=7.8,
-                    fontweight="bold", color=style.text)
-        ax.annotate(f"{total[0]:,.0f} in {run.base_year}", (years[0], total[0]), xytext=(2, 5),
-                    textcoords="offset points", ha="left", va="bottom", fontsize=7.8,
-                    fontweight="bold", color=style.text)
-        bl = a[f"baseline_usd_bn{sfx}"].to_numpy()
-        ax.annotate(f"2% baseline: {bl[-1]:,.0f}", (years[-1], bl[-1]), xytext=(-2, 5),
-                    textcoords="offset points", ha="right", va="bottom", fontsize=7.5,
-                    color=style.text, bbox={"boxstyle": "round,pad=0.15", "lw": 0,
-                                            "fc": style.background, "alpha": 0.85})
-        summary_rows.append((group[1], total[0], total[-1]))
-        summary_rows.append((f"  2% baseline of {group[1]}", bl[0], bl[-1]))
+        summary_rows = _stack_baseline(ax, run, group, sfx, style, handles)
     else:
         notes.append("No 2% baseline line: these members are not a group with an aggregate "
                      "(use --group or all members).")
     if unarmed:
-        notes.append(f"{', '.join(unarmed)}: {NO_FORCES}.")
+        names = ", ".join(str(run.at(run.base_year).loc[c, "member"]) for c in unarmed)
+        notes.append(f"{names}: {NO_FORCES}.")
     ax.set_xlim(years[0], years[-1])
-    ax.set_ylim(0, float(np.nanmax(lower)) * 1.08)
+    ax.set_ylim(0, float(np.nanmax(top)) * 1.08)
     ax.xaxis.set_major_locator(MultipleLocator(1))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.tick_params(axis="x", labelsize=7.5)
     ax.set_ylabel(unit_text(run, opts), fontsize=8, color=style.muted)
-    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1), ncol=2,
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1), ncol=4,
               bbox_transform=above_axes(ax, 5),
               borderaxespad=0, handlelength=1.4, fontsize=7.8)
     title = opts.title or f"Defence spending of NATO allies, {run.base_year}–{run.horizon}"
     if group is not None and group[0] != "nato":
         title = opts.title or f"Defence spending, {group[1]}, {run.base_year}–{run.horizon}"
     subtitle = (f"Scenario {run.name} · {unit_text(run, opts)} · core + related spending, "
-                f"stacked by ally; largest European allies by {run.base_year} spending")
+                f"stacked by ally; largest European allies by {run.base_year} spending, each "
+                "in its own colour")
     draw_frame(fig, style, title, opts.subtitle or subtitle, footer_text([run], notes))
-    height_pt = measure(fig, ax)[1]
-    per_pt = ax.get_ylim()[1] / height_pt
-    for code, low, up in inner:  # name the largest allies inside their band, where they fit
-        if (up[-1] - low[-1]) / per_pt >= 8.5:
-            ax.text(years[-1] - 0.08, (low[-1] + up[-1]) / 2, code, ha="right", va="center",
-                    fontsize=6.5, color=text_on(style.bands[1]), zorder=4)
+    _name_stack_bands(fig, ax, inner, years)
+    first, last = wide[run.years[0]], wide[run.years[-1]]
     for code in us + largest:
-        summary_rows.append((str(base.loc[code, "member"]), float(wide.loc[code, run.years[0]]),
-                             float(wide.loc[code, run.years[-1]])))
+        summary_rows.append((str(run.at(run.base_year).loc[code, "member"]),
+                             float(first[code]), float(last[code])))
     width = max(len(r[0]) for r in summary_rows)
     lines = [f"Defence spending, {unit_text(run, opts)} ({run.name}):",
              f"  {'':<{width}} {run.base_year:>9} {run.horizon:>9}"]
@@ -872,11 +819,90 @@ def _stack(run: Run, opts: Options) -> Chart:
     return Chart("stack", fig, lines)
 
 
-def _band_label(largest: list[str], rest: list[str]) -> str:
-    if not largest:
-        return ""
-    codes = ", ".join(largest)
-    return f"Largest {len(largest)} European allies ({codes})" if rest else codes
+def _stack_groups(run: Run, codes: list[str], col: str
+                  ) -> tuple[list[str], list[str], list[str], list[str]]:
+    """The US, the largest European allies (by base-year spending), the rest, and the
+    members without spending."""
+    base = run.at(run.base_year).loc[codes]
+    spending = base[base[col].notna() & base.armed_forces.astype(bool)]
+    unarmed = [c for c in codes if c not in spending.index]
+    if not len(spending):
+        names = ", ".join(str(base.loc[c, "member"]) for c in unarmed)
+        raise PlotError(f"stack: nothing to draw: {names} has {NO_FORCES}")
+    ranked = list(spending[col].sort_values(ascending=False, kind="stable").index)
+    europe = {m.iso3 for m in run.data.members if m.region == "europe"}
+    us = [c for c in ranked if c == "USA"]
+    european = [c for c in ranked if c in europe]
+    largest = european[:LARGEST] if len(ranked) - len(us) > LARGEST + 1 else european
+    rest = [c for c in ranked if c not in us and c not in largest]
+    return us, largest, rest, unarmed
+
+
+def _draw_stack_bands(ax: Axes, run: Run, wide: pd.DataFrame,
+                      groups: tuple[list[str], list[str], list[str]], style: Style
+                      ) -> tuple[list[Any], list[tuple[str, np.ndarray, np.ndarray, str]],
+                                 np.ndarray]:
+    """The US and each of the largest allies in its own ally colour, the rest as one grey
+    band; legend handles, the named bands (code, lower, upper, colour) and the top edge."""
+    us, largest, rest = groups
+    years = np.array(run.years, dtype=float)
+    colours = ally_colours(us + largest, style)
+    names = {c: str(run.at(run.base_year).loc[c, "member"]) for c in us + largest}
+    bands = ([("stack-band-0", us, colours["USA"], "United States")] if us else [])
+    bands += [(f"stack-ally-{c}", [c], colours[c], names[c]) for c in largest]
+    if rest:
+        bands.append(("stack-band-2", rest, style.others, f"Other {len(rest)} allies"))
+    lower = np.zeros(len(years))
+    handles: list[Any] = []
+    inner: list[tuple[str, np.ndarray, np.ndarray, str]] = []
+    for gid, members, colour, label in bands:
+        start = lower
+        for code in members:
+            lower = lower + wide.loc[code, run.years].to_numpy(dtype=float)
+        poly = ax.fill_between(years, start, lower, facecolor=colour, linewidth=0, zorder=2)
+        poly.set_gid(gid)
+        ax.plot(years, lower, color=style.background, linewidth=0.7, zorder=3)
+        handles.append(Patch(color=colour, label=label))
+        if gid.startswith("stack-ally-"):
+            inner.append((members[0], start, lower, colour))
+    return handles, inner, lower
+
+
+def _stack_baseline(ax: Axes, run: Run, group: tuple[str, str], sfx: str, style: Style,
+                    handles: list[Any]) -> list[tuple[str, float, float]]:
+    """The group's 2% baseline (dashed) and its total, labelled at both ends."""
+    assert run.aggregates is not None
+    a = run.aggregates[run.aggregates.group == group[0]].sort_values("year")
+    years = a.year.to_numpy(dtype=float)
+    bl = a[f"baseline_usd_bn{sfx}"].to_numpy()
+    line = ax.plot(years, bl, color=style.text, linewidth=1.6, linestyle=(0, (4, 2)), zorder=4,
+                   label=f"2% of GDP baseline ({group[1]})")[0]
+    line.set_gid("stack-baseline")
+    handles.append(line)
+    total = a[f"total_usd_bn{sfx}"].to_numpy()
+    ax.annotate(f"{group[1]}: {total[-1]:,.0f}", (years[-1], total[-1]), xytext=(-2, 5),
+                textcoords="offset points", ha="right", va="bottom", fontsize=7.8,
+                fontweight="bold", color=style.text)
+    ax.annotate(f"{total[0]:,.0f} in {run.base_year}", (years[0], total[0]), xytext=(2, 5),
+                textcoords="offset points", ha="left", va="bottom", fontsize=7.8,
+                fontweight="bold", color=style.text)
+    ax.annotate(f"2% baseline: {bl[-1]:,.0f}", (years[-1], bl[-1]), xytext=(-2, 5),
+                textcoords="offset points", ha="right", va="bottom", fontsize=7.5,
+                color=style.text, bbox={"boxstyle": "round,pad=0.15", "lw": 0,
+                                        "fc": style.background, "alpha": 0.85})
+    return [(group[1], total[0], total[-1]), (f"  2% baseline of {group[1]}", bl[0], bl[-1])]
+
+
+def _name_stack_bands(fig: Figure, ax: Axes, inner: list[tuple[str, np.ndarray, np.ndarray,
+                                                                 str]], years: np.ndarray
+                      ) -> None:
+    """Each largest ally's code inside its band at the right end, where it fits."""
+    height_pt = measure(fig, ax)[1]
+    per_pt = ax.get_ylim()[1] / height_pt
+    for code, low, up, colour in inner:
+        if (up[-1] - low[-1]) / per_pt >= 8.5:
+            ax.text(years[-1] - 0.08, (low[-1] + up[-1]) / 2, code, ha="right", va="center",
+                    fontsize=6.5, color=text_on(colour), zorder=4, gid=f"stack-name-{code}")
 
 
 # -- burden -----------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from spendcalc.io.fiscal_data import BUDGET_LINES, LINE_LABELS
 from spendcalc.views.charts.kit import (
     LIGHT,
     Style,
+    ally_colour,
     clean_axes,
     data_sources,
     draw_frame,
@@ -107,7 +108,9 @@ def _member_chart(tr: Tradeoff, style: Style, size: tuple[float, float] | None,
     fin = s.financing
     ax2.plot(yearly.year, yearly.debt_without_pct_gdp, color=style.muted, linewidth=1.8,
              label="without it (IMF to 2031, then held)", gid="debt-without")
-    ax2.plot(yearly.year, yearly.debt_with_pct_gdp, color=style.negative, linewidth=2.2,
+    # The member's own colour, as in every chart where it is drawn.
+    ax2.plot(yearly.year, yearly.debt_with_pct_gdp, color=ally_colour(str(row["iso3"]), style),
+             linewidth=2.2,
              label=f"with it, borrowed at {fin.interest_rate_pct:g}% interest",
              gid="debt-with")
     ax2.axvline(y, color=style.muted, linewidth=0.8, linestyle=":")
