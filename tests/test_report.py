@@ -7,6 +7,7 @@ the comparison section, and bad input.
 
 from __future__ import annotations
 
+import html
 import math
 import os
 import re
@@ -361,11 +362,24 @@ def test_command_writes_identical_files_with_source_date_epoch(tmp_path, monkeyp
     assert res.exit_code == 0, res.output
     first = tmp_path / "report-hague-2035.html"  # the default name
     assert res.stdout.startswith(f"wrote {first.name} (")
-    res = invoke("report", "hague-2035", "-o", tmp_path / "again.html")
+    before = first.read_bytes()
+    res = invoke("report", "--force")
     assert res.exit_code == 0, res.output
-    assert first.read_bytes() == (tmp_path / "again.html").read_bytes()
-    assert "2026-01-02 03:04 UTC" in first.read_text(encoding="utf-8")
+    after = first.read_text(encoding="utf-8")
+    # The same command, apart from --force, which the Command line repeats as typed.
+    assert after.replace("spendcalc report --force", "spendcalc report") == before.decode()
+    assert "2026-01-02 03:04 UTC" in after
     assert not list(tmp_path.glob(".*.tmp"))  # written atomically: no temporary file left
+
+
+def test_the_command_line_is_the_command_as_typed(tmp_path):
+    out = tmp_path / "my report.html"
+    res = invoke("report", "rutte-2032", "-o", out, "--set", "description=Two words",
+                 "--edition", "nato-2025")
+    assert res.exit_code == 0, res.output
+    typed = (f"spendcalc report rutte-2032 -o '{out}' --set 'description=Two words' "
+             "--edition nato-2025")
+    assert f"<code>{html.escape(typed)}</code>" in out.read_text(encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- the command
@@ -418,7 +432,7 @@ def test_set_applies_to_the_report(tmp_path):
     res = invoke("report", "--set", "target.year=2032", "-o", out)
     assert res.exit_code == 0, res.output
     text = out.read_text(encoding="utf-8")
-    assert "spendcalc report hague-2035 --set target.year=2032" in text
+    assert f"spendcalc report -o {out} --set target.year=2032" in text
     assert "reached in 2032 and held after" in text
 
 

@@ -130,12 +130,16 @@ class DataChoice:
     """The data a command was asked to use (``--data DIR``, ``--edition NAME``), loaded on
     first use: the one place where command-line options become a Dataset."""
 
-    def __init__(self, directory: Path | str | None, edition: str | None = None) -> None:
+    def __init__(self, directory: Path | str | None, edition: str | None = None, *,
+                 typed: tuple[str, ...] = ()) -> None:
         if isinstance(directory, str) and not directory.strip():
             raise SpendcalcError("--data '': an empty folder name; give a data folder, or leave "
                                  "--data out for the bundled data")
         self.directory = None if directory is None else Path(directory)
         self.edition = edition
+        self.typed = typed
+        """``--data DIR`` and ``--edition NAME`` as the user typed them (an edition chosen
+        by the scenario is not typed): what a report's Command line repeats."""
 
     @cached_property
     def dataset(self) -> Dataset:
@@ -214,7 +218,10 @@ def guarded(fn: F) -> F:
         warnings.showwarning = _show_warning
         try:
             if wants_data:
-                kwargs["data"] = DataChoice(data_dir, edition or requested_edition(kwargs))
+                typed = (*(("--data", data_dir) if data_dir is not None else ()),
+                         *(("--edition", edition) if edition else ()))
+                kwargs["data"] = DataChoice(data_dir, edition or requested_edition(kwargs),
+                                            typed=typed)
             return fn(*args, **kwargs)
         except SpendcalcError as exc:
             print(f"error: {exc}", file=sys.stderr)

@@ -51,12 +51,32 @@ def register(app: typer.Typer) -> None:
         *, data: DataChoice,
     ) -> None:
         """Write a self-contained HTML report of one or more scenarios."""
-        run_report(scenarios or [], output=output, force=force, sets=sets, data=data.dataset)
+        names = scenarios or []
+        command = command_line(names, output=output, force=force, sets=sets,
+                               data_options=data.typed)
+        run_report(names, output=output, force=force, sets=sets, data=data.dataset,
+                   command=command)
+
+
+def command_line(names: list[str], *, output: Path | None = None, force: bool = False,
+                 sets: list[str] | None = None, data_options: tuple[str, ...] = ()) -> str:
+    """The report command as typed (scenarios, -o, --force, --set, --data, --edition), each
+    word shell-quoted: pasted into a shell it makes the same report."""
+    words = ["spendcalc", "report", *names]
+    if output is not None:
+        words += ["-o", str(output)]
+    if force:
+        words.append("--force")
+    for item in sets or ():
+        words += ["--set", item]
+    words += data_options
+    return shlex.join(words)
 
 
 def run_report(names: list[str], *, output: Path | None, force: bool,
-               sets: list[str] | None, data: Dataset) -> Path:
-    """The report command's body: check the output, load, compute, build, write, print."""
+               sets: list[str] | None, data: Dataset, command: str | None = None) -> Path:
+    """The report command's body: check the output, load, compute, build, write, print.
+    ``command`` is the Command line the report shows (default: scenarios and --set)."""
     from spendcalc.io.scenarios import DEFAULT_SCENARIO
     from spendcalc.views import report
 
@@ -70,10 +90,9 @@ def run_report(names: list[str], *, output: Path | None, force: bool,
     path = output if output is not None else report.default_output([s.name for s in scenarios])
     report.check_output(path, force=force)
     results = [compute(s, data) for s in scenarios]
-    command = "spendcalc report " + " ".join(
-        [*(shlex.quote(n) for n in names),
-         *(f"--set {shlex.quote(s)}" for s in sets or ())])
-    content = report.build(results, command=command.strip())
+    if command is None:
+        command = command_line(names, sets=sets)
+    content = report.build(results, command=command)
     report.write(content, path, force=force)
     print(f"wrote {path} ({len(content.encode('utf-8')) / 1024:,.0f} KB): open it in a browser")
     return path
