@@ -141,3 +141,13 @@ def test_assets_ship_inside_the_package():
     folder = Path(explorer.__file__).parent / explorer.ASSETS
     for name in (*explorer.SCRIPTS, "explorer.css", "explorer.html"):
         assert (folder / name).is_file()
+
+
+def test_open_hands_the_file_to_the_browser(tmp_path, monkeypatch):
+    import webbrowser
+
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", opened.append)
+    out = tmp_path / "e.html"
+    assert invoke("explore", "-o", out, "--open").exit_code == 0
+    assert opened == [out.resolve().as_uri()]

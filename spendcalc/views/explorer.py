@@ -111,8 +111,17 @@ def payload(data: Dataset, presets: list[Scenario], initial: str,
         "presets": {s.name: s.model_dump(mode="json") for s in presets},
         "initial": initial,
         "unsupported": UNSUPPORTED,
+        "defaults": {key: _default_of(key) for key in UNSUPPORTED},
     })
     return out
+
+
+def _default_of(key: str) -> Any:
+    """A scenario table's default, as JSON: the page notes a scenario that changes it."""
+    from spendcalc.core.models import Scenario
+
+    return Scenario.model_fields[key].get_default(call_default_factory=True).model_dump(
+        mode="json")
 
 
 def ready_presets(data: Dataset) -> list[Scenario]:

@@ -441,6 +441,9 @@
     for (const e of errors) note(`Not computed: ${e}. Change the base year or the scenario.`, "error");
     const more = extras(s);
     if (more.length) note(`This scenario also uses ${more.join("; ")}: included in every number, but no control here changes them.`);
+    for (const [key, text] of Object.entries(D.unsupported)) {
+      if (canonical(s[key]) !== canonical(D.defaults[key])) note(`This scenario sets ${key}, which the explorer does not use: ${text}.`);
+    }
   }
 
   // ------------------------------------------------------------------ render
