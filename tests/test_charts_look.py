@@ -265,3 +265,21 @@ def test_one_colour_per_ally_in_every_chart(hague):
     trade = plots.tradeoff_figure(hague, member="DEU", dpi=40)
     debt = next(ln for ax in trade.axes for ln in ax.lines if ln.get_gid() == "debt-with")
     assert to_hex(debt.get_color()) == deu.lower()
+
+
+def test_charts_read_the_typed_scenario_and_a_bare_table_falls_back(hague, tmp_path):
+    path = tmp_path / "high.toml"
+    path.write_text('name = "high-bar"\nextends = "hague-2035"\nbaseline_pct = 3.0\n',
+                    encoding="utf-8")
+    result = spendcalc.compute(spendcalc.load_scenario(str(path)))
+    run = plots.as_run(result)
+    assert run.scenario is result.scenario
+    # The typed scenario decides, whatever an (edited) meta says.
+    blind = plots.Run(run.name, run.table, run.aggregates, {}, run.data, run.scenario)
+    assert blind.baseline_pct == 3.0
+    fig = plots.render("gap", [blind], plots.Options(dpi=40)).figure
+    assert "above a baseline of 3% of GDP" in fig.texts[0].get_text()
+    assert f"Scenario {run.name}: " in footer(fig)
+    bare = plots.as_run(result.table, result.meta, result.data)
+    assert bare.scenario is None and bare.baseline_pct == 3.0
+    assert footer(plots.render("gap", [bare], plots.Options(dpi=40)).figure) == footer(fig)

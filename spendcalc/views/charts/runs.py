@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from spendcalc.core.dataset import Dataset
+    from spendcalc.core.models import Scenario
     from spendcalc.core.result import Result
 
 
@@ -49,6 +50,9 @@ class Run:
     meta: dict[str, Any]
     data: Dataset
     """The data the table was computed with: groups, regions and history come from here."""
+    scenario: Scenario | None = None
+    """The typed scenario, when the run comes from a Result; a bare table with its meta has
+    none, and the charts fall back on the table and ``meta["scenario_settings"]``."""
 
     @property
     def base_year(self) -> int:
@@ -64,6 +68,9 @@ class Run:
 
     @property
     def baseline_pct(self) -> float:
+        """The old guideline the gap is measured from, percent of GDP."""
+        if self.scenario is not None:
+            return float(self.scenario.baseline_pct)
         settings = self.meta.get("scenario_settings") or {}
         if "baseline_pct" in settings:
             return float(settings["baseline_pct"])
@@ -95,8 +102,8 @@ def as_run(source: Result | pd.DataFrame | Run, meta: dict[str, Any] | None = No
     import pandas as pd
 
     if not isinstance(source, pd.DataFrame):  # a Result
-        return Run(str(source.meta["scenario"]), source.table, source.aggregates,
-                   dict(source.meta), source.data)
+        return Run(source.scenario.name, source.table, source.aggregates,
+                   dict(source.meta), source.data, source.scenario)
     table = source
     if "scenario" not in table.columns:
         raise PlotError("expected a spendcalc Result or its projection table")
@@ -275,7 +282,8 @@ def footer_text(runs: Sequence[Run], notes: Iterable[str] = ()) -> str:
     """Source, vintage, scenario(s) and assumptions, and any chart notes (one per line)."""
     lines = [f"Sources: {data_sources(runs[0].data)}."]
     for run in runs:
-        what = words.settings_brief(run.meta.get("scenario_settings"), run.data)
+        what = (words.brief(run.scenario, run.data) if run.scenario is not None
+                else words.settings_brief(run.meta.get("scenario_settings"), run.data))
         lines.append(f"Scenario {run.name}" + (f": {what}." if what else "."))
     lines.extend(notes)
     return "\n".join(lines)
