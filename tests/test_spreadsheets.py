@@ -312,3 +312,68 @@ def test_report_without_javascript_hides_the_sort_hint_and_arrows(result):
     assert page.count(report.SORT_HINT) >= 1
     assert all(f'<span class="screen"> {report.SORT_HINT}</span></caption>' in chunk
                for chunk in page.split("<caption>")[1:] if report.SORT_HINT in chunk)
+
+
+# --------------------------------------------------------------------------- schemas
+
+SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
+COMMANDS = {  # kind -> the command line that writes it (without -o)
+    "projection": ["run", "rutte-2032"],
+    "compare": ["compare", "hague-2035", "rutte-2032"],
+    "sweep": ["sweep", "--vary", "target.year=2030:2031"],
+    "sensitivity": ["sensitivity"],
+    "simulate": ["simulate", "--draws", "50"],
+    "tradeoff": ["tradeoff"],
+    "moneyflow": ["moneyflow"],
+    "claims": ["claims", "--checkable"],
+}
+
+
+def validate(doc: object, name: str) -> None:
+    """Validate under the draft the schema declares (its ``$schema``)."""
+    import jsonschema
+
+    schema = json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    cls.check_schema(schema)
+    cls(schema).validate(doc)
+
+
+def test_every_schema_file_is_generated_and_current():
+    from spendcalc.io import export_schema
+
+    files = export_schema.schema_files()
+    assert set(files) == {p.name for p in SCHEMAS.glob("*.schema.json")}
+    assert {n.split(".")[0] for n in files} == set(COMMANDS)
+    for name, text in files.items():
+        assert (SCHEMAS / name).read_text(encoding="utf-8") == text, name
+    assert export_schema.main(["--check"]) == 0
+
+
+@pytest.mark.parametrize("kind", list(COMMANDS))
+def test_every_export_validates_against_its_published_schema(tmp_path, kind):
+    import jsonschema
+
+    for suffix in (".json", ".csv"):
+        out = tmp_path / f"{kind}{suffix}"
+        res = invoke(*COMMANDS[kind], "-o", out, "--csv-dialect", "excel-eu")
+        assert res.exit_code == 0, res.output
+    doc = json.loads((tmp_path / f"{kind}.json").read_text())
+    validate(doc, f"{kind}.schema.json")
+    validate(doc["meta"], f"{kind}.meta.schema.json")
+    sidecar = json.loads((tmp_path / f"{kind}.csv.meta.json").read_text())
+    validate(sidecar, f"{kind}.meta.schema.json")
+    sidecar["surprise"] = 1  # closed objects: an unknown field is an error
+    with pytest.raises(jsonschema.ValidationError):
+        validate(sidecar, f"{kind}.meta.schema.json")
+
+
+def test_the_parquet_metadata_validates_too(result, tmp_path):
+    pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "r.parquet"
+    outputs.write_result(result, out)
+    meta = json.loads(pq.read_schema(out).metadata[outputs.PARQUET_META_KEY])
+    validate(meta, "projection.meta.schema.json")

@@ -1,12 +1,15 @@
-"""The shape of a projection export, as Pydantic models: the documented, stable JSON schema.
+"""The shape of every export, as Pydantic models: the documented, stable JSON schemas.
 
 ``spendcalc run -o FILE.json`` writes ``{"meta": Meta, "table": [TableRow], "aggregates":
-[AggregateRow]}``; the CSV's ``FILE.meta.json`` sidecar is a ``Meta``. The committed JSON
-Schema ``schemas/projection.schema.json`` is generated from these models; regenerate it after
-a deliberate change with::
+[AggregateRow]}``; the CSV's ``FILE.meta.json`` sidecar is a ``Meta``. Every other command
+that writes files has its own export model and meta model (``KINDS``): ``compare``, ``sweep``,
+``sensitivity``, ``simulate``, ``tradeoff``, ``moneyflow``, ``claims``. For each kind the
+committed ``schemas/KIND.schema.json`` (the JSON export) and ``schemas/KIND.meta.schema.json``
+(the metadata: the CSV sidecar, the JSON's ``meta``, the xlsx ``Meta`` sheet, the Parquet
+key) are generated from these models; regenerate them after a deliberate change with::
 
-    python -m spendcalc.io.export_schema            # write schemas/projection.schema.json
-    python -m spendcalc.io.export_schema --check    # exit 1 if the committed file is stale
+    python -m spendcalc.io.export_schema            # write schemas/*.schema.json
+    python -m spendcalc.io.export_schema --check    # exit 1 if a committed file is stale
 
 Field descriptions are the attribute docstrings below, so each field is documented once.
 """
@@ -29,6 +32,11 @@ JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 Timestamp = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")]
 Iso3Code = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+CsvDialect = Literal["standard", "excel", "excel-eu"]
+Scalar = float | int | str | bool | None
+"""One cell of a table: a number, text, a boolean, or null where there is no value."""
+Record = dict[str, Scalar]
+"""One row of a table, column name to cell (the columns are listed in docs/ and the CSV)."""
 
 
 class _Shape(BaseModel):
@@ -79,7 +87,7 @@ class Meta(_Shape):
     """The sources behind the figures used: source id to title (``data/sources.csv``)."""
     units: str
     """The units of the tables' columns."""
-    csv_dialect: Literal["standard", "excel", "excel-eu"] | None = None
+    csv_dialect: CsvDialect | None = None
     """CSV sidecars only: how the CSV is spelled (``--csv-dialect``), so ``--from-meta``
     re-renders the same bytes."""
 
@@ -233,43 +241,231 @@ class ProjectionExport(_Shape):
     """The group aggregates, one row per (scenario, group, year)."""
 
 
+class SimulateMeta(Meta):
+    """``spendcalc simulate``'s metadata: a run's, and the draws and seed."""
+
+    draws: int
+    """How many random draws."""
+    seed: int
+    """The random seed: the same seed gives the same output."""
+
+
+class CompareMeta(_Shape):
+    """``spendcalc compare``'s metadata: a run's, with one entry per scenario compared
+    where scenarios differ."""
+
+    spendcalc_version: str
+    """The spendcalc version that wrote the file."""
+    created: Timestamp
+    """When the first result was computed, UTC."""
+    scenario: list[str]
+    """The scenarios' names, in the order given."""
+    scenario_description: str
+    """The first scenario's description."""
+    scenario_settings: list[dict[str, Any]]
+    """Each resolved scenario as a JSON object."""
+    scenario_toml: list[str]
+    """Each resolved scenario as TOML text."""
+    data_vintage: str
+    """The editions behind the base data, in one line."""
+    data_files: list[DataFile]
+    """The data files read, in name order, with their hashes."""
+    inputs_sha256: list[Sha256]
+    """Each scenario's inputs hash (see the projection meta)."""
+    sources: dict[str, str]
+    """Source id to title."""
+    units: str
+    """The units of the table's columns."""
+    csv_dialect: CsvDialect | None = None
+    """CSV sidecars only: how the CSV is spelled (``--csv-dialect``)."""
+
+
+class _ViewFields(_Shape):
+    view: str
+    """Which view wrote the file: ``tradeoff``, or ``moneyflow (MEASURE)``."""
+    year: int
+    """The year shown; sums run from the year after the base year to it."""
+    financing: dict[str, Any]
+    """The scenario's [financing] settings (borrowed share, interest rate, cut line)."""
+    equipment: dict[str, Any]
+    """The scenario's [equipment] settings (equipment, imported and US shares)."""
+    notes: list[str]
+    """What the figures leave out or assume, in sentences."""
+    view_sources: list[str]
+    """The sources behind the view's figures, in sentences."""
+    units: str
+    """The units of the columns."""
+    csv_dialect: CsvDialect | None = None
+    """CSV sidecars only: how the CSV is spelled (``--csv-dialect``)."""
+
+
+class TradeoffMeta(Meta, _ViewFields):
+    """``spendcalc tradeoff``'s metadata: a run's, and the view's settings and notes."""
+
+
+class MoneyflowMeta(_ViewFields):
+    """``spendcalc moneyflow``'s metadata: the view's settings and notes."""
+
+
+class ClaimsMeta(_Shape):
+    """``spendcalc claims``'s metadata."""
+
+    spendcalc_version: str
+    """The spendcalc version that wrote the file."""
+    claims_file: str
+    """The claims checked (``seeds/claims.toml``)."""
+    data_vintage: str
+    """The editions behind the base data, in one line."""
+    vintages: dict[str, str]
+    """Each data vintage or source a claim is checked against: key to title."""
+    verdicts: str
+    """The verdicts a check can give."""
+    csv_dialect: CsvDialect | None = None
+    """CSV sidecars only: how the CSV is spelled (``--csv-dialect``)."""
+
+
+class CompareExport(_Shape):
+    """``spendcalc compare -o FILE.json``."""
+
+    model_config = ConfigDict(title="spendcalc compare export")
+    meta: CompareMeta
+    comparison: list[Record]
+    """One row per (kind, key, scenario): horizon-year figures and differences to the first."""
+
+
+class SweepExport(_Shape):
+    """``spendcalc sweep -o FILE.json``."""
+
+    model_config = ConfigDict(title="spendcalc sweep export")
+    meta: Meta
+    sweep: list[Record]
+    """One row per variant: the varied fields, the group, the year and the metric."""
+
+
+class SensitivityExport(_Shape):
+    """``spendcalc sensitivity -o FILE.json``."""
+
+    model_config = ConfigDict(title="spendcalc sensitivity export")
+    meta: Meta
+    sensitivity: list[Record]
+    """One row per parameter: its low and high value, the metric at each, the swing."""
+
+
+class SimulateExport(_Shape):
+    """``spendcalc simulate -o FILE.json``."""
+
+    model_config = ConfigDict(title="spendcalc simulate export")
+    meta: SimulateMeta
+    percentiles: list[Record]
+    """One row per (member or group, year): percentiles and mean over the draws."""
+    reach: list[Record]
+    """One row per member: the chance (0-1) of reaching the target."""
+
+
+class TradeoffExport(_Shape):
+    """``spendcalc tradeoff -o FILE.json``."""
+
+    model_config = ConfigDict(title="spendcalc tradeoff export")
+    meta: TradeoffMeta
+    summary: list[Record]
+    """One row per member for the chosen year."""
+    total: Record | None
+    """The group's totals; null for one member."""
+    yearly: list[Record]
+    """One row per (member, year)."""
+
+
+class MoneyflowExport(_Shape):
+    """``spendcalc moneyflow -o FILE.json``."""
+
+    model_config = ConfigDict(title="spendcalc moneyflow export")
+    meta: MoneyflowMeta
+    members: list[Record]
+    """One row per member."""
+    total: Record
+    """The totals over the members."""
+
+
+class ClaimsExport(_Shape):
+    """``spendcalc claims -o FILE.json``."""
+
+    model_config = ConfigDict(title="spendcalc claims export")
+    meta: ClaimsMeta
+    claims: list[dict[str, Any]]
+    """One object per claim: what is claimed, the check, the outcome per vintage."""
+
+
+KINDS: dict[str, tuple[type[BaseModel], type[BaseModel]]] = {
+    "projection": (ProjectionExport, Meta),
+    "compare": (CompareExport, CompareMeta),
+    "sweep": (SweepExport, Meta),
+    "sensitivity": (SensitivityExport, Meta),
+    "simulate": (SimulateExport, SimulateMeta),
+    "tradeoff": (TradeoffExport, TradeoffMeta),
+    "moneyflow": (MoneyflowExport, MoneyflowMeta),
+    "claims": (ClaimsExport, ClaimsMeta),
+}
+"""Each kind of export (``projection`` is ``spendcalc run``'s): its JSON export's model and
+its metadata's model."""
+
+
+def _schema_of(model: type[BaseModel]) -> dict[str, Any]:
+    return {"$schema": JSON_SCHEMA_DIALECT, **model.model_json_schema()}
+
+
 def schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a projection export, generated from the models."""
-    doc = ProjectionExport.model_json_schema()
-    return {"$schema": JSON_SCHEMA_DIALECT, **doc}
+    return _schema_of(ProjectionExport)
 
 
 def schema_text() -> str:
     """The schema as the committed file holds it (two-space indent, final newline)."""
-    return json.dumps(schema(), indent=2, ensure_ascii=False) + "\n"
+    return _text(schema())
+
+
+def _text(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def schema_files() -> dict[str, str]:
+    """Every committed schema file's name (in ``schemas/``) and its text."""
+    files = {}
+    for kind, (export, meta) in KINDS.items():
+        files[f"{kind}.schema.json"] = _text(_schema_of(export))
+        files[f"{kind}.meta.schema.json"] = _text(_schema_of(meta))
+    return files
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m spendcalc.io.export_schema",
-        description="Write (or check) the JSON Schema of spendcalc's projection export.")
-    parser.add_argument("path", nargs="?", type=Path, default=None,
-                        help="the schema file (default, in a source checkout: "
-                             "schemas/projection.schema.json)")
+        description="Write (or check) the JSON Schemas of spendcalc's exports.")
+    parser.add_argument("folder", nargs="?", type=Path, default=None,
+                        help="the schema folder (default, in a source checkout: schemas/)")
     parser.add_argument("--check", action="store_true",
-                        help="only check that the file is up to date (exit 1 if not)")
+                        help="only check that the files are up to date (exit 1 if not)")
     args = parser.parse_args(argv)
-    if args.path is None:
+    if args.folder is None:
         if not (SCHEMA_FILE.parent.parent / "pyproject.toml").is_file():
-            parser.error("not in a source checkout: give the schema file's path")
-        args.path = SCHEMA_FILE
-    text = schema_text()
+            parser.error("not in a source checkout: give the schema folder")
+        args.folder = SCHEMA_FILE.parent
+    stale = 0
+    for name, text in schema_files().items():
+        path = args.folder / name
+        if args.check:
+            current = path.read_text(encoding="utf-8") if path.is_file() else None
+            if current != text:
+                print(f"{path}: out of date; run python -m spendcalc.io.export_schema",
+                      file=sys.stderr)
+                stale += 1
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path}")
     if args.check:
-        current = args.path.read_text(encoding="utf-8") if args.path.is_file() else None
-        if current != text:
-            print(f"{args.path}: out of date; run python -m spendcalc.io.export_schema",
-                  file=sys.stderr)
+        if stale:
             return 1
-        print(f"{args.path}: up to date")
-        return 0
-    args.path.parent.mkdir(parents=True, exist_ok=True)
-    args.path.write_text(text, encoding="utf-8")
-    print(f"wrote {args.path}")
+        print(f"{args.folder}: {len(KINDS) * 2} schemas up to date")
     return 0
 
 
