@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from spendcalc.core.dataset import Dataset
-    from spendcalc.core.models import PathSpec
+    from spendcalc.core.models import Milestone, PathSpec, Scenario
     from spendcalc.core.result import Result
 
 
@@ -119,13 +119,37 @@ def path_words(path: PathSpec) -> str:
     return words
 
 
+@dataclass
+class _Member:
+    """What every paragraph reads: one member's rows of one result, the focus year, and the
+    reader that records each number it writes."""
+
+    result: Result
+    iso3: str
+    name: str
+    year: int
+    rows: dict[int, dict[str, Any]]
+    v: _Reader
+
+    @property
+    def s(self) -> Scenario:
+        return self.result.scenario
+
+    @property
+    def data(self) -> Dataset:
+        return self.result.data
+
+    @property
+    def milestones(self) -> list[Milestone]:
+        return [ms for ms in self.s.milestones if ms.member == self.iso3]
+
+
 def explain(result: Result, member: str, year: int | None = None) -> Explanation:
     """Explain ``member``'s projection in ``result`` (focus year: ``year``, default horizon),
     with the data the result was computed with."""
     from spendcalc.evidence.selection import check_year, resolve_member
 
-    data = result.data
-    s = result.scenario
+    data, s = result.data, result.scenario
     iso3 = resolve_member(member, data, s)
     year = check_year(s, year)
     m = data.members[data.index(iso3)]
@@ -134,23 +158,33 @@ def explain(result: Result, member: str, year: int | None = None) -> Explanation
     records: list[dict[str, Any]] = sub.to_dict("records")  # type: ignore[assignment]
     rows = {int(r["year"]): r for r in records}
     ex = Explanation(iso3=iso3, member=m.name, year=year, rows=records)
-    v = _Reader(rows, ex.facts)
-    base, last = s.base_year, s.horizon
+    c = _Member(result, iso3, m.name, year, rows, _Reader(rows, ex.facts))
     say = ex.paragraphs.append
 
     say(("Scenario", f"{s.name}" + (f" — {s.description}" if s.description else "") + "."))
     if not m.armed_forces:
         say(("No armed forces", f"{m.name} has no armed forces and reports no defence "
              f"spending, so it has no share, no target and no gap; its GDP "
-             f"({v('gdp_usd_bn', base, 'usd')} in {base}) is left out of group shares."))
+             f"({c.v('gdp_usd_bn', s.base_year, 'usd')} in {s.base_year}) is left out of "
+             "group shares."))
         return ex
+    say(("Where it starts", _start(c)))
+    _say_per_service_member(ex, result, s.base_year)
+    say(("Where the scenario sends it", _target(c)))
+    say(("How it gets there", _path(c)))
+    say(("What GDP does", _growth(c)))
+    say(("What it spends", _spending(c)))
+    ex.paragraphs += _gaps(c)
+    return ex
 
-    # 1. Where it starts.
-    col = data.share_years.index(base)
-    source_id = str(rows[base]["base_share_source"])
+
+def _start(c: _Member) -> str:
+    """1. Where it starts: the base-year share, its source, and related spending."""
+    s, data, v, base = c.s, c.data, c.v, c.s.base_year
+    source_id = str(c.rows[base]["base_share_source"])
     source = data.sources.get(source_id)
-    estimate = data.share_estimate[data.index(iso3)][col]
-    text = (f"In {base} {m.name} spent {v('core_pct', base)} of its GDP on core defence "
+    estimate = data.share_estimate[data.index(c.iso3)][data.share_years.index(base)]
+    text = (f"In {base} {c.name} spent {v('core_pct', base)} of its GDP on core defence "
             f"(NATO's definition): {v('core_usd_bn', base, 'usd')} out of a GDP of "
             f"{v('gdp_usd_bn', base, 'usd')}. The share comes from {source_id}"
             + (f", “{source.title}”" if source else "")
@@ -164,117 +198,135 @@ def explain(result: Result, member: str, year: int | None = None) -> Explanation
     else:
         text += (" No defence-related spending (the up-to-1.5% category) is counted in "
                  f"{base}: no data exist, so all of it is treated as new (related.base_pct = 0).")
-    say(("Where it starts", text))
-    _say_per_service_member(ex, result, base)
+    return text
 
-    # 2. Where the scenario sends it.
-    ex_rule = s.exemptions.get(iso3)
-    own = [ms for ms in s.milestones if ms.member == iso3]
+
+def _target(c: _Member) -> str:
+    """2. Where the scenario sends it: the target or exemption, milestones, no cuts."""
+    s, v, base, last = c.s, c.v, c.s.base_year, c.s.horizon
     if s.target is None:
-        text = (f"The scenario sets no target: {m.name} keeps its {base} share "
+        return (f"The scenario sets no target: {c.name} keeps its {base} share "
                 f"({v('core_pct', base)}) every year.")
+    ty = int(c.rows[last]["target_year"])
+    rule = s.exemptions.get(c.iso3)
+    if rule is not None:
+        text = (f"{c.name} is exempt from the common target ({s.target.core_pct:g}% core "
+                f"+ {s.target.related_pct:g}% related). Its own target: "
+                f"{v('target_core_pct', last)} core + {v('target_related_pct', last)} "
+                f"related = {v('target_total_pct', last)} of GDP by {ty}. Reason given: "
+                f"{rule.reason.rstrip('.')}"
+                + (f" (source {rule.source})" if rule.source else "") + ".")
     else:
-        ty = int(rows[last]["target_year"])
-        text = ""
-        if ex_rule is not None:
-            text += (f"{m.name} is exempt from the common target ({s.target.core_pct:g}% core "
-                     f"+ {s.target.related_pct:g}% related). Its own target: "
-                     f"{v('target_core_pct', last)} core + {v('target_related_pct', last)} "
-                     f"related = {v('target_total_pct', last)} of GDP by {ty}. Reason given: "
-                     f"{ex_rule.reason.rstrip('.')}"
-                     + (f" (source {ex_rule.source})" if ex_rule.source else "") + ".")
-        else:
-            text += (f"The target is {v('target_core_pct', last)} of GDP on core defence plus "
-                     f"{v('target_related_pct', last)} on defence-related spending, "
-                     f"{v('target_total_pct', last)} in all, reached in {ty} and held after.")
-        if own:
-            stones = "; ".join(f"{ms.pct:g}% core in {ms.year}"
-                               + (f" ({ms.source})" if ms.source else "") for ms in own)
-            text += (f" {m.name}'s own milestones, met exactly in their year: {stones}.")
-        base_core = v.raw("core_pct", base)
-        target_core = v.raw("target_core_pct", last)
-        if base_core > target_core and not s.allow_cuts:
-            text += (f" Its {base} core share ({v('core_pct', base)}) is already above the "
-                     "core target; the scenario does not allow cuts, so it never falls below "
-                     "that share" + (" (its milestones can still raise it)." if own else "."))
-    say(("Where the scenario sends it", text))
+        text = (f"The target is {v('target_core_pct', last)} of GDP on core defence plus "
+                f"{v('target_related_pct', last)} on defence-related spending, "
+                f"{v('target_total_pct', last)} in all, reached in {ty} and held after.")
+    own = c.milestones
+    if own:
+        stones = "; ".join(f"{ms.pct:g}% core in {ms.year}"
+                           + (f" ({ms.source})" if ms.source else "") for ms in own)
+        text += (f" {c.name}'s own milestones, met exactly in their year: {stones}.")
+    if v.raw("core_pct", base) > v.raw("target_core_pct", last) and not s.allow_cuts:
+        text += (f" Its {base} core share ({v('core_pct', base)}) is already above the "
+                 "core target; the scenario does not allow cuts, so it never falls below "
+                 "that share" + (" (its milestones can still raise it)." if own else "."))
+    return text
 
-    # 3. How the path gets there.
-    shape = s.path.shape
-    text = f"The shares move {path_words(s.path)}"
-    core = np.array([v.raw("core_pct", y) for y in sorted(rows)])
-    text += "."
-    mid = base + (year - base) // 2
-    if abs(v.raw("core_pct", year) - v.raw("core_pct", base)) < 5e-7:
+
+def _path(c: _Member) -> str:
+    """3. How the path gets there: the shape in words, then core, related and total shares
+    from the base year to the focus year."""
+    s, v, base, year = c.s, c.v, c.s.base_year, c.year
+    text = f"The shares move {path_words(s.path)}."
+    if _same(v, "core_pct", base, year):
         text += f" Core defence stays at {v('core_pct', base)} of GDP through {year}"
-    elif shape == "linear" and len(core) > 1 and not own:
-        step = core[1] - core[0]
-        ex.facts.append(Fact("core_pct:diff", base + 1, float(step), pct(step)))
-        text += (f" Core defence goes from {v('core_pct', base)} in {base}, {pct(step)} points "
-                 f"a year, to {v('core_pct', mid)} in {mid} and {v('core_pct', year)} in "
-                 f"{year}")
     else:
-        text += (f" Core defence goes from {v('core_pct', base)} in {base} to "
-                 f"{v('core_pct', mid)} in {mid} and {v('core_pct', year)} in {year}")
-    if abs(v.raw("related_pct", year) - v.raw("related_pct", base)) < 5e-7:
+        text += _core_moves(c)
+    if _same(v, "related_pct", base, year):
         text += f"; defence-related spending stays at {v('related_pct', base)}"
     else:
         text += (f"; defence-related spending goes from {v('related_pct', base)} to "
                  f"{v('related_pct', year)}")
-    if abs(v.raw("total_pct", year) - v.raw("total_pct", base)) < 5e-7:
+    if _same(v, "total_pct", base, year):
         text += f"; the total stays at {v('total_pct', base)} of GDP."
     else:
         text += f"; the total goes from {v('total_pct', base)} to {v('total_pct', year)} of GDP."
-    if s.target is None and not own and not s.path.points:
+    if s.target is None and not c.milestones and not s.path.points:
         text = text.split(".", 1)[1].lstrip() if "." in text else text
         text = "Nothing moves the shares (no target, no milestone). " + text
-    text += " The table below gives every year."
-    say(("How it gets there", text))
+    return text + " The table below gives every year."
 
-    # 4. GDP.
-    say(("What GDP does", _growth_text(s, iso3, m.name, rows, v, data, base, year)))
 
-    # 5. The result: each part in money as well as in share.
-    text = (f"In {year} {m.name} would spend {v('core_pct', year)} of GDP on core defence and "
+def _same(v: _Reader, column: str, base: int, year: int) -> bool:
+    """Whether ``column`` (a share, percent of GDP) is unchanged from ``base`` to ``year``."""
+    return abs(v.raw(column, year) - v.raw(column, base)) < 5e-7
+
+
+def _core_moves(c: _Member) -> str:
+    """How core defence moves: by a fixed step a year on a plain linear path, else from the
+    base year through the midpoint to the focus year."""
+    v, base, year = c.v, c.s.base_year, c.year
+    mid = base + (year - base) // 2
+    core = np.array([v.raw("core_pct", y) for y in sorted(c.rows)])
+    if c.s.path.shape == "linear" and len(core) > 1 and not c.milestones:
+        step = core[1] - core[0]
+        v.facts.append(Fact("core_pct:diff", base + 1, float(step), pct(step)))
+        return (f" Core defence goes from {v('core_pct', base)} in {base}, {pct(step)} points "
+                f"a year, to {v('core_pct', mid)} in {mid} and {v('core_pct', year)} in "
+                f"{year}")
+    return (f" Core defence goes from {v('core_pct', base)} in {base} to "
+            f"{v('core_pct', mid)} in {mid} and {v('core_pct', year)} in {year}")
+
+
+def _spending(c: _Member) -> str:
+    """5. What it spends in the focus year: each part in money as well as in share."""
+    v, year = c.v, c.year
+    return (f"In {year} {c.name} would spend {v('core_pct', year)} of GDP on core defence and "
             f"{v('related_pct', year)} on related items, {v('total_pct', year)} in all: "
             f"{v('core_usd_bn', year, 'usd')} core, {v('related_usd_bn', year, 'usd')} "
             f"related, {v('total_usd_bn', year, 'usd')} in all at current prices, or "
-            f"{v('total_usd_bn_const', year, 'usd')} in {base} dollars (deflated by US "
-            "inflation).")
-    say(("What it spends", text))
+            f"{v('total_usd_bn_const', year, 'usd')} in {c.s.base_year} dollars (deflated by "
+            "US inflation).")
 
-    # 6. Gaps.
+
+def _gaps(c: _Member) -> list[tuple[str, str]]:
+    """6. The gaps: against the old baseline (in the year and summed; and against keeping
+    the base-year share), then against the target."""
+    s, v, base, year = c.s, c.v, c.s.base_year, c.year
+
+    def money_fact(column: str, value: float) -> str:
+        text = fmt(value, "usd")
+        v.facts.append(Fact(column, year, value, text))
+        return text
+
     extra = v.raw("extra_over_baseline_usd_bn", year)
-    more = "more" if extra >= 0 else "less"
-    text = (f"{s.baseline_pct:g}% of GDP would be {v('baseline_usd_bn', year, 'usd')} in "
-            f"{year}; the scenario spends {fmt(abs(extra), 'usd')} {more} than that. ")
-    v.facts.append(Fact("extra_over_baseline_usd_bn", year, extra, fmt(abs(extra), "usd")))
     cum = v.raw("cum_extra_over_baseline_usd_bn", year)
-    v.facts.append(Fact("cum_extra_over_baseline_usd_bn", year, cum, fmt(abs(cum), "usd")))
-    text += (f"Summed over {base + 1}–{year} it spends {fmt(abs(cum), 'usd')} "
-             f"{'more' if cum >= 0 else 'less'} than {s.baseline_pct:g}% would have cost. ")
+    text = (f"{s.baseline_pct:g}% of GDP would be {v('baseline_usd_bn', year, 'usd')} in "
+            f"{year}; the scenario spends {money_fact('extra_over_baseline_usd_bn', abs(extra))} "
+            f"{'more' if extra >= 0 else 'less'} than that. "
+            f"Summed over {base + 1}–{year} it spends "
+            f"{money_fact('cum_extra_over_baseline_usd_bn', abs(cum))} "
+            f"{'more' if cum >= 0 else 'less'} than {s.baseline_pct:g}% would have cost. ")
     inc = v.raw("increase_over_base_share_usd_bn", year)
     cinc = v.raw("cum_increase_over_base_share_usd_bn", year)
-    v.facts.append(Fact("increase_over_base_share_usd_bn", year, inc, fmt(inc, "usd")))
-    v.facts.append(Fact("cum_increase_over_base_share_usd_bn", year, cinc, fmt(cinc, "usd")))
-    text += (f"Compared with keeping its {base} share, {year} spending is {fmt(inc, 'usd')} "
-             f"higher, and {fmt(cinc, 'usd')} over {base + 1}–{year}: the new money the "
-             "scenario asks for.")
-    say((f"Against the old {s.baseline_pct:g}%", text))
-    if s.target is not None:
-        short = v.raw("shortfall_to_target_usd_bn", year)
-        if short > 1e-9:
-            gap = v.raw("target_total_pct", year) - v.raw("total_pct", year)
-            ex.facts.append(Fact("target_total_pct-total_pct", year, gap, pct(gap)))
-            text = (f"In {year} {m.name} is still {pct(gap)} points of GDP "
-                    f"({v('shortfall_to_target_usd_bn', year, 'usd')}) short of its "
-                    f"{v('target_total_pct', year)} target, due in "
-                    f"{int(rows[year]['target_year'])}.")
-        else:
-            text = (f"In {year} {m.name} spends at least its {v('target_total_pct', year)} "
-                    "target: no shortfall.")
-        say(("Against the target", text))
-    return ex
+    text += (f"Compared with keeping its {base} share, {year} spending is "
+             f"{money_fact('increase_over_base_share_usd_bn', inc)} higher, and "
+             f"{money_fact('cum_increase_over_base_share_usd_bn', cinc)} over {base + 1}–{year}: "
+             "the new money the scenario asks for.")
+    out = [(f"Against the old {s.baseline_pct:g}%", text)]
+    if s.target is None:
+        return out
+    if v.raw("shortfall_to_target_usd_bn", year) > 1e-9:
+        gap = v.raw("target_total_pct", year) - v.raw("total_pct", year)
+        v.facts.append(Fact("target_total_pct-total_pct", year, gap, pct(gap)))
+        text = (f"In {year} {c.name} is still {pct(gap)} points of GDP "
+                f"({v('shortfall_to_target_usd_bn', year, 'usd')}) short of its "
+                f"{v('target_total_pct', year)} target, due in "
+                f"{int(c.rows[year]['target_year'])}.")
+    else:
+        text = (f"In {year} {c.name} spends at least its {v('target_total_pct', year)} "
+                "target: no shortfall.")
+    out.append(("Against the target", text))
+    return out
 
 
 def _say_per_service_member(ex: Explanation, result: Result, year: int) -> None:
@@ -304,8 +356,10 @@ def _say_per_service_member(ex: Explanation, result: Result, year: int) -> None:
         "armies.")))
 
 
-def _growth_text(s: Any, iso3: str, name: str, rows: dict[int, dict[str, Any]], v: _Reader,
-                 data: Dataset, base: int, year: int) -> str:
+def _growth(c: _Member) -> str:
+    """4. What GDP does: the growth assumption, one year's arithmetic, year-on-year rates."""
+    s, data, v, rows, base, year = c.s, c.data, c.v, c.rows, c.s.base_year, c.year
+    iso3, name = c.iso3, c.name
     g = s.growth
     years = sorted(rows)
     gdp = np.array([float(rows[y]["gdp_usd_bn"]) for y in years])
