@@ -283,3 +283,17 @@ def test_charts_read_the_typed_scenario_and_a_bare_table_falls_back(hague, tmp_p
     bare = plots.as_run(result.table, result.meta, result.data)
     assert bare.scenario is None and bare.baseline_pct == 3.0
     assert footer(plots.render("gap", [bare], plots.Options(dpi=40)).figure) == footer(fig)
+
+
+def test_svg_keeps_text_as_text_with_a_font_stack_and_stable_bytes(hague):
+    import re
+
+    first = plots.to_bytes(plots.gap(hague), "svg")
+    again = plots.to_bytes(plots.gap(hague), "svg")
+    assert first == again
+    svg = first.decode("utf-8")
+    texts = re.findall(r"<text\b[^>]*>([^<]*)</text>", svg)
+    assert "Germany" in texts and any("bar cut" in t for t in texts)
+    assert "How far each ally would spend above" in svg
+    assert "font-family: 'DejaVu Sans', sans-serif" in svg
+    assert "DejaVuSans-" not in svg  # no glyphs drawn as paths

@@ -41,6 +41,9 @@ DEFAULT_DPI = 200.0
 
 
 FONT = "DejaVu Sans"
+FONT_STACK = (FONT, "sans-serif")
+"""SVG text names this stack: DejaVu Sans (which ships with matplotlib, so the layout is
+measured with it), else the viewer's sans-serif."""
 
 
 class PlotError(SpendcalcError):
@@ -188,7 +191,7 @@ def data_sources(data: Dataset) -> str:
 def rc_params(style: Style) -> dict[RcKeyType, Any]:
     """matplotlib settings for ``style``, for ``matplotlib.rc_context``."""
     return {
-        "font.family": FONT, "font.size": 8.5, "text.color": style.text,
+        "font.family": list(FONT_STACK), "font.size": 8.5, "text.color": style.text,
         "axes.facecolor": style.background, "axes.edgecolor": style.axis,
         "axes.labelcolor": style.text, "axes.labelsize": 8.5, "axes.titlesize": 9,
         "xtick.color": style.muted, "ytick.color": style.muted,
@@ -196,7 +199,7 @@ def rc_params(style: Style) -> dict[RcKeyType, Any]:
         "xtick.labelsize": 8, "ytick.labelsize": 8,
         "figure.facecolor": style.background, "legend.fontsize": 8,
         "legend.frameon": False, "axes.unicode_minus": True,
-        "svg.hashsalt": "spendcalc", "pdf.fonttype": 42,
+        "svg.hashsalt": "spendcalc", "svg.fonttype": "none", "pdf.fonttype": 42,
     }
 
 
@@ -398,7 +401,9 @@ def to_bytes(fig: Figure, fmt: str, dpi: float | None = None) -> bytes:
         "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Title": title},
     }[fmt]
     buf = io.BytesIO()
-    with mpl.rc_context({"svg.hashsalt": "spendcalc", "pdf.fonttype": 42}):
+    # SVG keeps text as <text> (searchable, editable, small); PDF embeds TrueType.
+    with mpl.rc_context({"svg.hashsalt": "spendcalc", "svg.fonttype": "none",
+                         "font.sans-serif": [FONT], "pdf.fonttype": 42}):
         fig.savefig(buf, format=fmt, dpi=dpi or fig.dpi, metadata=metadata,
                     facecolor=fig.get_facecolor())
     return buf.getvalue()
