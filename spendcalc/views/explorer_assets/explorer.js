@@ -18,11 +18,15 @@
   const NUMERIC = new Set(["core", "related", "year", "espCore", "baseline", "offset", "flat",
     "relbase", "base"]);
   const BOOLEAN = new Set(["target", "esp", "cuts", "projector"]);
-  let state = null, current = null, pinned = null, sortKey = null, sortDir = -1;
+  let state = null, current = null, pinned = null, sortKey = null, sortDir = -1, hashTimer = 0;
 
   // ------------------------------------------------------------------ formatting
-  const fmt = (v, d) => Number.isFinite(v) ? v.toLocaleString("en-US",
-    { minimumFractionDigits: d, maximumFractionDigits: d }) : "—";
+  const FORMATS = new Map();  // one Intl.NumberFormat per precision: making one is slow
+  const fmt = (v, d) => {
+    if (!Number.isFinite(v)) return "—";
+    if (!FORMATS.has(d)) FORMATS.set(d, new Intl.NumberFormat("en-US", { minimumFractionDigits: d, maximumFractionDigits: d }));
+    return FORMATS.get(d).format(v);
+  };
   const money = v => fmt(v, 1);
   const signed = v => Number.isFinite(v) ? (v >= 0 ? "+" : "−") + fmt(Math.abs(v), 1) : "—";
   const pct = v => fmt(v, 2);
@@ -453,7 +457,10 @@
     drawNotes(s, errors);
     writeControls(state);
     $("link").value = link();
-    if (history.replaceState) history.replaceState(null, "", toHash(state));
+    // The address follows the settings a moment after the last change: browsers throttle
+    // (and warn about) many address changes while a slider is dragged.
+    clearTimeout(hashTimer);
+    hashTimer = setTimeout(() => history.replaceState(null, "", toHash(state)), 200);
     if (errors.length) {  // no stale numbers: the views empty until the settings are valid
       current = null;
       for (const id of ["headline", "trend", "gap", "everyday", "summary"]) $(id).textContent = "";
