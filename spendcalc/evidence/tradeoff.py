@@ -22,6 +22,7 @@ from spendcalc.io.fiscal_data import (
     LINE_LABELS,
     SOURCE_LABELS,
     FiscalData,
+    Observation,
     load_fiscal,
 )
 
@@ -76,86 +77,128 @@ def tradeoff(result: Result, member: str | None = None, group: str | None = None
     if sel.member is not None:
         _need_fiscal(fiscal, sel.member, data)
     g = grid(result, sel.codes)
-    years, n_m = g.years, len(sel.codes)
-    gdp = g("gdp_usd_bn")
-    deflator = g("deflator")
-    fin = scenario.financing
-    if fin.cut_line is not None and fin.borrowed_pct < 100:
-        lacking = [c for c in sel.codes if fiscal.latest(c, fin.cut_line) is None]
-        if sel.member is not None and lacking:
-            raise OptionError(
-                f"financing.cut_line = {fin.cut_line}: fiscal.csv has no "
-                f"{LINE_LABELS[fin.cut_line]} figure for {g.names[0]} ({sel.member}); lines "
-                f"with data: {', '.join(_available_lines(fiscal, sel.member)) or 'none'}")
-
-    population = np.vstack([held(years, fiscal.population_m.get(c, {})) for c in sel.codes])
-    debt_base = np.vstack([held(years, fiscal.series(c, "gov_debt")) for c in sel.codes])
-    lines = {ln: [fiscal.latest(c, ln) for c in sel.codes] for ln in BUDGET_LINES}
-    line_pct = {ln: np.array([o.value if o else np.nan for o in obs]) for ln, obs in lines.items()}
-
-    cols: dict[str, Any] = {
-        "iso3": np.repeat(sel.codes, len(years)), "member": np.repeat(g.names, len(years)),
-        "year": np.tile(years, n_m), "armed_forces": np.repeat(g.armed, len(years)),
-        "gdp_usd_bn": gdp.ravel(), "deflator": deflator.ravel(),
-        "population_m": population.ravel(),
-    }
-    amounts = {}
-    for m in MEASURES.values():
-        amount = g(m.column)
-        amounts[m.key] = amount
-        cols[f"{m.prefix}_usd_bn"] = amount.ravel()
-        cols[f"{m.prefix}_usd_bn_const"] = budget.to_constant_usd_bn(amount, deflator).ravel()
-        cols[f"{m.prefix}_usd_per_person"] = budget.per_person_usd(amount, population).ravel()
-        for ln in BUDGET_LINES:
-            cols[f"{m.prefix}_pct_{ln}"] = budget.share_of_line_pct(
-                amount, line_pct[ln][:, None], gdp).ravel()
-    new = amounts[FINANCED.key]
-    path = budget.debt_path(debt_base, new, gdp, fin.borrowed_pct, fin.interest_rate_pct)
-    cut = new * (100.0 - fin.borrowed_pct) / 100.0
-    cols["debt_without_pct_gdp"] = np.where(g.armed[:, None], path.without_pct_gdp,
-                                            np.nan).ravel()
-    cols["debt_with_pct_gdp"] = path.with_pct_gdp.ravel()
-    cols["added_debt_usd_bn"] = path.added_usd_bn.ravel()
-    cols["cut_usd_bn"] = cut.ravel()
-    for ln in BUDGET_LINES:
-        cols[f"cut_pct_{ln}"] = budget.share_of_line_pct(cut, line_pct[ln][:, None], gdp).ravel()
-    yearly = pd.DataFrame(cols)
-
-    # The chosen year, and sums over base+1..year.
-    j = int(np.searchsorted(years, year))
-    span = slice(1, j + 1)
-    summary = yearly[yearly.year == year].reset_index(drop=True).copy()
-    for m in MEASURES.values():
-        amount = amounts[m.key]
-        summary[f"cum_{m.prefix}_usd_bn"] = g(m.cum_column)[:, j]
-        summary[f"cum_{m.prefix}_usd_bn_const"] = budget.to_constant_usd_bn(
-            amount[:, span], deflator[:, span]).sum(axis=1)
-        summary[f"cum_{m.prefix}_usd_per_person"] = budget.per_person_usd(
-            amount[:, span], population[:, span]).sum(axis=1)
-        for ln in BUDGET_LINES:
-            summary[f"cum_{m.prefix}_pct_{ln}"] = budget.cumulative_share_of_line_pct(
-                amount[:, span], line_pct[ln], gdp[:, span])
-    for ln in BUDGET_LINES:
-        summary[f"cum_cut_pct_{ln}"] = budget.cumulative_share_of_line_pct(
-            cut[:, span], line_pct[ln], gdp[:, span])
-        summary[f"{ln}_pct_gdp"] = line_pct[ln]
-        summary[f"{ln}_year"] = pd.array([o.year if o else None for o in lines[ln]],
-                                         dtype="Int64")
-        summary[f"{ln}_source"] = [o.source_id if o else "" for o in lines[ln]]
-    summary["cum_cut_usd_bn"] = cut[:, span].sum(axis=1)
-    summary["cum_added_debt_usd_bn"] = path.added_usd_bn[:, j]
-    summary["debt_base_year_pct_gdp"] = np.where(g.armed, debt_base[:, 0], np.nan)
-    pop_obs = [fiscal.latest_population(c) for c in sel.codes]
-    summary["population_year"] = pd.array([o.year if o else None for o in pop_obs],
-                                          dtype="Int64")
-
-    total = _tradeoff_total(summary, amounts, gdp, population, line_pct, cut, path, g, j) \
-        if n_m > 1 else None
+    _check_cut_line(scenario, fiscal, sel, g)
+    x = _inputs(scenario, fiscal, sel, g)
+    yearly = _yearly(x, sel)
+    j = int(np.searchsorted(g.years, year))  # the chosen year's column
+    summary = _summary(x, yearly, fiscal, sel, year, j)
+    total = (_tradeoff_total(summary, x.amounts, x.gdp, x.population, x.line_pct, x.cut,
+                             x.path, g, j) if len(sel.codes) > 1 else None)
     notes = _tradeoff_notes(scenario, fiscal, sel, g, summary, year)
     sources = _tradeoff_sources(result, summary)
     return Tradeoff(scenario=scenario, year=year, selection=sel, yearly=yearly,
                     summary=summary, total=total, notes=notes, sources=sources,
                     meta=dict(result.meta))
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """The member × year arrays the tables are built from: money in USD bn at current
+    prices, population in millions, debt and budget lines in percent of GDP."""
+
+    g: Grid
+    gdp: np.ndarray
+    deflator: np.ndarray
+    population: np.ndarray
+    debt_base: np.ndarray
+    lines: dict[str, list[Observation | None]]
+    """Each member's latest observation of each budget line (None: no figure)."""
+    line_pct: dict[str, np.ndarray]
+    amounts: dict[str, np.ndarray]
+    """The extra spending of each measure (``MEASURES``)."""
+    cut: np.ndarray
+    """The part of the new money not borrowed: cut from budget lines."""
+    path: budget.DebtPath
+
+
+def _check_cut_line(scenario: Scenario, fiscal: FiscalData, sel: Selection, g: Grid) -> None:
+    """One member whose ``financing.cut_line`` has no figure cannot be cut from it."""
+    fin = scenario.financing
+    if fin.cut_line is None or fin.borrowed_pct >= 100 or sel.member is None:
+        return
+    if any(fiscal.latest(c, fin.cut_line) is None for c in sel.codes):
+        raise OptionError(
+            f"financing.cut_line = {fin.cut_line}: fiscal.csv has no "
+            f"{LINE_LABELS[fin.cut_line]} figure for {g.names[0]} ({sel.member}); lines "
+            f"with data: {', '.join(_available_lines(fiscal, sel.member)) or 'none'}")
+
+
+def _inputs(scenario: Scenario, fiscal: FiscalData, sel: Selection, g: Grid) -> _Inputs:
+    """The projection's and the budget data's arrays, and the debt path of the new money."""
+    years = g.years
+    gdp = g("gdp_usd_bn")
+    population = np.vstack([held(years, fiscal.population_m.get(c, {})) for c in sel.codes])
+    debt_base = np.vstack([held(years, fiscal.series(c, "gov_debt")) for c in sel.codes])
+    lines = {ln: [fiscal.latest(c, ln) for c in sel.codes] for ln in BUDGET_LINES}
+    line_pct = {ln: np.array([o.value if o else np.nan for o in obs]) for ln, obs in lines.items()}
+    amounts = {m.key: g(m.column) for m in MEASURES.values()}
+    fin = scenario.financing
+    new = amounts[FINANCED.key]
+    path = budget.debt_path(debt_base, new, gdp, fin.borrowed_pct, fin.interest_rate_pct)
+    cut = new * (100.0 - fin.borrowed_pct) / 100.0
+    return _Inputs(g, gdp, g("deflator"), population, debt_base, lines, line_pct, amounts,
+                   cut, path)
+
+
+def _yearly(x: _Inputs, sel: Selection) -> pd.DataFrame:
+    """One row per (member, year): each measure in money, at constant prices, per person
+    and as a share of each budget line; debt with and without the new money; the cut."""
+    g, years = x.g, x.g.years
+    cols: dict[str, Any] = {
+        "iso3": np.repeat(sel.codes, len(years)), "member": np.repeat(g.names, len(years)),
+        "year": np.tile(years, len(sel.codes)), "armed_forces": np.repeat(g.armed, len(years)),
+        "gdp_usd_bn": x.gdp.ravel(), "deflator": x.deflator.ravel(),
+        "population_m": x.population.ravel(),
+    }
+    for m in MEASURES.values():
+        amount = x.amounts[m.key]
+        cols[f"{m.prefix}_usd_bn"] = amount.ravel()
+        cols[f"{m.prefix}_usd_bn_const"] = budget.to_constant_usd_bn(amount, x.deflator).ravel()
+        cols[f"{m.prefix}_usd_per_person"] = budget.per_person_usd(amount, x.population).ravel()
+        for ln in BUDGET_LINES:
+            cols[f"{m.prefix}_pct_{ln}"] = budget.share_of_line_pct(
+                amount, x.line_pct[ln][:, None], x.gdp).ravel()
+    cols["debt_without_pct_gdp"] = np.where(g.armed[:, None], x.path.without_pct_gdp,
+                                            np.nan).ravel()
+    cols["debt_with_pct_gdp"] = x.path.with_pct_gdp.ravel()
+    cols["added_debt_usd_bn"] = x.path.added_usd_bn.ravel()
+    cols["cut_usd_bn"] = x.cut.ravel()
+    for ln in BUDGET_LINES:
+        cols[f"cut_pct_{ln}"] = budget.share_of_line_pct(x.cut, x.line_pct[ln][:, None],
+                                                         x.gdp).ravel()
+    return pd.DataFrame(cols)
+
+
+def _summary(x: _Inputs, yearly: pd.DataFrame, fiscal: FiscalData, sel: Selection,
+             year: int, j: int) -> pd.DataFrame:
+    """One row per member for ``year`` (column ``j``), with ``cum_*`` sums over the years
+    after the base year up to it, and each budget line's figure, year and source."""
+    span = slice(1, j + 1)
+    summary = yearly[yearly.year == year].reset_index(drop=True).copy()
+    for m in MEASURES.values():
+        amount = x.amounts[m.key]
+        summary[f"cum_{m.prefix}_usd_bn"] = x.g(m.cum_column)[:, j]
+        summary[f"cum_{m.prefix}_usd_bn_const"] = budget.to_constant_usd_bn(
+            amount[:, span], x.deflator[:, span]).sum(axis=1)
+        summary[f"cum_{m.prefix}_usd_per_person"] = budget.per_person_usd(
+            amount[:, span], x.population[:, span]).sum(axis=1)
+        for ln in BUDGET_LINES:
+            summary[f"cum_{m.prefix}_pct_{ln}"] = budget.cumulative_share_of_line_pct(
+                amount[:, span], x.line_pct[ln], x.gdp[:, span])
+    for ln in BUDGET_LINES:
+        summary[f"cum_cut_pct_{ln}"] = budget.cumulative_share_of_line_pct(
+            x.cut[:, span], x.line_pct[ln], x.gdp[:, span])
+        summary[f"{ln}_pct_gdp"] = x.line_pct[ln]
+        summary[f"{ln}_year"] = pd.array([o.year if o else None for o in x.lines[ln]],
+                                         dtype="Int64")
+        summary[f"{ln}_source"] = [o.source_id if o else "" for o in x.lines[ln]]
+    summary["cum_cut_usd_bn"] = x.cut[:, span].sum(axis=1)
+    summary["cum_added_debt_usd_bn"] = x.path.added_usd_bn[:, j]
+    summary["debt_base_year_pct_gdp"] = np.where(x.g.armed, x.debt_base[:, 0], np.nan)
+    pop_obs = [fiscal.latest_population(c) for c in sel.codes]
+    summary["population_year"] = pd.array([o.year if o else None for o in pop_obs],
+                                          dtype="Int64")
+    return summary
 
 
 def _available_lines(fiscal: FiscalData, iso3: str) -> list[str]:
