@@ -7,6 +7,8 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -377,3 +379,55 @@ def test_the_parquet_metadata_validates_too(result, tmp_path):
     outputs.write_result(result, out)
     meta = json.loads(pq.read_schema(out).metadata[outputs.PARQUET_META_KEY])
     validate(meta, "projection.meta.schema.json")
+
+
+# --------------------------------------------------------------------------- LibreOffice
+
+SOFFICE = shutil.which("soffice")
+needs_libreoffice = pytest.mark.skipif(
+    SOFFICE is None, reason="LibreOffice not installed: apt-get install -y "
+                            "--no-install-recommends libreoffice-calc-nogui poppler-utils")
+LOCALES = {"excel": ("44", "1033"), "excel-eu": ("59", "1031")}  # separator, en-US / de-DE
+
+
+def soffice(folder: Path, *args: str) -> None:
+    """Run LibreOffice headless with a profile of its own (parallel test runs)."""
+    profile = (folder / "lo-profile").as_uri()
+    subprocess.run([str(SOFFICE), f"-env:UserInstallation={profile}", "--headless", *args],
+                   cwd=folder, check=True, capture_output=True, timeout=300)
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("dialect", list(LOCALES))
+def test_libreoffice_reads_the_excel_dialects_as_text_and_numbers(tmp_path, dialect):
+    separator, language = LOCALES[dialect]
+    res = invoke("run", "-o", tmp_path / "r.csv", "--csv-dialect", dialect)
+    assert res.exit_code == 0, res.output
+    # The charset token is left empty: LibreOffice must find UTF-8 from the byte-order mark.
+    soffice(tmp_path, f"--infilter=CSV:{separator},34,,1,,{language}",
+            "--convert-to", "xlsx:Calc MS Excel 2007 XML", "r.csv")
+    rows = list(openpyxl.load_workbook(tmp_path / "r.xlsx").active.iter_rows(values_only=True))
+    header = rows[0]
+    tur = next(dict(zip(header, r, strict=True)) for r in rows[1:]
+               if r[1] == "TUR" and r[3] == 2035)
+    assert tur["member"] == "Türkiye"
+    assert isinstance(tur["gdp_usd_bn"], float) and isinstance(tur["total_pct"], int | float)
+    assert tur["year"] == 2035 and tur["target_year"] == 2035
+
+
+@needs_libreoffice
+def test_the_printed_workbook_has_row_labels_on_every_page(tmp_path):
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils not installed")
+    assert invoke("run", "-o", tmp_path / "r.xlsx").exit_code == 0
+    soffice(tmp_path, "--convert-to", "pdf", "r.xlsx")
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    pages = [p for p in text.split("\f") if p.strip()]
+    assert len(pages) <= 50  # 102 before print settings
+    for page in pages:
+        if "Projection, page" in page:
+            assert "Code" in page and "Member" in page and "Year" in page
+            # every row printed with its scenario, code, member and year beside the numbers
+            labelled = re.findall(r"(?m)^\s*hague-2035\s+[A-Z]{3}\s+\S.*?\s20[23]\d\s", page)
+            assert len(labelled) >= 20, page[:400]
