@@ -136,6 +136,15 @@ def test_every_csv_command_takes_the_dialect(tmp_path):
         assert meta["csv_dialect"] == "excel-eu", name
 
 
+def test_literature_csv_takes_the_dialect_too(tmp_path):
+    out = tmp_path / "lit.csv"
+    res = invoke("literature", "-o", out, "--csv-dialect", "excel-eu")
+    assert res.exit_code == 0, res.output
+    content = out.read_bytes()
+    assert content.startswith(b"\xef\xbb\xbf") and b"\r\n" in content
+    assert content.decode("utf-8-sig").startswith("id;source;")
+
+
 def test_an_unknown_dialect_is_one_line_before_any_work(tmp_path):
     res = invoke("run", "-o", tmp_path / "r.csv", "--csv-dialect", "german")
     assert res.exit_code == 2

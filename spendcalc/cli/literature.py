@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from spendcalc.cli.options import ChartOption, DataChoice, ForceOption
+from spendcalc.cli.options import (
+    ChartOption,
+    CsvDialectOption,
+    DataChoice,
+    ForceOption,
+    LiteratureOutputOption,
+)
 from spendcalc.core.errors import SpendcalcError
 
 if TYPE_CHECKING:
@@ -29,10 +35,6 @@ source's own rounding. Verdicts: reproduced, differs (with the reason), not repr
 assumptions, one driver at a time. Each estimate runs on the data edition it names.
 """
 
-LiteratureOutput = Annotated[Path | None, typer.Option(
-    "-o", "--output", help="Also write the table: .json (the --json records) or .csv.")]
-
-
 def register(app: typer.Typer) -> None:
     """Add the literature command to ``app``."""
     from spendcalc.cli.options import guarded
@@ -48,9 +50,10 @@ def literature(
     explain: Annotated[bool, typer.Option(
         "--explain", help="With --id: the drivers of the difference from spendcalc's "
                           "default scenario, one at a time.")] = False,
-    output: LiteratureOutput = None,
+    output: LiteratureOutputOption = None,
     chart: ChartOption = None,
     force: ForceOption = False,
+    csv_dialect: CsvDialectOption = None,
     *, data: DataChoice,
 ) -> None:
     """Published costings of NATO's 5% target, each reproduced by spendcalc."""
@@ -62,7 +65,7 @@ def literature(
     if output is not None:
         from spendcalc.io.outputs import check_output
 
-        check_output(output, force=force, formats=(".json", ".csv"))
+        check_output(output, force=force, formats=(".json", ".csv"), dialect=csv_dialect)
     if chart is not None:
         from spendcalc.views import charts as plots
 
@@ -82,7 +85,7 @@ def literature(
     if explain:
         _explain(reps[0], data.directory)
     if output is not None:
-        _write(output, records, force)
+        _write(output, records, force, csv_dialect or "standard")
         print(f"wrote {output}")
     if chart is not None:
         from spendcalc.views.charts.kit import save
@@ -115,11 +118,12 @@ def _explain(rep: Reproduction, directory: Path | None) -> None:
     show(Console(), v.explain_table(rep, lit.explain(rep.estimate, directory)))
 
 
-def _write(path: Path, records: list[dict[str, object]], force: bool) -> None:
+def _write(path: Path, records: list[dict[str, object]], force: bool,
+           dialect: str = "standard") -> None:
     from spendcalc.io.outputs import json_bytes, records_csv, write_atomic
     from spendcalc.views.literature import CSV_FIELDS
 
     if path.suffix.lower() == ".json":
         write_atomic(path, json_bytes(records), force=force)
     else:
-        write_atomic(path, records_csv(records, CSV_FIELDS), force=force)
+        write_atomic(path, records_csv(records, CSV_FIELDS, dialect), force=force)
