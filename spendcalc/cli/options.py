@@ -82,6 +82,19 @@ CsvDialectOption = Annotated[str | None, typer.Option(
          "settings). See docs/exports.md.")]
 """``--csv-dialect`` for every command that writes CSV (``io.outputs.CSV_DIALECTS``)."""
 
+FolderForceOption = Annotated[bool, typer.Option(
+    "--force", help="Write into an existing folder, replacing files of the same name.")]
+"""``--force`` for commands that write a data folder (data template, data import-nato)."""
+
+FolderOutputOption = Annotated[Path, typer.Option(
+    "-o", "--output", metavar="DIR", help="The data folder to write (made if missing).")]
+
+ExplorerOutputOption = Annotated[Path, typer.Option(
+    "-o", "--output", help="The .html file to write.")]
+
+LiteratureOutputOption = Annotated[Path | None, typer.Option(
+    "-o", "--output", help="Also write the table: .json (the --json records) or .csv.")]
+
 ForceLargeOption = Annotated[bool, typer.Option(
     "--force", help="Overwrite existing files; allow over 1,000,000 draws or variants.")]
 """``--force`` for sweep and simulate, where it also lifts the size limit."""
