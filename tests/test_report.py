@@ -189,6 +189,32 @@ def test_the_page_has_every_section(page, hague):
     assert "@media print" in page and "break-before: page" in page
 
 
+def test_the_report_and_the_chart_footers_say_the_assumptions_in_the_same_words():
+    """One set of words (views/words.py): what the report lists in full, a chart footer says
+    briefly, for the same typed Scenario; a --set change shows in both."""
+    from spendcalc.views import charts, words
+
+    scenario = spendcalc.load_scenario("hague-front-loaded", OLD, overrides=[
+        "growth.shock.year=2028", "growth.shock.pct=-1", "path.delivered_pct=80"])
+    result = spendcalc.compute(scenario, OLD)
+    page = report.build([result], created=CREATED)
+    items = words.assumptions(scenario, OLD)
+    listed = re.search(r'<ul class="assumptions">(.*?)</ul>', page, re.S)
+    assert listed is not None
+    assert listed.group(1).count("<li>") == len(items)
+    for item in items:
+        assert f"<strong>{html.escape(item.topic, quote=False)}.</strong>" in listed.group(1)
+    assert "In 2028 every ally's growth changes by -1 points." in listed.group(1)
+    assert "Only 80% of each planned change is delivered" in listed.group(1)
+    brief = words.brief(scenario, OLD)
+    assert brief == ("3.5% core + 1.5% related by 2035; front-loaded path; 80% of the planned "
+                     "rise delivered; exempt: ESP 2.1%; IMF WEO growth; -1 pt growth shock in "
+                     "2028")
+    footer = charts.footer_text([charts.as_run(result)])
+    assert f"Scenario {scenario.name}: {brief}." in footer
+    assert brief in page  # the scenario's heading gives the brief words too
+
+
 def test_paths_show_the_largest_and_the_furthest_behind(hague):
     assert report.largest(hague) == ["USA", "DEU", "GBR", "FRA", "ITA", "CAN"]
     behind, below = report.furthest_behind(hague)

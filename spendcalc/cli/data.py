@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from spendcalc.cli.options import DataChoice
+from spendcalc.cli.options import DataChoice, FolderForceOption, FolderOutputOption
 
 if TYPE_CHECKING:
     from spendcalc.core.dataset import Dataset
@@ -52,9 +52,7 @@ def register(app: typer.Typer) -> None:
 
 def template(
     folder: Annotated[Path, typer.Argument(help="The folder to create (must not exist).")],
-    force: Annotated[bool, typer.Option("--force", help="Write into an existing folder, "
-                                                        "replacing files of the same name.")]
-    = False,
+    force: FolderForceOption = False,
 ) -> None:
     """Write empty files in the bundled schema, with a README on columns and units."""
     from spendcalc.core.errors import OutputError
@@ -161,10 +159,8 @@ def diff(
 
 def import_nato(
     workbook: Annotated[Path, typer.Argument(help="NATO's workbook, e.g. def-exp-2026-en.xlsx.")],
-    output: Annotated[Path, typer.Option("-o", "--output", metavar="DIR",
-                                         help="The data folder to write (made if missing).")],
-    force: Annotated[bool, typer.Option("--force", help="Replace files of the same name in an "
-                                                        "existing folder.")] = False,
+    output: FolderOutputOption,
+    force: FolderForceOption = False,
 ) -> None:
     """Read NATO's own workbook ("Defence Expenditure of NATO Countries", Tables 1-8b) into a
     data folder for --data DIR; print what it checked (shares against USD/GDP, the allies'

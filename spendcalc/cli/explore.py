@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from spendcalc.cli.options import DataChoice, SetOption
+from spendcalc.cli.options import DataChoice, ExplorerOutputOption, ForceOption, SetOption
 
 HELP = """Write the classroom explorer: one offline HTML file with live controls.
 
@@ -40,10 +40,8 @@ def register(app: typer.Typer) -> None:
         scenario: Annotated[str, typer.Argument(
             help="The scenario the page opens on: a ready name or a .toml file.")]
         = "hague-2035",
-        output: Annotated[Path, typer.Option(
-            "-o", "--output", help="The .html file to write.")] = Path("explorer.html"),
-        force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
-        = False,
+        output: ExplorerOutputOption = Path("explorer.html"),
+        force: ForceOption = False,
         open_it: Annotated[bool, typer.Option(
             "--open", help="Open the page in the default browser.")] = False,
         sets: SetOption = None,
