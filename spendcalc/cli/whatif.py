@@ -218,11 +218,15 @@ def simulate(
 
     if draws < 1:
         raise SpendcalcError(f"--draws {draws}: must be at least 1")
-    if draws > MAX_VARIANTS and not force:
-        raise SpendcalcError(f"--draws {draws:,}: more than {MAX_VARIANTS:,} needs --force")
     if seed < 0:
         raise SpendcalcError(f"--seed {seed}: must be a whole number of 0 or more")
     dataset, base = _prepare(scenario, sets, output, chart, force, data, csv_dialect)
+    if draws > MAX_VARIANTS and not force:
+        from spendcalc.core.memory import size
+
+        raise SpendcalcError(
+            f"--draws {draws:,}: more than {MAX_VARIANTS:,} needs --force (about "
+            f"{size(simulate.bytes_needed(base, dataset, draws))} of memory)")
     with _Progress(draws) as progress:
         # Streams the draws in bounded memory; beside the chance it counts the same draws of
         # growth with every plan delivered, so the compliance assumption's share is visible.

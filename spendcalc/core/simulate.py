@@ -33,8 +33,9 @@ FloatArray = npt.NDArray[np.float64]
 
 PERCENTILES = (5.0, 25.0, 50.0, 75.0, 95.0)
 DEFAULT_CHUNK = 2_500
-"""Draws per chunk: small enough for the working arrays to stay in cache (measured in
-benchmarks/bench_engine.py: 2,500 is about twice as fast as 10,000 on this machine)."""
+"""Draws per chunk: small enough for the working arrays to stay in cache (measured as ratios
+in benchmarks/bench_engine.py, 100,000 draws: chunks of 10,000 take 1.3-1.5x as long as
+chunks of 2,500; chunks of 625 1.0-1.1x)."""
 REACH_TOLERANCE_PCT = 1e-9
 
 
@@ -298,7 +299,7 @@ def summarise(scenario: Scenario, data: Dataset, n_draws: int, seed: int,
     """
     run = _Run.build(scenario, data)
     cols = _Columns(run)
-    keep_all = n_draws * cols.n_q * 8 <= min(KEEP_ALL_BYTES, memory.available_bytes() // 4)
+    keep_all = _keep_all(n_draws, cols.n_q)
     memory.require(f"--draws {n_draws:,}", estimate_bytes(n_draws, cols.n_q, keep_all))
     sums = np.zeros(cols.n_mean)
     reached, reached_full = np.zeros(len(run.setup.members)), np.zeros(len(run.setup.members))
@@ -345,13 +346,23 @@ def _exact(run: _Run, cols: _Columns, which: npt.NDArray[np.intp], n_draws: int,
     return _order_stats(kept, ranks)
 
 
+def _keep_all(n_draws: int, n_columns: int) -> bool:
+    return n_draws * n_columns * 8 <= min(KEEP_ALL_BYTES, memory.available_bytes() // 4)
+
+
+def bytes_needed(scenario: Scenario, data: Dataset, n_draws: int) -> int:
+    """Estimated peak bytes of ``summarise`` for ``n_draws`` draws of ``scenario``."""
+    n_q = _Columns(_Run.build(scenario, data)).n_q
+    return estimate_bytes(n_draws, n_q, _keep_all(n_draws, n_q))
+
+
 def estimate_bytes(n_draws: int, n_columns: int, keep_all: bool) -> int:
     """Peak bytes of ``summarise``: every draw's columns kept, or a float32 sample and the
-    draws near each percentile (about 6 % of draws per column, held twice while sorted)."""
+    draws near each percentile (about 7 % of draws per column, held twice while sorted)."""
     if keep_all:
         return n_draws * n_columns * 8 * 2 + WORK_BYTES
     sample = min(n_draws, SAMPLE_DRAWS) * n_columns * 4
-    window = int(n_draws * n_columns * 0.06) * 12 * 2
+    window = int(n_draws * n_columns * 0.07) * 12 * 2
     return max(sample, window) + WORK_BYTES
 
 
