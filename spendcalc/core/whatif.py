@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from spendcalc.core import engine, inputs
+from spendcalc.core import engine, inputs, memory
 from spendcalc.core.dataset import Dataset
 from spendcalc.core.engine import MONEY_FIELDS
 from spendcalc.core.errors import ScenarioError, SpendcalcError
@@ -32,6 +32,21 @@ FloatArray = npt.NDArray[np.float64]
 MAX_VARIANTS = 1_000_000
 METRICS = (*MONEY_FIELDS, "core_pct", "related_pct", "total_pct", "share_of_total_pct")
 DEFAULT_METRIC = "cum_extra_over_baseline_usd_bn"
+SWEEP_CHUNK = 1_024
+"""Variants projected at once: the engine's working arrays for a chunk stay near 50 MB
+(32 members x up to ~25 years) and in cache. Measured as ratios to chunks of 1,024 in
+benchmarks/bench_engine.py (10,000 variants): all at once 2.9x as long, 4,096 1.1-1.3x,
+256 1.0-1.4x."""
+SWEEP_BYTES_PER_VALUE = 24
+"""Bytes each variant costs per varied key and for its metric, over the whole run: the grid,
+the metric, and their copies in the output table."""
+SWEEP_CHUNK_BYTES = 160 * 1024**2
+"""The engine's working memory for one chunk of ``SWEEP_CHUNK`` variants (upper estimate)."""
+
+
+def sweep_bytes(n_variants: int, n_keys: int) -> int:
+    """Estimated peak bytes of a sweep of ``n_variants`` over ``n_keys`` varied fields."""
+    return n_variants * (n_keys + 3) * SWEEP_BYTES_PER_VALUE + SWEEP_CHUNK_BYTES
 
 
 # ---- sweeps -------------------------------------------------------------------------------
@@ -119,21 +134,30 @@ class SweepResult:
 
 
 def sweep(scenario: Scenario, data: Dataset, varies: list[Vary], metric: str = DEFAULT_METRIC,
-          group: str = "nato", *, force: bool = False) -> SweepResult:
-    """The metric over the Cartesian grid of ``varies``, computed in one pass."""
+          group: str = "nato", *, force: bool = False, chunk: int = SWEEP_CHUNK) -> SweepResult:
+    """The metric over the Cartesian grid of ``varies``, projected ``chunk`` variants at a
+    time (the result does not depend on ``chunk``). Refuses, before allocating, a grid
+    whose arrays would not fit in the memory available."""
     check_metric(metric)
     check_group(group, data)
     keys = [v.key for v in varies]
     if len(set(keys)) != len(keys):
         raise SpendcalcError("--vary: each key may be varied once")
     inputs.check_variant_keys(scenario, keys)
-    total = int(np.prod([len(v.values) for v in varies]))
+    total = math.prod(len(v.values) for v in varies)
     if total > MAX_VARIANTS and not force:
         raise SpendcalcError(f"--vary: {total:,} variants; at most {MAX_VARIANTS:,} without "
                              "--force")
-    mesh = np.meshgrid(*[v.values for v in varies], indexing="ij")
-    grid = {v.key: m.reshape(-1) for v, m in zip(varies, mesh, strict=True)}
-    values = _metric(scenario, data, grid, metric, group)
+    memory.require(f"--vary: {total:,} variants", sweep_bytes(total, len(varies)))
+    mesh = np.meshgrid(*[v.values for v in varies], indexing="ij", copy=False)
+    grid = {v.key: np.ascontiguousarray(m).reshape(-1) for v, m in zip(varies, mesh,
+                                                                      strict=True)}
+    values = np.empty(total)
+    # In chunks of variants, so memory follows the chunk, not the grid: each variant is
+    # projected alone (elementwise along the draws axis), so chunking changes no number.
+    for start in range(0, total, chunk):
+        part = {k: g[start:start + chunk] for k, g in grid.items()}
+        values[start:start + chunk] = _metric(scenario, data, part, metric, group)
     return SweepResult(grid=grid, values=values, metric=metric, group=group,
                        year=scenario.horizon)
 
