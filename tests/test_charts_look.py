@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import struct
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -96,6 +97,15 @@ def test_gap_small_bars_get_a_hollow_marker_that_does_not_hide_them(hague):
     alpha = {name: faces[i][3] for i, name in enumerate(names) if i < len(faces)}
     assert alpha["Germany"] == 1.0  # long bars: a solid diamond
     assert alpha["Latvia"] == 0.0 and alpha["Estonia"] == 0.0 and alpha["Montenegro"] == 0.0
+    # every marker lies whole inside the plot, also at or left of zero (Slovenia in pct)
+    for unit in ("usd", "pct"):
+        fig = plots.render("gap", [plots.as_run(hague)], plots.Options(dpi=50, unit=unit)).figure
+        ax = fig.axes[0]
+        today = np.asarray(next(c for c in ax.collections if c.get_gid() == "gap-today")
+                           .get_offsets())[:, 0]
+        low, high = ax.get_xlim()
+        width_pt = ax.get_position().width * fig.get_size_inches()[0] * 72
+        assert (today.min() - low) / (high - low) * width_pt >= 4
 
 
 def test_gap_cut_bar_text_keeps_clear_of_the_cut_mark(hague):

@@ -291,6 +291,16 @@ def clean_axes(ax: Axes, style: Style, *, grid_axis: Literal["x", "y"] = "x") ->
     ax.set_axisbelow(True)
 
 
+def year_ticks(years: Any, most: int = 8) -> list[int]:
+    """Ticks that label the first and the last year, at most ``most`` of them where a step
+    allows; else every other year counting back from the last (the horizon is labelled)."""
+    listed: list[int] = [int(y) for y in years]
+    for step in range(1, 4):
+        if (len(listed) - 1) % step == 0 and len(listed[::step]) <= most:
+            return listed[::step]
+    return listed[::-1][::2][::-1]
+
+
 def minus(text: str) -> str:
     return text.replace("-", "\u2212")
 

@@ -295,7 +295,10 @@ def _gap_limits(fig: Figure, ax: Axes, bars: _GapBars, unit: str, label_font: fl
     his = [np.maximum(bars.hi[keep], today), np.zeros(1)]
     los = [np.minimum(bars.lo[keep], today), np.zeros(1)]
     room_hi = [np.where(total >= 0, widths[keep], 0.0), np.zeros(1)]
-    room_lo = [np.where(total < 0, widths[keep], 0.0), np.zeros(1)]
+    # A marker at or left of zero needs its own half-width of room, or the axis edge cuts it.
+    room_lo = [np.maximum(np.where(total < 0, widths[keep], 0.0),
+                          np.where(today <= np.minimum(bars.lo[keep], 0.0), MARKER_PT, 0.0)),
+               np.zeros(1)]
     if bars.n_rows > len(bars.total):  # the "no armed forces" note starts at zero
         room_hi.append(np.array([text_width(NO_FORCES, label_font) + 6]))
         for part in (his, los, room_lo):
@@ -344,6 +347,8 @@ def _label_gap_panel(ax: Axes, bars: _GapBars, span: range, run: Run, unit: str,
                     color=style.muted)
 
 
+MARKER_PT = 4.5
+"""Half a base-year marker's width and a little air, in points."""
 CUT_CLEAR_PT = 12.0
 """Space between a cut bar's text and its cut mark, in points."""
 

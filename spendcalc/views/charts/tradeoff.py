@@ -27,6 +27,7 @@ from spendcalc.views.charts.kit import (
     new_figure,
     rc_params,
     text_width,
+    year_ticks,
 )
 
 if TYPE_CHECKING:
@@ -114,6 +115,7 @@ def _member_chart(tr: Tradeoff, style: Style, size: tuple[float, float] | None,
              label=f"with it, borrowed at {fin.interest_rate_pct:g}% interest",
              gid="debt-with")
     ax2.axvline(y, color=style.muted, linewidth=0.8, linestyle=":")
+    ax2.set_xticks(year_ticks(yearly.year.unique()))
     ax2.set_ylabel("Gross government debt, % of GDP", color=style.muted)
     ax2.set_ylim(bottom=0, top=float(np.nanmax(yearly.debt_with_pct_gdp)) * 1.25)
     ax2.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}%"))

@@ -169,7 +169,7 @@ def fan_figure(table: pd.DataFrame, key: str, scenario: Scenario, data: Dataset,
         top = max(float(rows.total_usd_bn_p95.max()), float(plan.total_usd_bn.max()))
         ax.set_ylim(0, top * 1.08)
         ax.set_xlim(years[0] - 0.4, years[-1] + 0.4)  # the first year clear of the "0"
-        ax.set_xticks(year_ticks(years))
+        ax.set_xticks(kit.year_ticks(years))
         ax.xaxis.set_major_formatter("{x:.0f}")
         ax.yaxis.set_major_formatter("{x:,.0f}")
         ax.set_ylabel("USD bn, current prices", color=style.muted)
@@ -178,16 +178,6 @@ def fan_figure(table: pd.DataFrame, key: str, scenario: Scenario, data: Dataset,
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=4, borderaxespad=0,
                   handlelength=1.6, bbox_transform=kit.above_axes(ax, 12))
     return fig
-
-
-def year_ticks(years: Any, most: int = 8) -> list[int]:
-    """Ticks that label the first and the last year, at most ``most`` of them where a step
-    allows; else every other year counting back from the last (the horizon is labelled)."""
-    listed: list[int] = [int(y) for y in years]
-    for step in range(1, 4):
-        if (len(listed) - 1) % step == 0 and len(listed[::step]) <= most:
-            return listed[::step]
-    return listed[::-1][::2][::-1]
 
 
 def sweep_figure(result: SweepResult, scenario: Scenario, data: Dataset,
