@@ -542,6 +542,19 @@ def test_docs_regenerate_the_readme_image():
     assert png_size(image.read_bytes())[0] >= 1200
 
 
+def test_readme_image_is_what_the_documented_command_draws_today(tmp_path):
+    """PNG output is deterministic (no software stamp, no date), so the committed README
+    image must be byte for byte what the documented command writes with today's code and
+    data; if this fails, rerun the command from docs/plots.md and commit the image."""
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "docs" / "img" / "gap-hague-2035.png"
+    res = invoke("gap", "hague-2035", "-o", out, "--force")
+    assert res.exit_code == 0, res.output
+    drawn = out.read_bytes()
+    assert b"Software" not in drawn and b"matplotlib" not in drawn.lower()
+    assert drawn == (root / "docs" / "img" / "gap-hague-2035.png").read_bytes()
+
+
 def test_too_small_a_height_for_the_rows_warns_with_a_height_that_fits(hague):
     with pytest.warns(spendcalc.core.errors.SpendcalcWarning, match=r"try --height 6"):
         draw("gap", hague, height=4, width=4)  # too narrow for two columns of bars

@@ -306,5 +306,5 @@ def _tornado_label(ax: Any, result: Sensitivity, i: int, yi: float, side: str, s
     v = (result.low if side == "low" else result.high)[i]
     other = (result.high if side == "low" else result.low)[i]
     right = v > result.base or (v == result.base and other < result.base)
-    ax.text(v, yi, f" {text} ", va="center", fontsize=7.5, color=style.text,
+    ax.text(v, yi, f" {minus(text)} ", va="center", fontsize=7.5, color=style.text,
             ha="left" if right else "right", gid=f"tornado-label-{side}-{i}")
