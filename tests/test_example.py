@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "worked_example.py"
-FILES = ("gap-2030.png", "compare.png", "hague-2030.csv", "hague-2030.csv.meta.json")
+FILES = ("gap-2030.png", "compare.png", "hague-2030.csv", "hague-2030.csv.meta.json",
+         "hague-2030.aggregates.csv")
 
 
 def test_worked_example_runs(tmp_path):
