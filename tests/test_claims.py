@@ -63,7 +63,7 @@ def test_opinions_are_not_checkable_and_say_why(results):
     for c in opinions:
         r = results[c.id]
         assert r.verdict == "not_checkable"
-        assert r.check.outcomes[0].detail == c.check["reason"] != ""
+        assert r.check.outcomes[0].detail == c.check.reason != ""
 
 
 def test_context_checks_never_set_the_verdict(results):
@@ -164,6 +164,59 @@ def test_a_malformed_claims_file_names_the_claim_and_field(tmp_path: Path):
         claims.load_claims(bad)
 
 
+GOOD_CHECK = ('kind = "count_below"\nmetric = "share_gdp_pct"\nyear = 2024\nthreshold = 2.0\n'
+              'members = "members_in_year"\nvintages = ["NATO-DE-2024"]\nexpect = "at_least"\n'
+              'target = 1\ntolerance = { absolute = 0 }\n')
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (("year = 2024\n", ""), "check: year is required for kind 'count_below'"),
+    (("threshold", "treshold"), "check.treshold: unknown key for kind 'count_below'; "
+                                "did you mean 'threshold'? allowed: "),
+    (('"at_least"', '"atleast"'), "check.expect = 'atleast': Input should be 'equal', "),
+    (("year = 2024", 'year = "2024"'), "check.year = '2024': Input should be a valid integer"),
+    (("{ absolute = 0 }", "{ absolute = 0, relative = 0.1 }"),
+     "check.tolerance = {'absolute': 0, 'relative': 0.1}: must be { absolute = x } or "
+     "{ relative = x }"),
+    (("target = 1\n", ""), "check: no target and no stated.value to compare with"),
+])
+def test_a_malformed_check_is_one_line_naming_the_claim_and_field(tmp_path: Path, change,
+                                                                  message):
+    bad = tmp_path / "claims.toml"
+    bad.write_text('[[claim]]\nid = "x"\ndocument = "d"\nclaim = "c"\n[claim.check]\n'
+                   + GOOD_CHECK.replace(*change)
+                   + '[claim.expected_verdict]\nall = "consistent"\n', encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        claims.load_claims(bad)
+    text = str(info.value)
+    assert text.startswith(f"claims.toml: claim 'x': {message}"), text
+    assert "\n" not in text
+
+
+def test_a_context_check_is_validated_too(tmp_path: Path):
+    bad = tmp_path / "claims.toml"
+    bad.write_text('[[claim]]\nid = "x"\ndocument = "d"\nclaim = "c"\n[claim.check]\n'
+                   + GOOD_CHECK + '[[claim.context]]\nkind = "membership"\n'
+                   '[claim.expected_verdict]\nall = "consistent"\n', encoding="utf-8")
+    with pytest.raises(DataError, match=r"claim 'x': context\[0\]: year is required for kind "
+                                         r"'membership'"):
+        claims.load_claims(bad)
+    bad.write_text(bad.read_text(encoding="utf-8").replace(
+        'kind = "membership"', 'kind = "membership"\nyear = 2024'), encoding="utf-8")
+    (claim,) = claims.load_claims(bad)
+    assert claim.check.kind == "count_below" and claim.context[0].kind == "membership"
+
+
+def test_every_bundled_check_is_typed_and_exports_as_written():
+    from spendcalc.evidence.checks import MODELS
+
+    for c in CLAIMS:
+        for check in (c.check, *c.context):
+            assert isinstance(check, MODELS[check.kind])
+    doc = claims.document([], {})
+    assert doc == {"meta": {}, "claims": []}
+
+
 # --------------------------------------------------------------------------- the command
 
 def test_claims_command_prints_each_claim_with_verdicts():
@@ -203,7 +256,7 @@ def test_claims_export_csv_and_json(tmp_path: Path):
     assert runner.invoke(app, ["claims", "--checkable", "-o", str(doc_path)]).exit_code == 0
     doc = json.loads(doc_path.read_text())
     assert {c["id"] for c in doc["claims"]} == {c.id for c in CLAIMS
-                                                 if c.check["kind"] != "not_checkable"}
+                                                 if c.check.kind != "not_checkable"}
 
 
 # --------------------------------------------------------------------------- document titles

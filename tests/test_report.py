@@ -274,7 +274,7 @@ def test_aggregate_table_and_sentences_are_the_aggregates(page, hague):
 
 
 def test_claims_section_has_the_summary_and_every_claim(page, claim_results):
-    checkable = [r for r in claim_results if r.claim.check["kind"] != "not_checkable"]
+    checkable = [r for r in claim_results if r.claim.check.kind != "not_checkable"]
     assert (f"<strong>{len(claim_results)} claims.</strong> {len(checkable)} have a check "
             "against the data") in page
     parsed = Page(page)
@@ -304,7 +304,7 @@ def test_claims_name_documents_by_title_and_not_checkable_ones_are_collapsed_las
     assert checked < details < section.index('id="claims-rest"') < section.index("</details>")
     rest = section[details:]
     assert all(f'id="claim-{r.claim.id}"' in rest for r in claim_results
-               if r.claim.check["kind"] == "not_checkable")
+               if r.claim.check.kind == "not_checkable")
     assert 'data-verdict="not_checkable"' not in section[:details]
     assert "<details open" not in section
 

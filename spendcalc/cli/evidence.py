@@ -124,7 +124,7 @@ def claims(
     all_claims = claims.load_claims()
     chosen = (claims.find_claim(claim_id, all_claims),) if claim_id else all_claims
     if checkable:
-        chosen = tuple(c for c in chosen if c.check["kind"] != "not_checkable")
+        chosen = tuple(c for c in chosen if c.check.kind != "not_checkable")
     evidence = claims.load_evidence(data.dataset)
     results = claims.check_all(chosen, evidence)
     console = _console()

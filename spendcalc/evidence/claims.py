@@ -34,6 +34,21 @@ from typing import Any, Literal
 from spendcalc.core.dataset import Dataset
 from spendcalc.core.errors import DataError, SpendcalcError
 from spendcalc.core.format import count, money, number, pct, percent
+from spendcalc.evidence.checks import (
+    ArmsImportShare,
+    Check,
+    Commitment,
+    Compared,
+    CountBelow,
+    CountIncreased,
+    Membership,
+    NotCheckable,
+    OverMembers,
+    Rank,
+    ShareOfTotal,
+    Sum,
+    parse_check,
+)
 from spendcalc.io.data import (
     MEMBERS_FILE,
     SHARES_FILE,
@@ -92,9 +107,9 @@ class Claim:
     claim: str
     stated: dict[str, Any]
     hand_check: str
-    check: dict[str, Any]
+    check: Check
     expected_verdict: dict[str, str]
-    context: tuple[dict[str, Any], ...] = ()
+    context: tuple[Check, ...] = ()
     document_title: str = ""
     """The document named for readers ("Publisher, date: title", from ``documents.toml``);
     its file name when that file does not list it."""
@@ -153,18 +168,19 @@ def _load_claims(path: Path) -> tuple[Claim, ...]:
         if cid in seen:
             raise DataError(f"{where}: duplicate id")
         seen.add(cid)
-        for j, check in enumerate([raw["check"], *raw.get("context", [])]):
-            _validate_check(check, f"{where}: {'check' if j == 0 else f'context[{j - 1}]'}",
-                            raw.get("stated", {}))
+        stated = raw.get("stated", {})
+        check, *context = [
+            _parse(c, f"{where}: {'check' if j == 0 else f'context[{j - 1}]'}", stated)
+            for j, c in enumerate([raw["check"], *raw.get("context", [])])]
         for key, verdict in raw["expected_verdict"].items():
             if verdict not in VERDICTS:
                 raise DataError(f"{where}: expected_verdict.{key} = {verdict!r}; allowed: "
                                 f"{', '.join(VERDICTS)}")
         out.append(Claim(id=cid, document=str(raw["document"]), claim=str(raw["claim"]),
                          stated=dict(raw.get("stated", {})),
-                         hand_check=str(raw.get("hand_check", "")), check=dict(raw["check"]),
+                         hand_check=str(raw.get("hand_check", "")), check=check,
                          expected_verdict=dict(raw["expected_verdict"]),
-                         context=tuple(dict(c) for c in raw.get("context", [])),
+                         context=tuple(context),
                          document_title=_title(documents, str(raw["document"]))))
     if not out:
         raise DataError(f"{path.name}: no [[claim]] tables")
@@ -175,43 +191,14 @@ def _title(documents: dict[str, Document], file: str) -> str:
     return documents[file].label if file in documents else file
 
 
-_REQUIRED = {
-    "count_below": ("metric", "year", "threshold", "members", "vintages", "expect", "tolerance"),
-    "count_increased": ("metric", "year_from", "year_to", "members", "vintages", "expect",
-                        "tolerance"),
-    "sum": ("metric", "year", "members", "unit", "vintages", "expect", "tolerance"),
-    "share_of_total": ("member", "metric", "year", "members", "vintages", "expect",
-                       "tolerance"),
-    "rank": ("member", "metric", "year", "members", "vintages", "expect", "tolerance"),
-    "commitment": ("iso3", "commitment_kind", "tolerance"),
-    "membership": ("year",),
-    "arms_import_share": ("importer_group", "period", "supplier", "expect", "tolerance"),
-    "not_checkable": ("reason",),
-}
-
-
-def _validate_check(check: dict[str, Any], where: str, stated: dict[str, Any]) -> None:
-    kind = check.get("kind")
-    if kind not in KINDS:
-        raise DataError(f"{where}.kind = {kind!r}; allowed: {', '.join(KINDS)}")
-    for key in _REQUIRED[kind]:
-        if key not in check:
-            raise DataError(f"{where}: {key} is required for kind {kind!r}")
-    if "expect" in check:
-        if check["expect"] not in EXPECTS:
-            raise DataError(f"{where}.expect = {check['expect']!r}; allowed: "
-                            f"{', '.join(EXPECTS)}")
-        if "target" not in check and not isinstance(stated.get("value"), int | float):
-            raise DataError(f"{where}: no target and no stated.value to compare with")
-    tol = check.get("tolerance")
-    if tol is not None and (not isinstance(tol, dict) or len(tol) != 1
-                            or next(iter(tol)) not in ("absolute", "relative")):
-        raise DataError(f"{where}.tolerance: must be {{ absolute = x }} or {{ relative = x }}")
-    if kind == "sum" and check["unit"] not in UNITS:
-        raise DataError(f"{where}.unit = {check['unit']!r}; allowed: {', '.join(UNITS)}")
-    if check.get("missing", "exclude") not in ("exclude", "count_as_below"):
-        raise DataError(f"{where}.missing = {check['missing']!r}; allowed: exclude, "
-                        "count_as_below")
+def _parse(raw: Any, where: str, stated: dict[str, Any]) -> Check:
+    """A check validated against its kind's model, and against the claim: a compared
+    check needs a target or a stated value."""
+    check = parse_check(raw, where)
+    if (isinstance(check, Compared) and check.target is None
+            and not isinstance(stated.get("value"), int | float)):
+        raise DataError(f"{where}: no target and no stated.value to compare with")
+    return check
 
 
 def find_claim(claim_id: str, claims: tuple[Claim, ...] | None = None) -> Claim:
@@ -355,20 +342,20 @@ def check_all(claims: tuple[Claim, ...] | None, evidence: Evidence) -> list[Clai
     return [check_claim(c, evidence) for c in (claims or load_claims())]
 
 
-def run_check(check: dict[str, Any], stated: dict[str, Any], ev: Evidence) -> CheckResult:
-    kind = check["kind"]
-    return _KINDS[kind](check, stated, ev)
+def run_check(check: Check | dict[str, Any], stated: dict[str, Any],
+              ev: Evidence) -> CheckResult:
+    """One check's outcomes; ``check`` a model, or a table validated as ``claims.toml``'s."""
+    if isinstance(check, dict):
+        check = _parse(check, "check", stated)
+    return _KINDS[check.kind](check, stated, ev)
 
 
-def _target(check: dict[str, Any], stated: dict[str, Any]) -> float:
-    return float(check["target"] if "target" in check else stated["value"])
+def _target(check: Compared, stated: dict[str, Any]) -> float:
+    return float(check.target if check.target is not None else stated["value"])
 
 
-def _tolerance(check: dict[str, Any], target: float) -> tuple[float, str]:
-    tol = check.get("tolerance", {"absolute": 0.0})
-    if "relative" in tol:
-        return abs(target) * float(tol["relative"]), f"±{float(tol['relative']) * 100:g}%"
-    return float(tol["absolute"]), f"±{float(tol['absolute']):g}"
+def _tolerance(check: Compared, target: float) -> tuple[float, str]:
+    return check.tolerance.of(target)
 
 
 def compare(value: float, expect: str, target: float, tol: float) -> bool:
@@ -390,11 +377,11 @@ EXPECT_WORDS = {"equal": "equal to", "at_least": "at least", "at_most": "at most
                 "above": "above", "below": "below"}
 
 
-def _judge(key: str, value: float | None, check: dict[str, Any], stated: dict[str, Any],
+def _judge(key: str, value: float | None, check: Compared, stated: dict[str, Any],
            detail: str, fmt: Callable[[float], str] = count) -> Outcome:
     target = _target(check, stated)
     tol, tol_text = _tolerance(check, target)
-    expect = str(check["expect"])
+    expect = check.expect
     if value is None:
         return Outcome(key, "not_checkable", None, target, expect, tol_text, detail)
     ok = compare(value, expect, target, tol)
@@ -412,16 +399,16 @@ def _metric_value(value: float, metric: str) -> str:
     return pct(value) if metric.endswith("share_gdp_pct") else count(value)
 
 
-def _members_text(check: dict[str, Any], year: int) -> str:
-    spec = check["members"]
+def _members_text(check: OverMembers, year: int) -> str:
+    spec = check.members
     if spec == "members_in_year":
         text = f"allies that were members in {year}"
     elif isinstance(spec, str):
         text = f"group {spec!r}"
     else:
         text = ", ".join(spec)
-    if check.get("region"):
-        text += f", region {check['region']}"
+    if check.region:
+        text += f", region {check.region}"
     return text
 
 
@@ -435,16 +422,16 @@ def _incomplete(ev: Evidence, missing: list[str]) -> list[str]:
     return [c for c in missing if ev.armed(c)]
 
 
-def _count_below(check: dict[str, Any], stated: dict[str, Any], ev: Evidence) -> CheckResult:
-    year, threshold, metric = int(check["year"]), float(check["threshold"]), check["metric"]
-    codes = ev.member_codes(check["members"], year, check.get("region"))
-    as_below = check.get("missing", "exclude") == "count_as_below"
+def _count_below(check: CountBelow, stated: dict[str, Any], ev: Evidence) -> CheckResult:
+    year, threshold, metric = check.year, float(check.threshold), check.metric
+    codes = ev.member_codes(check.members, year, check.region)
+    as_below = check.missing == "count_as_below"
     desc = (f"number of allies below {_threshold(threshold, metric)} in {year}, among "
             f"{_members_text(check, year)} ({len(codes)}); "
             + ("an ally without a value counts as below" if as_below else
                "allies without a value are left out"))
     outcomes = []
-    for vintage in check["vintages"]:
+    for vintage in check.vintages:
         values = {c: ev.value(vintage, metric, c, year) for c in codes}
         missing = [c for c, v in values.items() if v is None]
         below = {c: v for c, v in values.items() if v is not None and v < threshold}
@@ -455,7 +442,7 @@ def _count_below(check: dict[str, Any], stated: dict[str, Any], ev: Evidence) ->
             detail += f"; no value: {', '.join(missing)}"
         if _incomplete(ev, missing):
             outcomes.append(Outcome(vintage, "not_checkable", None, _target(check, stated),
-                                    check["expect"], _tolerance(check, 0)[1],
+                                    check.expect, _tolerance(check, 0)[1],
                                     detail + " (allies with armed forces lack a value)"))
             continue
         n = len(below) + (len(missing) if as_below else 0)
@@ -465,15 +452,15 @@ def _count_below(check: dict[str, Any], stated: dict[str, Any], ev: Evidence) ->
     return CheckResult(desc, tuple(outcomes))
 
 
-def _count_increased(check: dict[str, Any], stated: dict[str, Any],
+def _count_increased(check: CountIncreased, stated: dict[str, Any],
                      ev: Evidence) -> CheckResult:
-    y0, y1, metric = int(check["year_from"]), int(check["year_to"]), check["metric"]
-    codes = ev.member_codes(check["members"], y1, check.get("region"))
+    y0, y1, metric = check.year_from, check.year_to, check.metric
+    codes = ev.member_codes(check.members, y1, check.region)
     desc = (f"number of allies whose {METRIC_NOUNS.get(metric, metric)} was higher in {y1} "
             f"than in {y0}, among {_members_text(check, y1)} ({len(codes)}); allies lacking "
             "either value are left out")
     outcomes = []
-    for vintage in check["vintages"]:
+    for vintage in check.vintages:
         pairs = {c: (ev.value(vintage, metric, c, y0), ev.value(vintage, metric, c, y1))
                  for c in codes}
         have = {c: (a, b) for c, (a, b) in pairs.items() if a is not None and b is not None}
@@ -489,22 +476,22 @@ def _count_increased(check: dict[str, Any], stated: dict[str, Any],
     return CheckResult(desc, tuple(outcomes))
 
 
-def _usd_values(check: dict[str, Any], vintage: str, ev: Evidence, codes: list[str],
+def _usd_values(check: Sum | ShareOfTotal | Rank, vintage: str, ev: Evidence, codes: list[str],
                 year: int) -> tuple[dict[str, float], list[str], str]:
-    method = (check.get("method") or {}).get(vintage, "usd_column")
-    values = {c: ev.value(vintage, check["metric"], c, year, method) for c in codes}
+    method = (check.method or {}).get(vintage, "usd_column")
+    values = {c: ev.value(vintage, check.metric, c, year, method) for c in codes}
     missing = [c for c, v in values.items() if v is None]
     how = ("share x NATO GDP (gdp.csv)" if method == "share_x_gdp" else "its own USD figures")
     return {c: v for c, v in values.items() if v is not None}, missing, how
 
 
-def _sum(check: dict[str, Any], stated: dict[str, Any], ev: Evidence) -> CheckResult:
-    year, unit = int(check["year"]), check["unit"]
-    codes = ev.member_codes(check["members"], year, check.get("region"))
+def _sum(check: Sum, stated: dict[str, Any], ev: Evidence) -> CheckResult:
+    year, unit = check.year, check.unit
+    codes = ev.member_codes(check.members, year, check.region)
     desc = (f"total defence spending in {year}, {unit}, of {_members_text(check, year)} "
             f"({len(codes)})")
     outcomes = []
-    for vintage in check["vintages"]:
+    for vintage in check.vintages:
         values, missing, how = _usd_values(check, vintage, ev, codes, year)
         total = sum(values.values()) / UNITS[unit]
         detail = (f"{len(values)} allies, {how}: {number(total, 3)} {unit} "
@@ -513,7 +500,7 @@ def _sum(check: dict[str, Any], stated: dict[str, Any], ev: Evidence) -> CheckRe
             detail += f"; no value: {', '.join(missing)}"
         if _incomplete(ev, missing) or not values:
             outcomes.append(Outcome(vintage, "not_checkable", None, _target(check, stated),
-                                    check["expect"], _tolerance(check, 0)[1],
+                                    check.expect, _tolerance(check, 0)[1],
                                     detail + " (incomplete)"))
             continue
         outcomes.append(_judge(vintage, total, check, stated, detail,
@@ -521,14 +508,14 @@ def _sum(check: dict[str, Any], stated: dict[str, Any], ev: Evidence) -> CheckRe
     return CheckResult(desc, tuple(outcomes))
 
 
-def _share_of_total(check: dict[str, Any], stated: dict[str, Any],
+def _share_of_total(check: ShareOfTotal, stated: dict[str, Any],
                     ev: Evidence) -> CheckResult:
-    year, member = int(check["year"]), check["member"]
-    codes = ev.member_codes(check["members"], year, check.get("region"))
+    year, member = check.year, check.member
+    codes = ev.member_codes(check.members, year, check.region)
     desc = (f"{member}'s share, in percent, of the total defence spending in {year} of "
             f"{_members_text(check, year)} ({len(codes)})")
     outcomes = []
-    for vintage in check["vintages"]:
+    for vintage in check.vintages:
         values, missing, how = _usd_values(check, vintage, ev, codes, year)
         total = sum(values.values())
         mine = values.get(member)
@@ -538,7 +525,7 @@ def _share_of_total(check: dict[str, Any], stated: dict[str, Any],
             detail += f"; no value: {', '.join(missing)}"
         if mine is None or _incomplete(ev, missing) or not total:
             outcomes.append(Outcome(vintage, "not_checkable", None, _target(check, stated),
-                                    check["expect"], _tolerance(check, 0)[1],
+                                    check.expect, _tolerance(check, 0)[1],
                                     detail + " (incomplete)"))
             continue
         outcomes.append(_judge(vintage, 100.0 * mine / total, check, stated, detail,
@@ -546,20 +533,20 @@ def _share_of_total(check: dict[str, Any], stated: dict[str, Any],
     return CheckResult(desc, tuple(outcomes))
 
 
-def _rank(check: dict[str, Any], stated: dict[str, Any], ev: Evidence) -> CheckResult:
-    year, member = int(check["year"]), check["member"]
-    codes = ev.member_codes(check["members"], year, check.get("region"))
+def _rank(check: Rank, stated: dict[str, Any], ev: Evidence) -> CheckResult:
+    year, member = check.year, check.member
+    codes = ev.member_codes(check.members, year, check.region)
     desc = (f"{member}'s rank by defence spending in {year} among "
             f"{_members_text(check, year)} ({len(codes)}), largest = 1")
     outcomes = []
-    for vintage in check["vintages"]:
+    for vintage in check.vintages:
         values, missing, how = _usd_values(check, vintage, ev, codes, year)
         order = sorted(values, key=lambda c: -values[c])
         top = ", ".join(f"{c} {money(values[c] / 1e3)}" for c in order[:3])
         detail = f"{how}, USD bn: {top}"
         if member not in values or _incomplete(ev, missing):
             outcomes.append(Outcome(vintage, "not_checkable", None, _target(check, stated),
-                                    check["expect"], _tolerance(check, 0)[1],
+                                    check.expect, _tolerance(check, 0)[1],
                                     detail + " (incomplete)"))
             continue
         outcomes.append(_judge(vintage, float(order.index(member) + 1), check, stated,
@@ -567,9 +554,9 @@ def _rank(check: dict[str, Any], stated: dict[str, Any], ev: Evidence) -> CheckR
     return CheckResult(desc, tuple(outcomes))
 
 
-def _commitment(check: dict[str, Any], stated: dict[str, Any], ev: Evidence) -> CheckResult:
-    iso3, kind = check["iso3"], check["commitment_kind"]
-    want_value, want_year = check.get("value_pct"), check.get("by_year")
+def _commitment(check: Commitment, stated: dict[str, Any], ev: Evidence) -> CheckResult:
+    iso3, kind = check.iso3, check.commitment_kind
+    want_value, want_year = check.value_pct, check.by_year
     parts = [f"value {want_value:g}% of GDP" if want_value is not None else "",
              f"by {want_year}" if want_year is not None else ""]
     wanted = " and ".join(p for p in parts if p) or "a row exists"
@@ -579,7 +566,7 @@ def _commitment(check: dict[str, Any], stated: dict[str, Any], ev: Evidence) -> 
         return CheckResult(desc, (Outcome("commitments.csv", "not_checkable", None, None, None,
                                           "", f"no {iso3} {kind} row in commitments.csv"),))
     outcomes = []
-    tol = float(check.get("tolerance", {}).get("absolute", 0.0))
+    tol = check.tolerance.of(float(want_value or 0.0))[0]
     for row in rows:
         found = (f"{row.iso3} {row.kind}: "
                  f"{pct(row.value_pct, unit=True)}"
@@ -598,19 +585,19 @@ def _commitment(check: dict[str, Any], stated: dict[str, Any], ev: Evidence) -> 
     return CheckResult(desc, tuple(outcomes))
 
 
-def _membership(check: dict[str, Any], stated: dict[str, Any], ev: Evidence) -> CheckResult:
-    year = int(check["year"])
+def _membership(check: Membership, stated: dict[str, Any], ev: Evidence) -> CheckResult:
+    year = check.year
     members = {m.iso3: m.nato_since for m in ev.data.members}
     current = sorted(c for c, since in members.items() if since <= year)
     tests: list[tuple[str, bool]] = []
-    if "count" in check:
-        tests.append((f"{len(current)} members (claimed {check['count']})",
-                      len(current) == int(check["count"])))
-    for code in check.get("is_member", []):
+    if check.count is not None:
+        tests.append((f"{len(current)} members (claimed {check.count})",
+                      len(current) == check.count))
+    for code in check.is_member:
         since = members.get(code)
         tests.append((f"{code} member since {since}" if since else f"{code} not in members.csv",
                       since is not None and since <= year))
-    for code in check.get("is_not_member", []):
+    for code in check.is_not_member:
         since = members.get(code)
         tests.append((f"{code} joined {since}" if since else f"{code} never a member",
                       since is None or since > year))
@@ -621,9 +608,9 @@ def _membership(check: dict[str, Any], stated: dict[str, Any], ev: Evidence) -> 
                                       float(len(current)), None, None, "", detail),))
 
 
-def _arms_import_share(check: dict[str, Any], stated: dict[str, Any],
+def _arms_import_share(check: ArmsImportShare, stated: dict[str, Any],
                        ev: Evidence) -> CheckResult:
-    group, period, supplier = check["importer_group"], check["period"], check["supplier"]
+    group, period, supplier = check.importer_group, check.period, check.supplier
     the = "the " if supplier.startswith("United") else ""
     desc = (f"share of the arms imports of {group} supplied by {the}{supplier}, {period} (SIPRI, "
             "by volume of deliveries, not money)")
@@ -631,7 +618,7 @@ def _arms_import_share(check: dict[str, Any], stated: dict[str, Any],
             if (r.importer_group, r.period, r.supplier) == (group, period, supplier)]
     if not rows:
         return CheckResult(desc, (Outcome("arms_imports.csv", "not_checkable", None,
-                                          _target(check, stated), check["expect"], "",
+                                          _target(check, stated), check.expect, "",
                                           "no such row in arms_imports.csv"),))
     row = rows[0]
     return CheckResult(desc, (_judge(row.source_id, row.share_pct, check, stated,
@@ -639,14 +626,13 @@ def _arms_import_share(check: dict[str, Any], stated: dict[str, Any],
                                      percent),))
 
 
-def _not_checkable(check: dict[str, Any], stated: dict[str, Any],
+def _not_checkable(check: NotCheckable, stated: dict[str, Any],
                    ev: Evidence) -> CheckResult:
     return CheckResult("not checkable with the bundled data",
-                       (Outcome("all", "not_checkable", None, None, None, "",
-                                str(check["reason"])),))
+                       (Outcome("all", "not_checkable", None, None, None, "", check.reason),))
 
 
-_KINDS: dict[str, Callable[[dict[str, Any], dict[str, Any], Evidence], CheckResult]] = {
+_KINDS: dict[str, Callable[[Any, dict[str, Any], Evidence], CheckResult]] = {
     "count_below": _count_below, "count_increased": _count_increased, "sum": _sum,
     "share_of_total": _share_of_total, "rank": _rank, "commitment": _commitment,
     "membership": _membership, "arms_import_share": _arms_import_share,
@@ -690,7 +676,7 @@ def records(results: list[ClaimResult]) -> list[dict[str, Any]]:
                     "claim_id": c.id, "document": c.document, "document_title": c.document_title,
                     "role": role,
                     "kind": (c.check if role == "check" else
-                             c.context[int(role.split()[1]) - 1])["kind"],
+                             c.context[int(role.split()[1]) - 1]).kind,
                     "source": o.key, "verdict": o.verdict,
                     "hand_verdict": c.expected_verdict.get(o.key, "") if role == "check"
                     else "",
@@ -712,14 +698,19 @@ def document(results: list[ClaimResult], meta: dict[str, Any]) -> dict[str, Any]
         "document_title": r.claim.document_title,
         "claim": r.claim.claim,
         "stated": r.claim.stated, "verdict": r.verdict,
-        "vintages_disagree": r.vintages_disagree, "check": r.claim.check,
+        "vintages_disagree": r.vintages_disagree, "check": _as_written(r.claim.check),
         "description": r.check.description,
         "outcomes": [outcome(o) for o in r.check.outcomes],
         "hand_check": r.claim.hand_check, "hand_verdict": r.claim.expected_verdict,
-        "context": [{"check": chk, "description": res.description,
+        "context": [{"check": _as_written(chk), "description": res.description,
                      "outcomes": [outcome(o) for o in res.outcomes]}
                     for chk, res in zip(r.claim.context, r.context, strict=True)],
     } for r in results]}
+
+
+def _as_written(check: Check) -> dict[str, Any]:
+    """A check as the claims file gives it (the keys it sets, numbers as written)."""
+    return check.model_dump(mode="json", exclude_unset=True)
 
 
 def metadata(evidence: Evidence) -> dict[str, Any]:

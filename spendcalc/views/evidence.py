@@ -26,6 +26,7 @@ from rich.table import Table
 from rich.text import Text
 
 from spendcalc.core import budget
+from spendcalc.evidence.checks import NotCheckable
 from spendcalc.evidence.claims import VERDICT_WORDS
 from spendcalc.evidence.moneyflow import MoneyFlow
 from spendcalc.evidence.selection import FINANCED, MEASURES, Measure, check_measure
@@ -329,11 +330,10 @@ def _claim_block(r: ClaimResult, *, detail: bool) -> list[RenderableType]:
         body.append("\nFigures given: ", style="bold")
         body.append(stated)
     out: list[RenderableType] = [Text(""), head, body]
-    kind = c.check["kind"]
-    if kind == "not_checkable":
+    if isinstance(c.check, NotCheckable):
         line = Text()
         line.append("Not checkable with the bundled data: ", style="bold")
-        line.append(str(c.check["reason"]))
+        line.append(c.check.reason)
         out.append(line)
     else:
         line = Text()
@@ -365,7 +365,7 @@ def _claim_block(r: ClaimResult, *, detail: bool) -> list[RenderableType]:
 
 
 def _claims_summary(results: list[ClaimResult]) -> Text:
-    checkable = [r for r in results if r.claim.check["kind"] != "not_checkable"]
+    checkable = [r for r in results if r.claim.check.kind != "not_checkable"]
     by: dict[str, list[str]] = {}
     for r in checkable:
         by.setdefault(r.verdict, []).append(r.claim.id)

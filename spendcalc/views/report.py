@@ -586,7 +586,7 @@ def _outcomes(outcomes: Iterable[Outcome], context: bool = False) -> str:
 
 def claims_summary(results: Sequence[ClaimResult]) -> str:
     """The verdict summary in one paragraph (as ``spendcalc claims`` prints it)."""
-    checkable = [r for r in results if r.claim.check["kind"] != "not_checkable"]
+    checkable = [r for r in results if r.claim.check.kind != "not_checkable"]
     by: dict[str, list[str]] = {}
     for r in checkable:
         by.setdefault(r.verdict, []).append(r.claim.id)
@@ -616,8 +616,8 @@ def claims_summary(results: Sequence[ClaimResult]) -> str:
 def _claims_section(results: Sequence[ClaimResult]) -> Section:
     from spendcalc.evidence.claims import stated_text
 
-    checkable = [r for r in results if r.claim.check["kind"] != "not_checkable"]
-    rest = [r for r in results if r.claim.check["kind"] == "not_checkable"]
+    checkable = [r for r in results if r.claim.check.kind != "not_checkable"]
+    rest = [r for r in results if r.claim.check.kind == "not_checkable"]
     parts = ["<p>The four source documents this project started from make claims about "
              "defence spending. Each claim is stated in our own words "
              "(<code>seeds/claims.toml</code>) and tested against the bundled data, with one "
@@ -654,7 +654,7 @@ def _claims_section(results: Sequence[ClaimResult]) -> Section:
         rows.append(f'<tr id="claim-{_e(c.id)}" data-verdict="not_checkable">'
                     f'<td><strong>{_e(c.id)}</strong><br><span class="detail">document<br>'
                     f"{_e(c.document_title)}</span></td><td>{claimed}</td>"
-                    f'<td>{_e(c.check.get("reason", ""))}</td></tr>')
+                    f'<td>{_e(getattr(c.check, "reason", ""))}</td></tr>')
     if rows:  # after the checkable ones, collapsed: they carry no verdict from the data
         parts.append('<details class="claims-rest"><summary><h3 id="claims-not-checkable">'
                      f"Not checkable with the bundled data ({len(rows)} claims)</h3></summary>"
