@@ -778,15 +778,7 @@ def build(results: Sequence[Result], *, claim_results: Sequence[ClaimResult] | N
     from spendcalc.core.tables import history_table
     from spendcalc.evidence import claims
 
-    if not results:
-        raise ReportError("a report needs at least one scenario")
-    names = [r.scenario.name for r in results]
-    twice = sorted({n for n in names if names.count(n) > 1})
-    if twice:
-        raise ReportError(f"scenario {twice[0]!r} is given twice; give each scenario once")
-    data = results[0].data
-    if any(r.data is not data for r in results):
-        raise ReportError("the scenarios of one report must be computed with the same data")
+    data = _check_results(results)
     created = created or creation_time()
     if claim_results is None:
         claim_results = claims.check_all(None, claims.load_evidence(data))
@@ -801,15 +793,39 @@ def build(results: Sequence[Result], *, claim_results: Sequence[ClaimResult] | N
     sections.append(_claims_section(claim_results))
     sections.append(_literature_section(data))
     sections.append(_sources_section(results, claim_results, data, command, created))
+    body = "\n".join(
+        f'<section id="{_e(sec.id)}"' + (' class="first"' if i == 0 else "") + ">"
+        f"<h2>{_e(sec.title)}</h2>{sec.body}</section>" for i, sec in enumerate(sections))
+    return _page(results, _masthead(results, sections, created, command), body, created)
 
+
+def _check_results(results: Sequence[Result]) -> Dataset:
+    """The data the results share; a ReportError if there are none, a scenario is given
+    twice, or they were computed with different data."""
+    if not results:
+        raise ReportError("a report needs at least one scenario")
+    names = [r.scenario.name for r in results]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ReportError(f"scenario {twice[0]!r} is given twice; give each scenario once")
+    data = results[0].data
+    if any(r.data is not data for r in results):
+        raise ReportError("the scenarios of one report must be computed with the same data")
+    return data
+
+
+def _masthead(results: Sequence[Result], sections: Sequence[Section], created: datetime,
+              command: str | None) -> str:
+    """The top of the page: title, what the figures are, the facts (scenarios, vintage,
+    version, creation time, command) and the table of contents."""
     page_title = title(results)
-    meta = results[0].meta
+    several = len(results) > 1
     scen = "<br>".join(
         f"<strong>{_e(r.scenario.name)}</strong>"
         + (f" — {_e(r.scenario.description)}" if r.scenario.description else "")
         for r in results)
     facts = (f'<dl class="facts"><dt>Scenario{"s" if several else ""}</dt><dd>{scen}</dd>'
-             f"<dt>Data vintage</dt><dd>{_e(meta.get('data_vintage', ''))}</dd>"
+             f"<dt>Data vintage</dt><dd>{_e(results[0].meta.get('data_vintage', ''))}</dd>"
              f"<dt>spendcalc</dt><dd>version {_e(__version__)}</dd>"
              f'<dt>Created</dt><dd><time datetime="{created.astimezone(UTC).isoformat()}">'
              f"{_e(_when(created))}</time></dd>"
@@ -824,9 +840,17 @@ def build(results: Sequence[Result], *, claim_results: Sequence[ClaimResult] | N
     intro = ("<p>Projections of NATO allies' defence spending under the scenario"
              f"{'s' if several else ''} below: numbers and the assumptions behind them. The "
              "figures are what the stated assumptions imply, not forecasts.</p>")
-    body = "\n".join(
-        f'<section id="{_e(sec.id)}"' + (' class="first"' if i == 0 else "") + ">"
-        f"<h2>{_e(sec.title)}</h2>{sec.body}</section>" for i, sec in enumerate(sections))
+    return ('<header class="masthead"><p class="kicker">spendcalc report</p>'
+            f"<h1>{_e(page_title)}</h1>{intro}{facts}"
+            f'<nav class="toc" aria-label="Contents"><h2>Contents</h2><ol>{"".join(toc)}</ol>'
+            "</nav></header>")
+
+
+def _page(results: Sequence[Result], masthead: str, body: str, created: datetime) -> str:
+    """The whole HTML document around the masthead and the sections, styles and the
+    sorting script inlined."""
+    page_title = title(results)
+    vintage = results[0].meta.get("data_vintage", "")
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -835,11 +859,8 @@ def build(results: Sequence[Result], *, claim_results: Sequence[ClaimResult] | N
         f"<title>{_e(page_title)}</title>\n"
         '<link rel="icon" href="data:,">\n'
         f"<style>\n{_asset('report.css')}</style>\n{NOSCRIPT}</head>\n<body>\n"
-        '<div class="page">\n<header class="masthead">'
-        '<p class="kicker">spendcalc report</p>'
-        f"<h1>{_e(page_title)}</h1>{intro}{facts}"
-        f'<nav class="toc" aria-label="Contents"><h2>Contents</h2><ol>{"".join(toc)}</ol>'
-        "</nav></header>\n<main>\n" + body + "\n</main>\n"
-        f'<footer><p>{_e(page_title)} · data vintage {_e(meta.get("data_vintage", ""))} · '
+        f'<div class="page">\n{masthead}'
+        "\n<main>\n" + body + "\n</main>\n"
+        f'<footer><p>{_e(page_title)} · data vintage {_e(vintage)} · '
         f"spendcalc {_e(__version__)} · created {_e(_when(created))}</p></footer>\n</div>\n"
         f"<script>\n{_asset('sort.js')}</script>\n</body>\n</html>\n")
