@@ -55,12 +55,14 @@ def test_an_empty_groups_file_is_an_error_naming_it(tmp_path):
     ("[groups.nato]\nmembers = \"some\"\n", "groups.nato.members: 'some' is not allowed"),
     ("[groups.nato]\nmembers = \"*\"\nexclude = \"USA\"\n", "groups.nato.exclude"),
     ("[groups.nato]\nmembers = [\"USA\"]\nexclude = [\"USA\"]\n", "groups.nato: no members"),
-    ("[groups.nato]\nmembers = \"*\"\nlable = \"x\"\n", "groups.nato.lable: unknown key"),
+    ("[groups.nato]\nmembers = \"*\"\nlable = \"x\"\n", "groups.nato: 'lable' is an unknown key"),
     ("groups = 1\n", "needs at least one [groups.NAME] table"),
+    ('[groups."a\\nb"]\nmembers = "*"\n', "groups: 'a\\nb' is not allowed as a group name"),
+    ('[groups.nato]\nmembers = ["USA", "x\\ny"]\n', "groups.nato.members: unknown 'x\\ny'"),
 ])
 def test_bad_groups_files_name_the_field(tmp_path, text, message):
     (tmp_path / "groups.toml").write_text(text, encoding="utf-8")
-    with pytest.raises(DataError, match=message.replace("[", r"\[").replace("*", r"\*")):
+    with pytest.raises(DataError, match=re.escape(message)):
         load_dataset(tmp_path)
 
 

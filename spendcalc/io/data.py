@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import math
+import re
 import tomllib
 from collections.abc import Callable, Iterator
 from functools import cache
@@ -321,12 +322,16 @@ def _group_members(path: Path, key: str, spec: dict[str, Any],
         picked = _text_list(path, f"groups.{key}.members", chosen)
         unknown = [c for c in picked if c not in codes]
         if unknown:
-            raise DataError(f"{path.name}: groups.{key}.members: unknown {', '.join(unknown)}")
+            raise DataError(f"{path.name}: groups.{key}.members: unknown "
+                            f"{', '.join(repr(c) if not c.isalnum() else c for c in unknown)}")
     exclude = set(_text_list(path, f"groups.{key}.exclude", spec.get("exclude", [])))
     chosen_codes = tuple(c for c in picked if c not in exclude)
     if not chosen_codes:
         raise DataError(f"{path.name}: groups.{key}: no members (after 'exclude')")
     return chosen_codes
+
+
+GROUP_NAME = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def _load_groups(path: Path, members: tuple[Member, ...]) -> dict[str, Group]:
@@ -338,13 +343,16 @@ def _load_groups(path: Path, members: tuple[Member, ...]) -> dict[str, Group]:
     allowed = ("label", "description", "members", "exclude")
     groups: dict[str, Group] = {}
     for key, spec in tables.items():
+        if not GROUP_NAME.fullmatch(key):
+            raise DataError(f"{path.name}: groups: {key!r} is not allowed as a group name; "
+                            "allowed: letters, digits, '-' and '_' (it is typed after --group)")
         if not isinstance(spec, dict):
             raise DataError(f"{path.name}: groups.{key}: {spec!r} is not allowed; allowed: a "
                             f"table with {', '.join(allowed)}")
         unknown = [k for k in spec if k not in allowed]
         if unknown:
-            raise DataError(f"{path.name}: groups.{key}.{unknown[0]}: unknown key; allowed "
-                            f"here: {', '.join(allowed)}")
+            raise DataError(f"{path.name}: groups.{key}: {unknown[0]!r} is an unknown key; "
+                            f"allowed here: {', '.join(allowed)}")
         label, description = spec.get("label", key), spec.get("description", "")
         for name, value in (("label", label), ("description", description)):
             if not isinstance(value, str):

@@ -240,7 +240,8 @@ def _load_arms_imports(path: Path) -> tuple[ArmsImportShare, ...]:
             raise DataError(f"{path.name}: row {line}: importer_group, period and supplier "
                             "must not be empty")
         if key in seen:
-            raise DataError(f"{path.name}: row {line}: duplicate row for {' / '.join(key)}")
+            raise DataError(f"{path.name}: row {line}: duplicate row for "
+                            f"{' / '.join(repr(k) for k in key)}")
         seen.add(key)
         out.append(ArmsImportShare(*key, number_cell(path, line, row, "share_pct", low=0, high=100),
                                    _source(path, line, row)))
@@ -263,8 +264,8 @@ def _load_vintages(path: Path,
         year = year_cell(path, line, row)
         key = (source_id, metric, iso3, year)
         if key in out:
-            raise DataError(f"{path.name}: row {line}: duplicate row for {source_id} {metric} "
-                            f"{iso3} {year}")
+            raise DataError(f"{path.name}: row {line}: duplicate row for {source_id!r} "
+                            f"{metric!r} {iso3} {year}")
         out[key] = VintageValue(iso3, year, metric, value,
                                 bool_cell(path, line, row, "estimate", optional=True),
                                 source_id, (row.get("note") or "").strip())
