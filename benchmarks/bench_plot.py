@@ -30,7 +30,7 @@ def main() -> None:
     exe = shutil.which("spendcalc")
     if exe is None:
         sys.exit("spendcalc is not installed: pip install -e .")
-    from spendcalc.core import result as api
+    import spendcalc as api
     from spendcalc.views import charts as plots
 
     scenario = api.load_scenario("hague-2035")
@@ -50,6 +50,8 @@ def main() -> None:
         ]
         for kind in ("paths", "heatmap", "stack", "burden"):
             rows.append((f"spendcalc plot {kind} (wall)", wall(plot(kind), 3), None))
+        rows.append(("spendcalc plot gap --size slide (wall)",
+                     wall(plot("gap", "--size", "slide"), 3), None))
         rows.append(("spendcalc plot compare A B (wall)",
                      wall(plot("compare", "hague-2035", "status-quo"), 3), None))
         opts = plots.Options()
