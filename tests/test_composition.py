@@ -77,7 +77,7 @@ def test_extends_cycle_and_missing_parent(tmp_path):
     with pytest.raises(ScenarioError, match=r"extends: cycle a.toml -> b.toml -> a.toml"):
         load_scenario(tmp_path / "a.toml")
     (tmp_path / "c.toml").write_text('extends = "nowhere.toml"\n')
-    with pytest.raises(ScenarioError, match=r"c.toml: extends: nowhere.toml not found"):
+    with pytest.raises(ScenarioError, match=r"c.toml: extends: 'nowhere.toml' not found"):
         load_scenario(tmp_path / "c.toml")
     (tmp_path / "d.toml").write_text('extends = "hauge-2035"\n')
     with pytest.raises(ScenarioError, match=r"extends: unknown scenario 'hauge-2035': did you "

@@ -372,3 +372,9 @@ def test_load_scenario_arguments_of_the_wrong_kind_are_type_errors(kwargs, messa
 
     with pytest.raises(TypeError, match=re.escape(message)):
         spendcalc.load_scenario(**kwargs)
+
+
+@pytest.mark.parametrize("text", ['extends = "a\\nb.toml"', '[exemptions."A\\nB"]\ncore_pct = 2\n'
+                                  'reason = "r"', 'members = ["DEU", "X\\nY"]'])
+def test_line_breaks_in_user_text_stay_inside_one_line_errors(write_scenario, data, text):
+    _scenario_error(write_scenario, f'name = "x"\n{text}\n', data)

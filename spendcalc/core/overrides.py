@@ -334,12 +334,14 @@ def check_against_data(scenario: Scenario, data: Dataset, label: str) -> None:
     if scenario.members != "all":
         used += [(f"members[{i}]", c) for i, c in enumerate(scenario.members)]
     used += [(f"exclude[{i}]", c) for i, c in enumerate(scenario.exclude)]
-    used += [(f"exemptions.{c}", c) for c in scenario.exemptions]
+    used += [(_field_name(("exemptions", c)), c) for c in scenario.exemptions]
     used += [(f"milestones[{i}].member", m.member) for i, m in enumerate(scenario.milestones)]
-    used += [(f"growth.overrides.{c}", c) for c in scenario.growth.overrides]
+    used += [(_field_name(("growth", "overrides", c)), c) for c in scenario.growth.overrides]
     u = scenario.uncertainty
-    used += [(f"uncertainty.growth_sd_overrides.{c}", c) for c in u.growth_sd_overrides]
-    used += [(f"uncertainty.compliance_overrides.{c}", c) for c in u.compliance_overrides]
+    used += [(_field_name(("uncertainty", "growth_sd_overrides", c)), c)
+             for c in u.growth_sd_overrides]
+    used += [(_field_name(("uncertainty", "compliance_overrides", c)), c)
+             for c in u.compliance_overrides]
     for field, code in used:
         if code not in known:
             raise ScenarioError(
@@ -373,7 +375,7 @@ def _shares(s: Scenario) -> Iterator[tuple[str, float]]:
     for year, pct in (s.path.points or {}).items():
         yield f"path.points.{year}", pct
     for code, e in s.exemptions.items():
-        yield f"exemptions.{code}.core_pct", e.core_pct
-        yield f"exemptions.{code}.related_pct", e.related_pct
+        yield _field_name(("exemptions", code, "core_pct")), e.core_pct
+        yield _field_name(("exemptions", code, "related_pct")), e.related_pct
     for i, m in enumerate(s.milestones):
         yield f"milestones[{i}].pct", m.pct

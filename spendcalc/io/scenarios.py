@@ -55,7 +55,7 @@ def scenario_path(name_or_path: str | Path) -> Path:
     path = Path(text)
     if path.suffix == ".toml" or path.exists() or "/" in text:
         if not path.is_file():
-            raise ScenarioError(f"{path}: file not found")
+            raise ScenarioError(f"{_label(path)}: file not found")
         return path
     ready = bundled_dir("scenarios") / f"{text}.toml"
     if ready.is_file():
@@ -100,7 +100,11 @@ def scenario_edition(name_or_path: str | Path) -> str | None:
 
 
 def _label(path: Path) -> str:
-    return path.name if path.parent == bundled_dir("scenarios") else str(path)
+    """How errors name a file: a ready scenario by its file name, any other by its path
+    (quoted if it holds a line break or other control character, to keep errors on one
+    line)."""
+    text = path.name if path.parent == bundled_dir("scenarios") else str(path)
+    return text if text.isprintable() else repr(text)
 
 
 MAX_EXTENDS = 100
@@ -152,8 +156,8 @@ def _parent_path(path: Path, parent: Any) -> Path:
     if parent.endswith(".toml") or "/" in parent:
         parent_path = (path.parent / parent).resolve()
         if not parent_path.is_file():
-            raise ScenarioError(f"{_label(path)}: extends: {parent} not found "
-                                f"(looked for {parent_path})")
+            raise ScenarioError(f"{_label(path)}: extends: {parent!r} not found "
+                                f"(looked for {_label(parent_path)})")
         return parent_path
     try:
         return scenario_path(parent).resolve()
