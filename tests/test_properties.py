@@ -109,7 +109,8 @@ near_valid = st.fixed_dictionaries(
                                 st.one_of(scalars, st.dictionaries(
                                     st.sampled_from(["2028", "2031", "x", "2028.5", "99999"]),
                                     scalars, max_size=2)), max_size=3),
-        "exemptions": st.dictionaries(st.sampled_from(["ESP", "DEU", "GER", "x"]),
+        "exemptions": st.dictionaries(st.one_of(st.sampled_from(["ESP", "DEU", "GER", "x"]),
+                                                st.text(max_size=4)),
                                       st.dictionaries(st.sampled_from(
                                           ["core_pct", "related_pct", "reason", "year", "y"]),
                                           scalars, max_size=4), max_size=2),
@@ -122,8 +123,9 @@ near_valid = st.fixed_dictionaries(
         "uncertainty": st.dictionaries(st.sampled_from(
             ["growth_sd_pct", "growth_correlation", "compliance_alpha",
              "compliance_overrides"]), toml_values(), max_size=2),
-        "extends": st.sampled_from(["hague-2035", "nope", "", "my.toml", "../x.toml",
-                                    "hague-2035.toml", "/"]),
+        "extends": st.one_of(st.sampled_from(["hague-2035", "nope", "", "my.toml", "../x.toml",
+                                              "hague-2035.toml", "/", "a\nb.toml"]),
+                             st.text(max_size=10)),
     })
 
 
