@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from spendcalc.core.dataset import Dataset
+    from spendcalc.core.models import Scenario
     from spendcalc.core.result import Result
     from spendcalc.evidence.claims import ClaimResult, Outcome
 
@@ -428,6 +429,25 @@ def _scenario_section(result: Result, index: int, data: Dataset, history: pd.Dat
                          f"table “Every ally” below; ◆: the same in {s.base_year}."))
 
     sub("paths", "Paths of core defence spending")
+    parts += _paths_figures(result, sid, history)
+
+    sub("aggregates", "Groups of allies")
+    parts.append(_aggregate_table(result, sid))
+    sub("assumptions", "Assumptions")
+    parts.append(assumptions_list(s, data))
+    sub("members", "Every ally", new_page=True)
+    parts.append(_member_table(result, sid))
+    return Section(sid, f"Scenario {s.name}", "".join(parts), tuple(children), scenario=True)
+
+
+def _paths_figures(result: Result, sid: str, history: pd.DataFrame) -> list[str]:
+    """The two paths charts: the largest spenders, and the allies furthest below their core
+    target (or with the lowest core shares when none is below)."""
+    from spendcalc.views import charts as plots
+
+    s = result.scenario
+    run = plots.as_run(result)
+    parts: list[str] = []
     big = largest(result)
     behind, below = furthest_behind(result)
     if not big:
@@ -458,16 +478,14 @@ def _scenario_section(result: Result, index: int, data: Dataset, history: pd.Dat
         parts.append(_figure(lambda: plots.render(
             "paths", [run], plots.Options(members=tuple(behind), title=behind_title),
             history=history).figure, f"{sid}-paths-behind", behind_title, why, "half"))
+    return parts
 
-    sub("aggregates", "Groups of allies")
-    parts.append(_aggregate_table(result, sid))
-    sub("assumptions", "Assumptions")
-    parts.append('<ul class="assumptions">' + "".join(
+
+def assumptions_list(scenario: Scenario, data: Dataset) -> str:
+    """The scenario's assumptions in words (``views.words``) as an HTML list."""
+    return ('<ul class="assumptions">' + "".join(
         f"<li><strong>{_t(a.topic)}.</strong> {_t(a.text)}</li>"
-        for a in words.assumptions(s, data)) + "</ul>")
-    sub("members", "Every ally", new_page=True)
-    parts.append(_member_table(result, sid))
-    return Section(sid, f"Scenario {s.name}", "".join(parts), tuple(children), scenario=True)
+        for a in words.assumptions(scenario, data)) + "</ul>")
 
 
 def chart_year(a: Result, b: Result) -> int | None:
@@ -490,12 +508,9 @@ def chart_year(a: Result, b: Result) -> int | None:
 
 def _comparison_section(results: Sequence[Result]) -> Section:
     from spendcalc.core import compare
-    from spendcalc.views import charts as plots
 
     table = compare.compare(list(results))
-    names = [r.scenario.name for r in results]
-    first = names[0]
-    horizons = [r.scenario.horizon for r in results]
+    first = results[0].scenario.name
     base_pct = results[0].scenario.baseline_pct
     parts = ['<p>The scenarios side by side. Differences are from the first scenario, '
              f"<strong>{_e(first)}</strong>. The tables are those of "
@@ -508,6 +523,25 @@ def _comparison_section(results: Sequence[Result]) -> Section:
                         and brief else "") + "</li>")
     parts.append("</ul>")
     children: list[tuple[str, str]] = []
+    parts += _comparison_charts(results, children)
+    parts.append(_comparison_table(table, results, children, "cmp-spending",
+                                   "Defence spending in the horizon year", "total_usd_bn",
+                                   True))
+    parts.append(_comparison_table(
+        table, results, children, "cmp-cumulative",
+        f"Cumulative spending above {base_pct:g}% of GDP to the horizon",
+        "cum_extra_over_baseline_usd_bn", False))
+    return Section("comparison", "Comparing the scenarios", "".join(parts), tuple(children))
+
+
+def _comparison_charts(results: Sequence[Result], children: list[tuple[str, str]]
+                       ) -> list[str]:
+    """For each scenario after the first, a chart of its difference from the first in the
+    year their NATO totals differ most (none when they never differ); adds to ``children``."""
+    from spendcalc.views import charts as plots
+
+    parts: list[str] = []
+    first = results[0].scenario.name
     runs = [plots.as_run(r) for r in results]
     for i, (result, other) in enumerate(zip(results[1:], runs[1:], strict=True), 2):
         key = f"cmp-chart-{i}"
@@ -524,45 +558,47 @@ def _comparison_section(results: Sequence[Result]) -> Section:
             key, f"{title}, {year}",
             f"{year}: the year in which the two scenarios' NATO totals differ most. Bars: "
             f"spending (core + related) in {other.name} minus {first}, per ally."))
+    return parts
 
+
+def _comparison_table(table: pd.DataFrame, results: Sequence[Result],
+                      children: list[tuple[str, str]], cid: str, title: str, column: str,
+                      with_pct: bool) -> str:
+    """One comparison table (``compare.compare``'s ``column`` per scenario in its horizon
+    year, USD bn, with % of GDP if ``with_pct``, and differences from the first); adds its
+    heading to ``children``."""
+    names = [r.scenario.name for r in results]
+    horizons = [r.scenario.horizon for r in results]
+    first = names[0]
     by = {(r["kind"], r["key"], r["scenario"]): r for r in _records(table)}
     keys = list(dict.fromkeys(zip(table.kind, table.key, strict=True)))
     label = {(r["kind"], r["key"]): r["name"] for r in _records(table)}
-
-    def comparison(cid: str, title: str, column: str, with_pct: bool) -> str:
-        cols: list[tuple[str, Col]] = []
-        for n, h in zip(names, horizons, strict=True):
-            kind = "signed" if column.startswith("cum_") else "money"
-            cols.append((n, Col(_h(n, f"USD bn, {h}" if with_pct else "USD bn"), column, h,
-                                kind, scenario=n)))
-            if with_pct:
-                cols.append((n, Col(_h(n, f"% of GDP, {h}"), "total_pct", h, "pct",
-                                    scenario=n)))
-        for n, h in zip(names[1:], horizons[1:], strict=True):
-            cols.append((n, Col(_h(f"{n} − {first}", "USD bn"), f"{column}_vs_first", h,
-                                "signed", scenario=n)))
-        head = _head([c for _, c in cols], ["Member or group"], True)
-        bodies: dict[str, list[str]] = {"group": [], "member": []}
-        for i, (kind, key) in enumerate(keys):
-            if kind == "group" and key not in KEY_GROUPS:
-                continue
-            cells = "".join(c.cell(by.get((kind, key, n))) for n, c in cols)
-            bodies[kind].append(f'<tr data-key="{_e(key)}" data-i="{i}"><th scope="row">'
-                                f"{_e(label[(kind, key)])}</th>{cells}</tr>")
-        children.append((cid, title))
-        return (f'<h3 id="{cid}">{_e(title)}</h3><div class="table-wrap">'
-                f'<table class="sortable comparison" id="{cid}-table">'
-                "<caption>Money in USD bn at current prices."
-                f'<span class="screen"> {SORT_HINT}</span></caption>{head}'
-                f'<tbody class="totals">{"".join(bodies["group"])}</tbody>'
-                f'<tbody class="sort">{"".join(bodies["member"])}</tbody></table></div>')
-
-    parts.append(comparison("cmp-spending", "Defence spending in the horizon year",
-                            "total_usd_bn", True))
-    parts.append(comparison("cmp-cumulative",
-                            f"Cumulative spending above {base_pct:g}% of GDP to the horizon",
-                            "cum_extra_over_baseline_usd_bn", False))
-    return Section("comparison", "Comparing the scenarios", "".join(parts), tuple(children))
+    cols: list[tuple[str, Col]] = []
+    for n, h in zip(names, horizons, strict=True):
+        kind = "signed" if column.startswith("cum_") else "money"
+        cols.append((n, Col(_h(n, f"USD bn, {h}" if with_pct else "USD bn"), column, h,
+                            kind, scenario=n)))
+        if with_pct:
+            cols.append((n, Col(_h(n, f"% of GDP, {h}"), "total_pct", h, "pct",
+                                scenario=n)))
+    for n, h in zip(names[1:], horizons[1:], strict=True):
+        cols.append((n, Col(_h(f"{n} − {first}", "USD bn"), f"{column}_vs_first", h,
+                            "signed", scenario=n)))
+    head = _head([c for _, c in cols], ["Member or group"], True)
+    bodies: dict[str, list[str]] = {"group": [], "member": []}
+    for i, (kind, key) in enumerate(keys):
+        if kind == "group" and key not in KEY_GROUPS:
+            continue
+        cells = "".join(c.cell(by.get((kind, key, n))) for n, c in cols)
+        bodies[kind].append(f'<tr data-key="{_e(key)}" data-i="{i}"><th scope="row">'
+                            f"{_e(label[(kind, key)])}</th>{cells}</tr>")
+    children.append((cid, title))
+    return (f'<h3 id="{cid}">{_e(title)}</h3><div class="table-wrap">'
+            f'<table class="sortable comparison" id="{cid}-table">'
+            "<caption>Money in USD bn at current prices."
+            f'<span class="screen"> {SORT_HINT}</span></caption>{head}'
+            f'<tbody class="totals">{"".join(bodies["group"])}</tbody>'
+            f'<tbody class="sort">{"".join(bodies["member"])}</tbody></table></div>')
 
 
 
