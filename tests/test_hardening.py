@@ -162,7 +162,7 @@ def _scenario_error(write_scenario, text: str, data) -> str:
 
 @pytest.mark.parametrize(("text", "message"), [
     ('target = { core_pct = "3.5" }', "target.core_pct: '3.5' is not allowed; allowed: a number"),
-    ("baseline_pct = true", "baseline_pct: True is not allowed; allowed: a number"),
+    ("baseline_pct = true", "baseline_pct: true is not allowed; allowed: a number"),
     ('allow_cuts = "yes"', "allow_cuts: 'yes' is not allowed; allowed: true or false"),
     ('[[milestones]]\nmember = "DEU"\nyear = "2029"\npct = 3.5',
      "milestones[0].year: '2029' is not allowed; allowed: a whole number"),
@@ -180,7 +180,7 @@ def test_a_whole_number_is_a_valid_decimal(write_scenario, data):
 
 @pytest.mark.parametrize(("overrides", "message"), [
     (["target.core_pct=\"3.5\""], "target.core_pct: '3.5' is not allowed; allowed: a number"),
-    (["baseline_pct=true"], "baseline_pct: True is not allowed"),
+    (["baseline_pct=true"], "baseline_pct: true is not allowed"),
     (["allow_cuts=yes"], "allow_cuts: 'yes' is not allowed; allowed: true or false"),
     (['milestones=[{member="DEU", year="2029", pct=3.5}]'], "milestones[0].year: '2029'"),
     (["description=\"x\"\nbogus = 1"], "one --set sets one key; line breaks are not allowed"),

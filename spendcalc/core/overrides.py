@@ -190,8 +190,9 @@ def _field_name(loc: Sequence[int | str]) -> str:
 
 
 def _short(value: Any) -> str:
-    """A value as the user wrote it, on one line and at most 60 characters."""
-    text = repr(value)
+    """A value as the user wrote it, on one line and at most 60 characters (a bool as TOML
+    spells it)."""
+    text = str(value).lower() if isinstance(value, bool) else repr(value)
     return text if len(text) <= 60 else f"{text[:57]}..."
 
 
