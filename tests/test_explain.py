@@ -121,3 +121,20 @@ def test_explain_command():
                            "is outside the projection; allowed:")):
         bad = runner.invoke(app, args)
         assert bad.exit_code == 2 and message in bad.stderr
+
+
+@pytest.mark.parametrize("name", ["hague-front-loaded", "hague-back-loaded", "hague-2035"])
+def test_the_path_is_described_in_the_reports_words(data, name):
+    """explain and the report's assumptions describe the path with the same words
+    (``path_words``), curvature and halfway share included."""
+    from spendcalc.views import words
+
+    result = spendcalc.compute(spendcalc.load_scenario(name, data), data)
+    phrase = E.path_words(result.scenario.path)
+    paragraphs = dict(E.explain(result, "DEU").paragraphs)
+    assert paragraphs["How it gets there"].startswith(f"The shares move {phrase}.")
+    listed = {a.topic: a.text for a in words.assumptions(result.scenario, data)}
+    assert listed["Path"].startswith(f"Shares move {phrase}.")
+    if name != "hague-2035":
+        half = "75%" if name == "hague-front-loaded" else "25%"
+        assert f"(curvature 2: halfway through the period {half} of the rise is done)" in phrase
