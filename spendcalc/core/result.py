@@ -7,6 +7,7 @@ tables and metadata, so every view reads one object and never reloads data on it
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -28,12 +29,26 @@ class Result:
     """The validated scenario, as run."""
     data: Dataset
     """The data it was computed with: views take groups, members and sources from here."""
-    table: pd.DataFrame
-    """One row per (scenario, member, year); see the README for every column."""
-    aggregates: pd.DataFrame
-    """One row per (scenario, group, year)."""
     meta: dict[str, Any]
     """spendcalc version, scenario, data vintage and sources (``spendcalc.core.meta``)."""
+    columns: dict[str, Any]
+    """The member table's columns as NumPy arrays (``tables.member_columns``)."""
+    aggregate_columns: dict[str, Any]
+    """The aggregates' columns as NumPy arrays (``tables.aggregate_columns``)."""
+
+    # The tables are laid out on first use: a terminal summary reads the columns and never
+    # pays for importing pandas (a third of `spendcalc run`).
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        """One row per (scenario, member, year); see the README for every column."""
+        return tables.member_frame(self.columns)
+
+    @cached_property
+    def aggregates(self) -> pd.DataFrame:
+        """One row per (scenario, group, year)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.aggregate_columns)
 
 
 def compute(scenario: Scenario, data: Dataset) -> Result:
@@ -47,8 +62,8 @@ def compute(scenario: Scenario, data: Dataset) -> Result:
     return Result(
         scenario=scenario,
         data=data,
-        table=tables.member_table(scenario.name, setup, proj, scenario.baseline_pct),
-        aggregates=tables.aggregate_table(scenario.name, groups, values, proj.years,
-                                          [int(row.sum()) for row in masks]),
         meta=metadata(scenario, data, setup.base_sources),
+        columns=tables.member_columns(scenario.name, setup, proj, scenario.baseline_pct),
+        aggregate_columns=tables.aggregate_columns(scenario.name, groups, values, proj.years,
+                                                   [int(row.sum()) for row in masks]),
     )

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -43,16 +43,17 @@ AGGREGATE_COLUMNS = (
 )
 
 
-def member_table(name: str, setup: Setup, proj: Projection, baseline_pct: float) -> pd.DataFrame:
-    """The projection table for draw 0 of ``proj``."""
-    import pandas as pd
-
+def member_columns(name: str, setup: Setup, proj: Projection,
+                   baseline_pct: float) -> dict[str, Any]:
+    """The projection table's columns for draw 0 of ``proj`` as NumPy arrays (``scenario`` a
+    scalar; ``target_year`` float, NaN where there is none): no pandas, so a terminal summary
+    need not import it."""
     n_m, n_y = len(setup.members), len(proj.years)
 
     def per_member(values: object) -> np.ndarray:
         return np.repeat(np.asarray(values), n_y)
 
-    cols: dict[str, object] = {
+    cols: dict[str, Any] = {
         "scenario": name,
         "iso3": per_member([m.iso3 for m in setup.members]),
         "member": per_member([m.name for m in setup.members]),
@@ -64,23 +65,34 @@ def member_table(name: str, setup: Setup, proj: Projection, baseline_pct: float)
         "target_core_pct": per_member(setup.target_core_pct[0]),
         "target_related_pct": per_member(setup.target_related_pct[0]),
         "target_total_pct": per_member(setup.inputs.target_total_pct[0]),
-        "target_year": pd.Series(per_member(setup.target_year[0])).astype("Int64"),
+        "target_year": per_member(setup.target_year[0]),
         "deflator": np.tile(proj.deflator, n_m),
         "base_share_source": per_member(setup.base_sources),
     }
     for col in MEMBER_COLUMNS:
         if col not in cols:
             cols[col] = getattr(proj, col)[0].reshape(-1)
+    return {c: cols[c] for c in MEMBER_COLUMNS}
+
+
+def member_table(name: str, setup: Setup, proj: Projection, baseline_pct: float) -> pd.DataFrame:
+    """The projection table for draw 0 of ``proj``."""
+    return member_frame(member_columns(name, setup, proj, baseline_pct))
+
+
+def member_frame(columns: dict[str, Any]) -> pd.DataFrame:
+    """``member_columns`` as the projection table (``target_year`` a nullable integer)."""
+    import pandas as pd
+
+    cols = {**columns, "target_year": pd.Series(columns["target_year"]).astype("Int64")}
     return pd.DataFrame({c: cols[c] for c in MEMBER_COLUMNS})
 
 
-def aggregate_table(name: str, groups: list[Group], values: dict[str, np.ndarray],
-                    years: np.ndarray, sizes: list[int]) -> pd.DataFrame:
-    """One row per (group, year) for draw 0 of the engine's aggregates."""
-    import pandas as pd
-
+def aggregate_columns(name: str, groups: list[Group], values: dict[str, np.ndarray],
+                      years: np.ndarray, sizes: list[int]) -> dict[str, Any]:
+    """The aggregates table's columns for draw 0 of the engine's aggregates (NumPy)."""
     n_g, n_y = len(groups), len(years)
-    cols: dict[str, object] = {
+    cols: dict[str, Any] = {
         "scenario": name,
         "group": np.repeat([g.key for g in groups], n_y),
         "label": np.repeat([g.label for g in groups], n_y),
@@ -90,7 +102,29 @@ def aggregate_table(name: str, groups: list[Group], values: dict[str, np.ndarray
     for col in AGGREGATE_COLUMNS:
         if col not in cols:
             cols[col] = values[col][0].reshape(-1)
-    return pd.DataFrame({c: cols[c] for c in AGGREGATE_COLUMNS})
+    return {c: cols[c] for c in AGGREGATE_COLUMNS}
+
+
+def aggregate_table(name: str, groups: list[Group], values: dict[str, np.ndarray],
+                    years: np.ndarray, sizes: list[int]) -> pd.DataFrame:
+    """One row per (group, year) for draw 0 of the engine's aggregates."""
+    import pandas as pd
+
+    return pd.DataFrame(aggregate_columns(name, groups, values, years, sizes))
+
+
+def records(columns: dict[str, Any], *keys: str) -> dict[Any, dict[str, Any]]:
+    """Rows of a table's ``columns`` as plain dicts (Python scalars) keyed by the ``keys``
+    columns (one key: its value), without pandas."""
+    arrays = {c: v for c, v in columns.items() if isinstance(v, np.ndarray)}
+    n = len(next(iter(arrays.values())))
+    lists = {c: (v.tolist() if isinstance(v, np.ndarray) else [v] * n)
+             for c, v in columns.items()}
+    out: dict[Any, dict[str, Any]] = {}
+    for i in range(n):
+        rec = {c: v[i] for c, v in lists.items()}
+        out[rec[keys[0]] if len(keys) == 1 else tuple(rec[k] for k in keys)] = rec
+    return out
 
 
 def history_table(data: Dataset) -> pd.DataFrame:

@@ -8,6 +8,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from spendcalc.core.tables import records
 from spendcalc.views.format import count, money, pct, percent
 
 if TYPE_CHECKING:
@@ -113,10 +114,11 @@ def _rows(frame: pd.DataFrame, *keys: str) -> dict[Any, dict[str, Any]]:
 def run_summary(result: Result, console: Console) -> None:
     """Per-member and aggregate summary of one projected scenario."""
     s = result.scenario
-    t = result.table
     base, last = s.base_year, s.horizon
-    start = _rows(t[t.year == base], "iso3")
-    end = _rows(t[t.year == last], "iso3")
+    # From the columns, not result.table: the summary need not import pandas.
+    rows = records(result.columns, "iso3", "year")
+    start = {k[0]: r for k, r in rows.items() if k[1] == base}
+    end = {k[0]: r for k, r in rows.items() if k[1] == last}
 
     table = Table(
         title=f"{s.name}: {s.description}" if s.description else s.name,
@@ -160,8 +162,8 @@ def aggregate_summary(result: Result) -> Table:
     """NATO total and European allies + Canada in the base and horizon years, US share."""
     s = result.scenario
     base, last = s.base_year, s.horizon
-    groups = _rows(result.aggregates, "group", "year")
-    members = _rows(result.table, "iso3", "year")
+    groups = records(result.aggregate_columns, "group", "year")
+    members = records(result.columns, "iso3", "year")
     table = Table(title="Aggregates", box=box.SIMPLE_HEAD, header_style="bold")
     table.add_column("", no_wrap=True)
     for year in (base, last):
