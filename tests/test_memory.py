@@ -131,3 +131,15 @@ def test_sweep_memory_follows_the_chunk_not_the_variants(data):
     bound = chunk * per_variant_engine + n * 8 * 8
     assert peak < bound, (peak, bound)
     assert bound < n * n_m * n_y * 8  # below even one full (V, M, Y) array
+
+
+def test_run_summary_does_not_load_pandas():
+    """`spendcalc run` prints its summary from the engine's columns: pandas (a third of its
+    start-up) is loaded only when a table is written."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-X", "importtime", "-m", "spendcalc", "run"],
+                         capture_output=True, text=True, check=True)
+    assert "Aggregates" in out.stdout
+    assert not [line for line in out.stderr.splitlines() if line.rstrip().endswith(" pandas")]

@@ -148,7 +148,7 @@ def sweep(
     sets: SetOption = None,
     *, data: DataChoice,
 ) -> None:
-    """Vary one or more fields over a grid; every variant in one vectorised pass."""
+    """Vary one or more fields over a grid, vectorised in chunks (memory stays bounded)."""
     from spendcalc.core import inputs, tables, whatif
     from spendcalc.core.errors import SpendcalcError
     from spendcalc.views import terminal

@@ -288,7 +288,7 @@ def print_sweep(result: SweepResult, table: pd.DataFrame, scenario: Scenario,
     out = Table(title=f"Sweep of {scenario.name}: {result.metric} ({unit}), group "
                       f"{result.group}, {result.year}",
                 box=box.SIMPLE_HEAD, header_style="bold",
-                caption=f"{count(len(table))} variants computed in one pass.")
+                caption=f"{count(len(table))} variants, computed in vectorised chunks.")
     for k in keys:
         out.add_column(k, justify="right")
     out.add_column(result.metric, justify="right")
