@@ -440,3 +440,11 @@ def test_the_printed_workbook_has_row_labels_on_every_page(tmp_path):
             # every row printed with its scenario, code, member and year beside the numbers
             labelled = re.findall(r"(?m)^\s*hague-2035\s+[A-Z]{3}\s+\S.*?\s20[23]\d\s", page)
             assert len(labelled) >= 20, page[:400]
+
+
+def test_other_workbooks_repeat_their_key_columns(tmp_path):
+    out = tmp_path / "sim.xlsx"
+    assert invoke("simulate", "--draws", "50", "-o", out).exit_code == 0
+    ws = openpyxl.load_workbook(out)["Percentiles"]
+    assert [c.value for c in ws[2]][:5] == ["scenario", "kind", "key", "name", "year"]
+    assert ws.freeze_panes == "F3" and ws.print_title_cols == "$A:$E"

@@ -108,9 +108,23 @@ def tables_workbook(tables: dict[str, pd.DataFrame], meta: dict[str, Any]) -> by
     wb = _openpyxl().Workbook()
     wb.remove(wb.active)
     for name, frame in tables.items():
-        _frame_sheet(wb.create_sheet(_sheet_title(name)), frame, key_columns=0)
+        _frame_sheet(wb.create_sheet(_sheet_title(name)), frame,
+                     key_columns=_leading_keys(list(map(str, frame.columns))))
     _meta_sheet(wb.create_sheet("Meta"), meta)
     return _finish(wb, meta)
+
+
+KEY_COLUMNS = frozenset({"scenario", "kind", "key", "name", "iso3", "member", "group",
+                         "label", "year", "parameter"})
+"""Columns that say what a row is about: frozen and repeated on every printed page."""
+
+
+def _leading_keys(columns: list[str]) -> int:
+    """How many of the first columns say what a row is about (at most five)."""
+    count = 0
+    while count < min(len(columns), 5) and columns[count] in KEY_COLUMNS:
+        count += 1
+    return count
 
 
 def _sheet_title(name: str) -> str:
