@@ -448,3 +448,16 @@ def test_other_workbooks_repeat_their_key_columns(tmp_path):
     ws = openpyxl.load_workbook(out)["Percentiles"]
     assert [c.value for c in ws[2]][:5] == ["scenario", "kind", "key", "name", "year"]
     assert ws.freeze_panes == "F3" and ws.print_title_cols == "$A:$E"
+
+
+def test_from_meta_writes_its_output_in_the_recorded_dialect(tmp_path):
+    out = tmp_path / "eu.csv"
+    assert invoke("run", "-o", out, "--csv-dialect", "excel-eu").exit_code == 0
+    again = tmp_path / "again.csv"
+    res = invoke("run", "--from-meta", f"{out}.meta.json", "-o", again)
+    assert res.exit_code == 0, res.output
+    assert again.read_bytes() == out.read_bytes()
+    other = tmp_path / "std.csv"
+    res = invoke("run", "--from-meta", f"{out}.meta.json", "-o", other, "--csv-dialect",
+                 "standard")
+    assert res.exit_code == 0 and not other.read_bytes().startswith(b"\xef\xbb\xbf")

@@ -88,7 +88,8 @@ def run(
     terminal.run_summary(result, _console())
     if output is not None:
         for path in outputs.write_result(result, output, force=force,
-                                         dialect=csv_dialect or outputs.DEFAULT_CSV_DIALECT):
+                                         dialect=csv_dialect or (rerun and rerun.csv_dialect)
+                                         or outputs.DEFAULT_CSV_DIALECT):
             print(f"wrote {path}")
     if rerun is not None:
         print(rerun.message)

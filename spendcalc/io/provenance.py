@@ -162,6 +162,8 @@ class RerunResult:
     compare (the export beside the meta file is gone, or is not a projection table)."""
     message: str
     """What to tell the user: a verdict line, then any ``note:`` lines."""
+    csv_dialect: str | None = None
+    """The CSV dialect the meta records (``--csv-dialect``); None for a .json export."""
 
 
 def rerun(meta_path: Path, data: Dataset) -> RerunResult:
@@ -182,7 +184,9 @@ def rerun(meta_path: Path, data: Dataset) -> RerunResult:
     inputs = ("same data as the original run" if data_note is None
               else data_note)
     message = "\n".join([f"{verdict} ({scenario.name}; {inputs})", *notes])
-    return RerunResult(result=result, identical=identical, message=message)
+    dialect = record.meta.get("csv_dialect")
+    return RerunResult(result=result, identical=identical, message=message,
+                       csv_dialect=dialect if isinstance(dialect, str) else None)
 
 
 def _data_difference(old: dict[str, Any], new: dict[str, Any]) -> str | None:
