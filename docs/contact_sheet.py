@@ -44,10 +44,16 @@ def main(out_dir: Path) -> list[Path]:
         charts["compare-diff"] = plots.render(
             "compare", [plots.as_run(hague), plots.as_run(other)],
             replace(opts, diff=True, unit="pct")).figure
+        charts["paths-grid"] = plots.render("paths", [plots.as_run(hague)],
+                                            replace(opts, grid=True)).figure
+        charts["gap-dark"] = plots.render("gap", [plots.as_run(hague)],
+                                          replace(opts, style="dark")).figure
         charts["fan"] = plots.fan_figure(sim, "nato", scenario, data, size=size)
         charts["fan-deu"] = plots.fan_figure(sim, "DEU", scenario, data, size=size)
         charts["tradeoff"] = plots.tradeoff_figure(
             hague, tradeoff_data=tradeoff(hague, "DEU", None, None), size=size)
+        charts["tradeoff-nato"] = plots.tradeoff_figure(
+            hague, tradeoff_data=tradeoff(hague, None, "nato", None), size=size)
         charts["sweep"] = plots.sweep_figure(sweep, scenario, data, size=size)
         charts["sweep2"] = plots.sweep_figure(sweep2, scenario, data, size=size)
         charts["tornado"] = plots.tornado_figure(sens, scenario, data, size=size)

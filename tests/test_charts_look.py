@@ -307,3 +307,22 @@ def test_svg_keeps_text_as_text_with_a_font_stack_and_stable_bytes(hague):
     assert "How far each ally would spend above" in svg
     assert "font-family: 'DejaVu Sans', sans-serif" in svg
     assert "DejaVuSans-" not in svg  # no glyphs drawn as paths
+
+
+def test_slide_layouts_for_small_multiples_and_the_group_tradeoff(hague):
+    w, h = plots.preset_size("slide")
+    fig = plots.render("paths", [plots.as_run(hague)],
+                       plots.Options(width=w, height=h, grid=True)).figure
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(panels) == 32
+    fig.get_layout_engine().execute(fig)
+    box = panels[0].get_position()
+    aspect = (box.width * w) / (box.height * h)
+    assert 1.0 < aspect < 2.6  # not the flat strips of four columns on a 16:9 slide
+    fig = plots.tradeoff_figure(hague, group="nato", size=(w, h), dpi=40)
+    panels = [ax for ax in fig.axes if ax.get_yticklabels()]
+    assert len(panels) == 2 and panels[0].get_xlim() == panels[1].get_xlim()
+    rows = sum(len(ax.get_yticklabels()) for ax in panels)
+    assert rows == len({t.get_text() for ax in panels for t in ax.get_yticklabels()}) >= 30
+    for ax in panels:
+        assert ax.get_position().height * h * 72 / len(ax.get_yticks()) >= 11

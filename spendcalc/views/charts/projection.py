@@ -625,11 +625,23 @@ def _paths_single(run: Run, opts: Options, style: Style, codes: list[str],
     return fig
 
 
+def grid_columns(n: int, width_in: float, height_in: float, aspect: float = 1.6) -> int:
+    """The number of columns for ``n`` panels in ``width_in`` x ``height_in`` inches whose
+    panels come closest to ``aspect`` (width : height)."""
+    def misfit(cols: int) -> float:
+        rows = math.ceil(n / cols)
+        return abs(math.log((width_in / cols) / (max(height_in, 0.5) / rows) / aspect))
+
+    return min(range(1, n + 1), key=misfit)
+
+
 def _paths_grid(run: Run, opts: Options, style: Style, codes: list[str],
                 series: Mapping[str, tuple[np.ndarray, ...]], names: dict[str, str],
                 first: int, top: float) -> Figure:
     n = len(codes)
     ncols = 4 if n > 9 else 3 if n > 4 else n
+    if opts.width and opts.height:  # a set size (a slide): panels closest to 1.6 : 1
+        ncols = grid_columns(n, opts.width, opts.height - 1.9)
     nrows = math.ceil(n / ncols)
     fig = _figure(opts, (9.0, 1.7 + 1.45 * nrows))
     axes = fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False)

@@ -137,29 +137,45 @@ def _group_chart(tr: Tradeoff, measure: str, style: Style, size: tuple[float, fl
     rows = tr.summary[tr.summary.armed_forces].copy()
     rows = rows.sort_values(f"{m.prefix}_pct_gov_expenditure", ascending=False)
     fig = new_figure(style, size or (9.0, max(4.0, 0.28 * len(rows) + 2.2)), dpi or 200.0)
-    ax = fig.subplots()
+    w, h = fig.get_size_inches()
+    # A wide figure too short for one column (a slide with 32 allies): two, one x scale.
+    cols = 2 if len(rows) > 12 and w >= 1.4 * h and (h - 2.2) * 72 / len(rows) < 11 else 1
+    per = math.ceil(len(rows) / cols)
+    axes = list(fig.subplots(1, cols, sharex=True, squeeze=False)[0])
+    widest, high = 0.0, 0.0
+    for k, ax in enumerate(axes):
+        part = rows.iloc[k * per:(k + 1) * per]
+        wide_k, high_k = _group_panel(ax, part, m.prefix, style, per)
+        widest, high = max(widest, wide_k), max(high, high_k)
+        ax.set_xlabel(f"Defence spending {m.label(s)} in {y}, % of the budget line",
+                      color=style.muted)
+    axes[0].legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, borderaxespad=0.3)
+    fig.get_layout_engine().execute(fig)  # type: ignore[union-attr]
+    _room_for_labels(axes[0], fig, high, widest)
+    title = f"{tr.selection.label}: defence spending {m.label(s)} against public budgets, {y}"
+    subtitle = (f"Scenario {s.name} · % of health spending and of total government "
+                "expenditure, largest share of government expenditure first")
+    return fig, (title, subtitle)
+
+
+def _group_panel(ax: Axes, rows: Any, prefix: str, style: Style, per: int
+                 ) -> tuple[float, float]:
+    """Two bars per member (health, total government spending), labelled; the widest
+    label in points and the largest value."""
     pos = np.arange(len(rows))
     height, widest, high = 0.4, 0.0, 0.0
     for k, (ln, colour) in enumerate((("health", style.related),
                                       ("gov_expenditure", style.core))):
-        vals = rows[f"{m.prefix}_pct_{ln}"].to_numpy(float)
+        vals = rows[f"{prefix}_pct_{ln}"].to_numpy(float)
         bars = ax.barh(pos + (k - 0.5) * height, np.nan_to_num(vals), height, color=colour,
                        label=f"% of {LINE_LABELS[ln]}", gid=f"tradeoff-{ln}")
         widest = max(widest, _label_bars(ax, bars, vals, style, 6.5))
         high = max(high, float(np.nanmax(np.append(vals, 0.0))))
     ax.set_yticks(pos, list(rows.member), fontsize=7.5)
-    ax.set_ylim(len(rows) - 0.5, -0.6)
-    ax.set_xlabel(f"Defence spending {m.label(s)} in {y}, % of the budget line",
-                  color=style.muted)
+    ax.set_ylim(per - 0.5, -0.6)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}%"))
     clean_axes(ax, style, grid_axis="x")
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, borderaxespad=0.3)
-    fig.get_layout_engine().execute(fig)  # type: ignore[union-attr]
-    _room_for_labels(ax, fig, high, widest)
-    title = f"{tr.selection.label}: defence spending {m.label(s)} against public budgets, {y}"
-    subtitle = (f"Scenario {s.name} · % of health spending and of total government "
-                "expenditure, largest share of government expenditure first")
-    return fig, (title, subtitle)
+    return widest, high
 
 
 def _nan(value: Any) -> float:
