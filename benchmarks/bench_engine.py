@@ -179,6 +179,19 @@ def main() -> None:
     for c in (625, 10_000):
         ratio_row(f"summarise, chunk {c:,} / chunk 2,500", t[c], t[2_500], None)
 
+    kept = np.random.default_rng(1).lognormal(size=(538, n))
+    ranks = simulate._Ranks(n)
+
+    def partition(threads: int):
+        def go():
+            simulate.PARTITION_THREADS = threads
+            simulate._order_stats(kept.copy(), ranks)
+            simulate.PARTITION_THREADS = 2
+        return go
+
+    t = interleaved({1: partition(1), 2: partition(2)}, args.runs)
+    ratio_row(f"percentile pass, {n:,} x 538 columns: 2 threads / 1", t[2], t[1], None)
+
     varies = [whatif.parse_vary("target.year=2027:2036"),
               whatif.parse_vary("growth.real_offset=-2:1.996:0.004")]
     sweeps = {c: (lambda c=c: whatif.sweep(scenario, data, varies, chunk=c))

@@ -277,10 +277,13 @@ def reach_with_full_compliance(scenario: Scenario, data: Dataset, n_draws: int, 
 
 WORK_BYTES = 96 * 1024**2
 """Working memory of the engine for one chunk of ``DEFAULT_CHUNK`` draws (upper estimate)."""
-KEEP_ALL_BYTES = 640 * 1024**2
+KEEP_ALL_BYTES = 768 * 1024**2
 """Up to this many bytes, the columns whose percentiles are wanted are kept for every draw
 and percentiles are taken in one pass; above it, a sample bounds each percentile and a second
 pass keeps only the draws near it."""
+PARTITION_THREADS = 2
+"""Threads sorting the kept draws for percentiles (this machine has 2 cores; the ratio to one
+thread is measured in benchmarks/bench_engine.py)."""
 SAMPLE_DRAWS = 100_000
 WINDOW_SIGMAS = 6.0
 """Half-width of each percentile's window, in standard errors of the sample percentile."""
@@ -405,14 +408,14 @@ def _order_stats(kept: FloatArray, ranks: _Ranks) -> FloatArray:
     from concurrent.futures import ThreadPoolExecutor
 
     kth = np.unique(np.append(ranks.ranks.ravel(), ranks.n - 1))
-    halves = np.array_split(np.arange(kept.shape[0]), 2)
+    halves = np.array_split(np.arange(kept.shape[0]), PARTITION_THREADS)
 
     def part(rows: npt.NDArray[np.intp]) -> None:
         if len(rows):
             block = kept[rows[0]:rows[-1] + 1]
             block.partition(kth, axis=1)
 
-    with ThreadPoolExecutor(2) as pool:
+    with ThreadPoolExecutor(PARTITION_THREADS) as pool:
         list(pool.map(part, halves))
     out: FloatArray = kept[:, ranks.ranks].transpose(1, 2, 0).copy()
     out[..., np.isnan(kept[:, -1])] = np.nan
