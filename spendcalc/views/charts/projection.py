@@ -1074,7 +1074,10 @@ def _compare(a: Run, b: Run, opts: Options) -> Chart:
     n = len(rows)
     armed = rows[rows.a.notna() & rows.b.notna()]
     fig, axes, spans, font = _bar_layout(opts, n, 0.235 if opts.diff else 0.34, 2.2)
-    label_font = min(7.2, font * (1.0 if opts.diff else 0.86))
+    pitch = (fig.get_size_inches()[1] - 2.2) * 72 / len(spans[0])
+    # Side by side, two labels share a row: each keeps under half of the row's height.
+    label_font = min(7.2, font * (1.0 if opts.diff else 0.86),
+                     99.0 if opts.diff else max(5.0, pitch * 0.42))
     series = _compare_series(a, b, armed, opts.diff, style)
     values = {s.key: armed[s.key].to_numpy(dtype=float) for s in series}
     extent = np.max(np.abs(np.vstack(list(values.values()))), axis=0)
