@@ -54,6 +54,8 @@ def main(out_dir: Path) -> list[Path]:
             hague, tradeoff_data=tradeoff(hague, "DEU", None, None), size=size)
         charts["tradeoff-nato"] = plots.tradeoff_figure(
             hague, tradeoff_data=tradeoff(hague, None, "nato", None), size=size)
+        charts["revisions"] = plots.revisions_figure(
+            spendcalc.load_dataset(edition="nato-2025"), data, size=size)
         charts["sweep"] = plots.sweep_figure(sweep, scenario, data, size=size)
         charts["sweep2"] = plots.sweep_figure(sweep2, scenario, data, size=size)
         charts["tornado"] = plots.tornado_figure(sens, scenario, data, size=size)
