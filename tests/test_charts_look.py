@@ -330,3 +330,25 @@ def test_slide_layouts_for_small_multiples_and_the_group_tradeoff(hague):
     assert rows == len({t.get_text() for ax in panels for t in ax.get_yticklabels()}) >= 30
     for ax in panels:
         assert ax.get_position().height * h * 72 / len(ax.get_yticks()) >= 11
+
+
+def test_contact_sheet_draws_every_kind_at_both_sizes_without_warnings(tmp_path):
+    import importlib.util
+    import warnings
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "docs" / "contact_sheet.py"
+    spec = importlib.util.spec_from_file_location("contact_sheet", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        written = module.main(tmp_path)
+    names = {p.name for p in written}
+    for kind in ("gap", "paths", "heatmap", "stack", "burden", "compare", "fan", "tradeoff",
+                 "revisions", "sweep", "tornado"):
+        assert {f"{kind}-default.png", f"{kind}-slide.png"} <= names
+    for path in written:
+        if path.name.endswith("-slide.png"):
+            assert png_size(path.read_bytes()) == (960, 540)
+    assert (tmp_path / "index.html").read_text(encoding="utf-8").count("<img") == len(written)
