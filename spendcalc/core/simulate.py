@@ -285,8 +285,9 @@ PARTITION_THREADS = 2
 """Threads sorting the kept draws for percentiles (this machine has 2 cores; the ratio to one
 thread is measured in benchmarks/bench_engine.py)."""
 SAMPLE_DRAWS = 100_000
-WINDOW_SIGMAS = 6.0
-"""Half-width of each percentile's window, in standard errors of the sample percentile."""
+WINDOW_SIGMAS = 5.0
+"""Half-width of each percentile's window, in standard errors of the sample percentile: a
+window misses (and its column takes one more pass) about once in 3 million."""
 
 
 def summarise(scenario: Scenario, data: Dataset, n_draws: int, seed: int,
@@ -338,7 +339,7 @@ def summarise(scenario: Scenario, data: Dataset, n_draws: int, seed: int,
 def _exact(run: _Run, cols: _Columns, which: npt.NDArray[np.intp], n_draws: int, seed: int,
            chunk: int, ranks: _Ranks) -> FloatArray:
     """(4, P, K) order statistics of columns ``which`` from every draw kept: the fallback
-    when a sample's window missed (expected about once in 10^8 columns)."""
+    when a sample's window missed (rare: see ``WINDOW_SIGMAS``)."""
     memory.require(f"--draws {n_draws:,}", len(which) * n_draws * 8 + WORK_BYTES)
     kept = np.empty((len(which), n_draws))
     done = 0
@@ -360,12 +361,12 @@ def bytes_needed(scenario: Scenario, data: Dataset, n_draws: int) -> int:
 
 
 def estimate_bytes(n_draws: int, n_columns: int, keep_all: bool) -> int:
-    """Peak bytes of ``summarise``: every draw's columns kept, or a float32 sample and the
-    draws near each percentile (about 7 % of draws per column, held twice while sorted)."""
+    """Peak bytes of ``summarise``: every draw's columns kept, or a sample and the
+    draws near each percentile (about 6 % of draws per column, held twice while sorted)."""
     if keep_all:
         return n_draws * n_columns * 8 * 2 + WORK_BYTES
-    sample = min(n_draws, SAMPLE_DRAWS) * n_columns * 4
-    window = int(n_draws * n_columns * 0.07) * 12 * 2
+    sample = min(n_draws, SAMPLE_DRAWS) * n_columns * 8
+    window = int(n_draws * n_columns * 0.06) * 12 * 2
     return max(sample, window) + WORK_BYTES
 
 
@@ -502,7 +503,9 @@ class _Windows:
                     chunk: int) -> _Windows:
         ranks = _Ranks(n_draws).ranks.ravel()
         n_s = min(n_draws, SAMPLE_DRAWS)
-        sample = np.empty((cols.n_q, n_s), dtype=np.float32)
+        # Double precision: a value held by many draws (a constant base year, a full
+        # delivery) is then a bound exactly, counted instead of kept.
+        sample = np.empty((cols.n_q, n_s))
         done = 0
         for part in run.chunks(Streams.from_seed(seed), n_s, chunk):
             values = cols.quantiled(part)
@@ -520,7 +523,7 @@ class _Windows:
         return cls(np.array(lo), np.array(hi), groups, cols.n_q)
 
     @staticmethod
-    def _bound(sample: npt.NDArray[np.float32], p: float, n_s: int, side: int) -> FloatArray:
+    def _bound(sample: FloatArray, p: float, n_s: int, side: int) -> FloatArray:
         """(C,) a value the rank at fraction ``p`` lies above (side -1) or below (+1) in all
         but freak samples: ``WINDOW_SIGMAS`` standard errors of the sample percentile out."""
         margin = WINDOW_SIGMAS * np.sqrt(max(p * (1 - p), 1 / n_s) / n_s) + 2 / n_s
@@ -528,7 +531,7 @@ class _Windows:
         if at <= 0 or at >= 1:
             return np.full(sample.shape[0], -np.inf if side < 0 else np.inf)
         out: FloatArray = sample[:, int(np.floor(at * (n_s - 1)) if side < 0
-                                        else np.ceil(at * (n_s - 1)))].astype(np.float64)
+                                        else np.ceil(at * (n_s - 1)))].copy()
         return out
 
     def add(self, values: FloatArray) -> None:
