@@ -139,10 +139,16 @@ def test_slide_with_32_allies_draws_two_readable_columns_without_warning(hague, 
     names = [t.get_text() for ax in panels for t in ax.get_yticklabels()]
     assert len(names) == 32 and names[-1] == "Iceland"
     assert panels[0].get_xlim() == panels[1].get_xlim()  # one scale: bars compare
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
     for ax in panels:
         pitch_pt = ax.get_position().height * h * 72 / len(ax.get_yticks())
         assert pitch_pt >= 11
         assert min(t.get_fontsize() for t in ax.get_yticklabels()) >= 8
+        label = ax.xaxis.label.get_window_extent(renderer)
+        assert label.x0 >= 0 and label.x1 <= fig.bbox.width  # the axis label is not cut
 
 
 def test_heatmap_colours_span_the_datas_range(hague):

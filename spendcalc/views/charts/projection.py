@@ -53,6 +53,7 @@ from spendcalc.views.charts.kit import (
     row_font,
     text_on,
     text_width,
+    wrap,
     x_limits,
 )
 from spendcalc.views.charts.runs import (
@@ -218,9 +219,8 @@ def _gap(run: Run, opts: Options) -> Chart:
     _gap_legend(axes[0], bars, style, baseline, f"{run.base_year} (today)", len(axes))
     what = "USD bn" if opts.unit == "usd" else "percentage points of GDP"
     prices = f", {opts.prices} prices" if opts.unit == "usd" else ""
-    for ax in axes:
-        ax.set_xlabel(f"Spending above {baseline} of GDP in {year}, {what}{prices}",
-                      fontsize=8, color=style.muted)
+    _x_labels(fig, axes, f"Spending above {baseline} of GDP in {year}, {what}{prices}",
+              style)
     goal = (f"the old {baseline} guideline" if run.baseline_pct == 2.0
             else f"a baseline of {baseline} of GDP")
     title = opts.title or f"How far each ally would spend above {goal} in {year}"
@@ -234,6 +234,15 @@ def _gap(run: Run, opts: Options) -> Chart:
     for ax, span in zip(axes, spans, strict=True):
         _label_gap_panel(ax, bars, span, run, str(opts.unit), style, label_font, per_pt)
     return Chart("gap", fig, _gap_summary(run, opts, year, rows))
+
+
+def _x_labels(fig: Figure, axes: list[Axes], text: str, style: Style) -> None:
+    """The axis label under each column of bars, wrapped to the column's width (two
+    columns on a slide leave about half the figure to each)."""
+    room = fig.get_size_inches()[0] * 72 / len(axes) - 110  # less the member names
+    label = "\n".join(wrap(text, room, 8)) if len(axes) > 1 else text
+    for ax in axes:
+        ax.set_xlabel(label, fontsize=8, color=style.muted)
 
 
 def _draw_gap_panel(ax: Axes, bars: _GapBars, span: range, names: list[str], style: Style,
@@ -1086,9 +1095,8 @@ def _compare(a: Run, b: Run, opts: Options) -> Chart:
         clean_axes(ax, style)
         _draw_compare_panel(ax, span, armed, list(rows.member), series, values, style, font)
     what = _compare_unit(a, opts)
-    for ax in axes:
-        ax.set_xlabel(f"{'Change in ' if opts.diff else ''}{year} defence spending (core + "
-                      f"related), {what}", fontsize=8, color=style.muted)
+    _x_labels(fig, axes, f"{'Change in ' if opts.diff else ''}{year} defence spending "
+              f"(core + related), {what}", style)
     notes = [f"Bars cut to fit the others: {armed.member.iloc[i]} (values printed on them)."
              for i in np.flatnonzero(cut)]
     agree = not np.any(extent > 1e-9)
