@@ -101,6 +101,8 @@ def test_gap_small_bars_get_a_hollow_marker_that_does_not_hide_them(hague):
     alpha = {name: faces[i][3] for i, name in enumerate(names) if i < len(faces)}
     assert alpha["Germany"] == 1.0  # long bars: a solid diamond
     assert alpha["Latvia"] == 0.0 and alpha["Estonia"] == 0.0 and alpha["Montenegro"] == 0.0
+    legend = [t.get_text() for t in ax.get_legend().texts]
+    assert f"{hague.scenario.base_year} (today; hollow on short bars)" in legend
     # every marker lies whole inside the plot, also at or left of zero (Slovenia in pct)
     for unit in ("usd", "pct"):
         fig = plots.render("gap", [plots.as_run(hague)], plots.Options(dpi=50, unit=unit)).figure

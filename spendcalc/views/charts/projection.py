@@ -231,8 +231,13 @@ def _gap(run: Run, opts: Options) -> Chart:
              for i in np.flatnonzero(bars.cut)]
     draw_frame(fig, style, title, opts.subtitle or subtitle, footer_text([run], notes))
     per_pt = _gap_limits(fig, axes[0], bars, str(opts.unit), label_font)
+    hollow = False
     for ax, span in zip(axes, spans, strict=True):
-        _label_gap_panel(ax, bars, span, run, str(opts.unit), style, label_font, per_pt)
+        hollow |= _label_gap_panel(ax, bars, span, run, str(opts.unit), style, label_font,
+                                   per_pt)
+    legend = axes[0].get_legend()
+    if hollow and legend is not None:  # say what a hollow marker is
+        legend.texts[-1].set_text(f"{run.base_year} (today; hollow on short bars)")
     return Chart("gap", fig, _gap_summary(run, opts, year, rows))
 
 
@@ -322,9 +327,10 @@ def _gap_limits(fig: Figure, ax: Axes, bars: _GapBars, unit: str, label_font: fl
 
 
 def _label_gap_panel(ax: Axes, bars: _GapBars, span: range, run: Run, unit: str,
-                     style: Style, label_font: float, per_pt: float) -> None:
+                     style: Style, label_font: float, per_pt: float) -> bool:
     """Each bar's value past its end (and past the marker where it is close); cut bars
-    carry their parts inside, clear of the cut mark; hollow markers on short bars."""
+    carry their parts inside, clear of the cut mark; hollow markers on short bars (True
+    if there are any)."""
     idx = [i for i in span if i < len(bars.total)]
     marker = next(c for c in ax.collections if (c.get_gid() or "").startswith("gap-today"))
     short = [abs(bars.hi[i] - bars.lo[i]) < SMALL_BAR_PT * per_pt for i in idx]
@@ -354,6 +360,7 @@ def _label_gap_panel(ax: Axes, bars: _GapBars, span: range, run: Run, unit: str,
         ax.annotate(NO_FORCES, (0, k - span.start), xytext=(4, 0), textcoords="offset points",
                     ha="left", va="center", fontsize=label_font, style="italic",
                     color=style.muted)
+    return any(short)
 
 
 MARKER_PT = 4.5
