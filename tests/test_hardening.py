@@ -378,3 +378,12 @@ def test_load_scenario_arguments_of_the_wrong_kind_are_type_errors(kwargs, messa
                                   'reason = "r"', 'members = ["DEU", "X\\nY"]'])
 def test_line_breaks_in_user_text_stay_inside_one_line_errors(write_scenario, data, text):
     _scenario_error(write_scenario, f'name = "x"\n{text}\n', data)
+
+
+def test_source_date_epoch_text_does_not_break_svg_charts(tmp_path, monkeypatch):
+    # matplotlib reads SOURCE_DATE_EPOCH itself for SVG metadata and failed on text.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "abc")
+    result = runner.invoke(app, ["plot", "gap", "-o", str(tmp_path / "g.svg")])
+    assert result.exit_code == 0, result.output
+    assert "SOURCE_DATE_EPOCH='abc' is not a whole number" in result.output
+    assert (tmp_path / "g.svg").read_text(encoding="utf-8").startswith("<?xml")

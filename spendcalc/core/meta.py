@@ -38,8 +38,9 @@ def created_now() -> str:
     """The creation time for metadata: now, UTC, to the second, ``...Z``. The environment
     variable ``SOURCE_DATE_EPOCH`` (whole seconds since 1970, the reproducible-builds
     convention) replaces the clock, for files that must be byte-identical from one day to
-    the next. A value that is not a whole number is ignored with a warning; one outside 0 to
-    ``MAX_EPOCH`` is an error (an export could not record it)."""
+    the next. A value that is not a whole number is ignored with a warning (and removed from
+    the environment, for matplotlib's sake); one outside 0 to ``MAX_EPOCH`` is an error (an
+    export could not record it)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     moment = datetime.now(UTC)
     if epoch:
@@ -50,6 +51,9 @@ def created_now() -> str:
             warnings.warn(f"SOURCE_DATE_EPOCH={shown!r} is not a whole number of seconds "
                           "since 1970; ignored, the clock is used", SpendcalcWarning,
                           stacklevel=2)
+            # Removed, not only ignored: matplotlib reads it too when it writes SVG and PDF
+            # metadata, and fails on text.
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
             if not 0 <= seconds <= MAX_EPOCH:
                 raise SpendcalcError(
