@@ -208,7 +208,7 @@ def test_set_items_load_or_fail_on_one_line(dataset, items):
 CSV_FILES = (data_io.MEMBERS_FILE, data_io.SHARES_FILE, "gdp.csv", data_io.PROJECTIONS_FILE,
              data_io.COMMITMENTS_FILE, data_io.SOURCES_FILE, fiscal_data.FISCAL_FILE,
              fiscal_data.POPULATION_FILE, fiscal_data.EQUIPMENT_FILE,
-             fiscal_data.ARMS_IMPORTS_FILE, fiscal_data.VINTAGES_FILE)
+             fiscal_data.ARMS_IMPORTS_FILE, fiscal_data.VINTAGES_FILE, data_io.PERSONNEL_FILE)
 
 cells = st.one_of(
     st.sampled_from(["", " ", "nan", "NaN", "inf", "-inf", "-100", "1e308", "-1e308", "0",
