@@ -282,8 +282,8 @@ KEEP_ALL_BYTES = 768 * 1024**2
 and percentiles are taken in one pass; above it, a sample bounds each percentile and a second
 pass keeps only the draws near it."""
 PARTITION_THREADS = 2
-"""Threads sorting the kept draws for percentiles (this machine has 2 cores; the ratio to one
-thread is measured in benchmarks/bench_engine.py)."""
+"""Threads sorting the kept draws for percentiles (this machine has 2 cores): 0.53x the time
+of one thread on a quiet machine, 0.9x when other work fills the cores (bench_engine.py)."""
 SAMPLE_DRAWS = 100_000
 WINDOW_SIGMAS = 5.0
 """Half-width of each percentile's window, in standard errors of the sample percentile: a

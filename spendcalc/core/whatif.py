@@ -35,8 +35,8 @@ DEFAULT_METRIC = "cum_extra_over_baseline_usd_bn"
 SWEEP_CHUNK = 1_024
 """Variants projected at once: the engine's working arrays for a chunk stay near 50 MB
 (32 members x up to ~25 years) and in cache. Measured as ratios to chunks of 1,024 in
-benchmarks/bench_engine.py (10,000 variants): all at once 2.9x as long, 4,096 1.1-1.3x,
-256 1.0-1.4x."""
+benchmarks/bench_engine.py (10,000 variants): all at once 1.35x as long on a quiet machine,
+2.9x under load; 4,096 1.1-1.3x; 256 1.0-1.4x."""
 SWEEP_BYTES_PER_VALUE = 24
 """Bytes each variant costs per varied key and for its metric, over the whole run: the grid,
 the metric, and their copies in the output table."""
