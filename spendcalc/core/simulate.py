@@ -269,8 +269,13 @@ def reach_with_full_compliance(scenario: Scenario, data: Dataset, n_draws: int, 
                                chunk: int = DEFAULT_CHUNK) -> FloatArray:
     """(M,) chance (0 to 1) of reaching the target when every planned change is delivered:
     growth's own effect. Same seed, so the growth draws are those of ``run_draws``
-    (each kind of draw has its own stream)."""
-    return run_draws(full_compliance(scenario), data, n_draws, seed, chunk).reach_probability
+    (each kind of draw has its own stream). ``summarise`` gives the same figures from its own
+    pass; this runs the full-compliance scenario on its own, as a check of that."""
+    run = _Run.build(full_compliance(scenario), data)
+    reached = np.zeros(len(run.setup.members))
+    for part in run.chunks(Streams.from_seed(seed), n_draws, chunk):
+        reached += part.reached
+    return run.probability(reached, n_draws)
 
 
 # ---- streaming summaries ------------------------------------------------------------------
