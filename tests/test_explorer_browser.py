@@ -295,8 +295,12 @@ def test_permalink_round_trips(fresh, pages):
     assert driver.execute_script("return document.body.classList.contains('projector')")
     assert driver.find_element("id", "core").get_attribute("value") == "4.2"
     driver.find_element("id", "copy-link").click()
-    assert driver.find_element("id", "copy-status").text in ("Link copied.",
-                                                             "Select the link and copy it.")
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    # The clipboard answers asynchronously (a promise), granted or refused.
+    status = WebDriverWait(driver, 10).until(
+        lambda d: d.find_element("id", "copy-status").text)
+    assert status in ("Link copied.", "Select the link and copy it.")
 
 
 def test_settings_the_model_rejects_show_a_note_not_numbers(fresh, pages):

@@ -74,7 +74,7 @@ def test_excel_dialects_have_a_bom_crlf_and_their_separators(result, dialect, se
 
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_duckdb_reads_numbers_as_numbers_and_years_as_integers(tmp_path, dialect):
-    duckdb = pytest.importorskip("duckdb")
+    import duckdb
     out = tmp_path / "sw.csv"
     res = invoke("sweep", "--vary", "target.year=2030:2032", "-o", out, "--csv-dialect", dialect)
     assert res.exit_code == 0, res.output
@@ -87,7 +87,7 @@ def test_duckdb_reads_numbers_as_numbers_and_years_as_integers(tmp_path, dialect
 
 
 def test_duckdb_reads_the_projection_in_excel_eu(tmp_path):
-    duckdb = pytest.importorskip("duckdb")
+    import duckdb
     out = tmp_path / "r.csv"
     assert invoke("run", "-o", out, "--csv-dialect", "excel-eu").exit_code == 0
     rel = duckdb.read_csv(str(out), delimiter=";", decimal=",")
@@ -252,7 +252,7 @@ def workbook(result):
 
 
 def test_calamine_reads_readable_headers_then_names_then_numbers(result, workbook):
-    calamine = pytest.importorskip("python_calamine")
+    import python_calamine as calamine
     book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(workbook))
     assert book.sheet_names == ["Projection", "Members", "Aggregates", "Assumptions",
                                 "Sources", "Meta"]
@@ -381,7 +381,6 @@ def test_every_export_validates_against_its_published_schema(tmp_path, kind):
 
 
 def test_the_parquet_metadata_validates_too(result, tmp_path):
-    pytest.importorskip("pyarrow")
     import pyarrow.parquet as pq
 
     out = tmp_path / "r.parquet"
@@ -393,9 +392,26 @@ def test_the_parquet_metadata_validates_too(result, tmp_path):
 # --------------------------------------------------------------------------- LibreOffice
 
 SOFFICE = shutil.which("soffice")
-needs_libreoffice = pytest.mark.skipif(
-    SOFFICE is None, reason="LibreOffice not installed: apt-get install -y "
-                            "--no-install-recommends libreoffice-calc-nogui poppler-utils")
+INSTALL = "apt-get install -y --no-install-recommends libreoffice-calc-nogui poppler-utils"
+REQUIRE = os.environ.get("SPENDCALC_REQUIRE_TOOLS", "") == "1"
+"""CI sets SPENDCALC_REQUIRE_TOOLS=1 (and installs the tools): there a missing one fails."""
+
+
+def need(tool: str) -> None:
+    """Skip, naming the install command, when ``tool`` is missing; fail under CI's flag."""
+    if shutil.which(tool) is None:
+        message = f"{tool} not installed: {INSTALL}"
+        if REQUIRE:
+            pytest.fail(f"{message} (SPENDCALC_REQUIRE_TOOLS=1)", pytrace=False)
+        pytest.skip(message)
+
+
+needs_libreoffice = pytest.mark.usefixtures("libreoffice")
+
+
+@pytest.fixture
+def libreoffice() -> None:
+    need("soffice")
 LOCALES = {"excel": ("44", "1033"), "excel-eu": ("59", "1031")}  # separator, en-US / de-DE
 
 
@@ -426,8 +442,7 @@ def test_libreoffice_reads_the_excel_dialects_as_text_and_numbers(tmp_path, dial
 
 @needs_libreoffice
 def test_the_printed_workbook_has_row_labels_on_every_page(tmp_path):
-    if shutil.which("pdftotext") is None:
-        pytest.skip("poppler-utils not installed")
+    need("pdftotext")
     assert invoke("run", "-o", tmp_path / "r.xlsx").exit_code == 0
     soffice(tmp_path, "--convert-to", "pdf", "r.xlsx")
     text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"],
