@@ -162,7 +162,7 @@ def run_other(kind: str, scenario: str | None, *, output: Path | None, force: bo
         if not 1 <= draws <= MAX_VARIANTS:
             raise SpendcalcError(f"--draws {draws}: allowed: 1 to {MAX_VARIANTS:,}")
         key = codes[0].upper() if codes else (group or "nato")
-        sim = simulate.run_draws(base, data, draws, seed)
+        sim = simulate.summarise(base, data, draws, seed)  # bounded memory, same numbers
         table = tables.simulation_table(base.name, sim)
         figure = plots.fan_figure(table, key, base, data, plots.STYLE_BY_NAME[style],
                                    **look)  # type: ignore[arg-type]
