@@ -35,14 +35,19 @@ MAX_EPOCH = 4354819199
 
 
 def created_now() -> str:
-    """The creation time for metadata: now, UTC, to the second, ``...Z``. The environment
+    """The creation time for metadata, ``...Z`` (see ``creation_moment``)."""
+    return creation_moment().strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def creation_moment() -> datetime:
+    """The creation time of an output: now, UTC, to the second. The environment
     variable ``SOURCE_DATE_EPOCH`` (whole seconds since 1970, the reproducible-builds
     convention) replaces the clock, for files that must be byte-identical from one day to
     the next. A value that is not a whole number is ignored with a warning (and removed from
     the environment, for matplotlib's sake); one outside 0 to ``MAX_EPOCH`` is an error (an
     export could not record it)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    moment = datetime.now(UTC)
+    moment = datetime.now(UTC).replace(microsecond=0)
     if epoch:
         try:
             seconds = int(epoch, 10)
@@ -61,7 +66,7 @@ def created_now() -> str:
                     "(seconds since 1970, up to the end of 2107, the last date a zip file "
                     "such as .xlsx can hold)")
             moment = datetime.fromtimestamp(seconds, UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment
 
 
 _tomls: dict[str, str] = {}

@@ -24,7 +24,6 @@ The same inputs give the same bytes, apart from the creation time; set ``SOURCE_
 from __future__ import annotations
 
 import html
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -94,12 +93,11 @@ def write(content: str, path: Path, *, force: bool = False) -> Path:
 
 
 def creation_time() -> datetime:
-    """Now (UTC, to the second), or ``SOURCE_DATE_EPOCH`` (whole seconds since 1970, the
-    reproducible-builds convention) when it is set, for byte-identical reports."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=UTC)
-    return datetime.now(tz=UTC).replace(microsecond=0)
+    """Now (UTC, to the second), or ``SOURCE_DATE_EPOCH`` when it is set, for byte-identical
+    reports: the one rule of every output's metadata (``spendcalc.core.meta``)."""
+    from spendcalc.core.meta import creation_moment
+
+    return creation_moment()
 
 
 # ---------------------------------------------------------------------------------------------
