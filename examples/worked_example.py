@@ -22,12 +22,13 @@ OUT.mkdir(parents=True, exist_ok=True)
 hague = spendcalc.load_scenario("hague-2035")
 print(hague.description)
 
-# 2. Change it in code: the same target by 2030, and no exemption for Spain.
-faster = hague.model_copy(update={
+# 2. Change it in code: the same target by 2030, and no exemption for Spain. ``override``
+#    validates every change exactly as ``--set`` does on the command line.
+faster = spendcalc.override(hague, {
     "name": "hague-2030-no-exemption",
     "description": "The Hague target by 2030, Spain not exempt",
-    "target": hague.target.model_copy(update={"year": 2030}),
-    "exemptions": {},
+    "target.year": 2030,
+    "exemptions.ESP": None,
 })
 
 # 3. Project both: one tidy table per scenario (one row per member and year).
