@@ -207,3 +207,15 @@ def test_explain_ends_at_spendcalcs_value_for_every_estimate(reps):
             assert steps[-1].value is None and "not reproducible" in steps[-1].note
         else:
             assert steps[-2].value == pytest.approx(rep.reproduced), rep.estimate.id
+
+
+def test_a_published_file_runs_as_a_scenario_on_its_assumptions():
+    """``spendcalc run scenarios/published/X.toml`` projects the estimate's assumptions; the
+    [published] table is the source's description, not a scenario field."""
+    from typer.testing import CliRunner
+
+    from spendcalc.cli.app import app
+
+    path = next((Path(__file__).resolve().parents[1] / "scenarios" / "published").glob("*.toml"))
+    res = CliRunner().invoke(app, ["validate", str(path)])
+    assert res.exit_code == 0 and res.output.startswith("ok: "), res.output

@@ -180,6 +180,10 @@ def resolve_document(path: Path) -> dict[str, Any]:
         doc = _read(current)
         doc.setdefault("name", current.stem)
         parent = doc.pop("extends", None)
+        # A published estimate's file (scenarios/published/) describes its source in a
+        # [published] table; as a scenario it runs on its assumptions alone.
+        if isinstance(doc.get("published"), dict):
+            del doc["published"]
         problem = unknown_key(doc)
         if problem is not None:
             raise ScenarioError(f"{_label(current)}: {problem}")
