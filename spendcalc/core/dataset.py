@@ -110,6 +110,14 @@ class Dataset:
     personnel_k: FloatArray | None = None
     """NATO's military personnel (Table 7, ``personnel.csv``), thousands, [member, year];
     NaN where NATO gives none (Iceland); None when the edition has no personnel file."""
+    rate_years: tuple[int, ...] = ()
+    currencies: tuple[str, ...] = ()
+    """Each member's ISO 4217 currency in NATO's Table 1 (``national_currency.csv``), in
+    ``members`` order; "" where NATO gives none (Iceland); empty without the file."""
+    usd_rates: FloatArray | None = None
+    """NATO's implied exchange rates, national currency units per US dollar (Table 1 over
+    Table 2, current prices), [member, year]; NaN where there is none; None without the
+    file (the nato-2025 edition)."""
     _index: dict[str, int] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:

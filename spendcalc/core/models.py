@@ -198,6 +198,19 @@ class Related(Strict):
     the whole related target as new spending (an upper bound on its cost)."""
 
 
+Rate = Annotated[float, Field(gt=0.0, le=1e6)]
+"""An exchange rate: units of a currency per US dollar (0.92 euro per dollar)."""
+
+RateKey = Annotated[str, Field(pattern=r"^[A-Z]{3}_per_USD$")]
+"""A fixed rate's key: the ISO 4217 code and ``_per_USD``, as in ``EUR_per_USD``."""
+
+Rates = dict[RateKey, Rate | dict[YearKey, Rate]]
+"""Exchange rates a scenario fixes as its own assumption (the ``[currency]`` table):
+``EUR_per_USD = 0.92`` for every year, or ``EUR_per_USD = { 2030 = 0.95 }`` for some years
+(later years move on from it with inflation, like NATO's rates). Units: currency units per USD.
+They change only the ``--currency`` views, never the dollar figures."""
+
+
 class Scenario(Strict):
     """A complete what-if: target, path, exemptions, milestones, growth and members."""
 
@@ -240,6 +253,9 @@ class Scenario(Strict):
     """How extra spending is paid for (spendcalc tradeoff)."""
     equipment: Equipment = Equipment()
     """Where defence money goes: major equipment, US suppliers."""
+    currency: Rates = Field(default_factory=dict)
+    """Fixed exchange rates for ``--currency`` views, units per USD: ``EUR_per_USD = 0.92``
+    or per year ``EUR_per_USD = { 2030 = 0.95 }``; none: NATO's rates, then inflation."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

@@ -6,13 +6,13 @@ tables and metadata, so every view reads one object and never reloads data on it
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from spendcalc.core import engine, inputs, tables
+from spendcalc.core import currency, engine, inputs, tables
 from spendcalc.core.dataset import Dataset
 from spendcalc.core.meta import metadata
 from spendcalc.core.models import Scenario
@@ -49,6 +49,22 @@ class Result:
         import pandas as pd
 
         return pd.DataFrame(self.aggregate_columns)
+
+    def in_currency(self, choice: str) -> Result:
+        """This result with money also in ``choice`` (``local``, ``USD`` or an ISO 4217 code;
+        see ``spendcalc.core.currency``): ``currency``, ``usd_rate`` and ``_lcu_bn`` columns
+        next to the unchanged USD ones, and the rates in ``meta["currency"]``. ``USD`` returns
+        the result unchanged."""
+        choice = currency.check_choice(self.data, choice)
+        if choice == currency.USD:
+            return self
+        iso3s = tuple(dict.fromkeys(str(c) for c in self.columns["iso3"]))
+        years = np.unique(np.asarray(self.columns["year"], dtype=np.int64))
+        conv = currency.conversion(self.data, iso3s, years, choice, dict(self.scenario.currency))
+        return replace(
+            self, meta={**self.meta, "currency": currency.meta_entry(conv, iso3s)},
+            columns=currency.convert_columns(self.columns, conv),
+            aggregate_columns=currency.convert_aggregates(self.aggregate_columns, conv))
 
 
 def compute(scenario: Scenario, data: Dataset) -> Result:

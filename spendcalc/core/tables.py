@@ -85,7 +85,9 @@ def member_frame(columns: dict[str, Any]) -> pd.DataFrame:
     import pandas as pd
 
     cols = {**columns, "target_year": pd.Series(columns["target_year"]).astype("Int64")}
-    return pd.DataFrame({c: cols[c] for c in MEMBER_COLUMNS})
+    # Columns beyond the standard ones (``--currency``'s) follow them, in their own order.
+    extra = [c for c in columns if c not in MEMBER_COLUMNS]
+    return pd.DataFrame({c: cols[c] for c in (*MEMBER_COLUMNS, *extra)})
 
 
 def aggregate_columns(name: str, groups: list[Group], values: dict[str, np.ndarray],

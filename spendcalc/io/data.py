@@ -33,6 +33,7 @@ COMMITMENTS_FILE = "commitments.csv"
 SOURCES_FILE = "sources.csv"
 GROUPS_FILE = "groups.toml"
 PERSONNEL_FILE = "personnel.csv"
+CURRENCY_FILE = "national_currency.csv"
 EDITION_FILE = "edition.toml"
 EDITIONS_DIR = "editions"
 DEFAULT_EDITION = "nato-2026"
@@ -525,7 +526,42 @@ def _load_cached(directory: Path | None, edition: Edition) -> Dataset:
         groups=_load_groups(path(GROUPS_FILE), members),
         sources=sources,
         **_load_personnel(path(PERSONNEL_FILE), codes),
+        **_load_rates(path(CURRENCY_FILE), codes),
     )
+
+
+def _load_rates(path: Path, codes: tuple[str, ...]) -> dict[str, Any]:
+    """``national_currency.csv`` (NATO Tables 1 and 2) where the edition or folder has one, as
+    the Dataset's ``rate_years``, ``currencies`` and ``usd_rates`` (national currency units per
+    USD, computed as Table 1 / Table 2 from the amounts, finer than the rounded ``usd_rate``
+    column). Not part of the projection (nor of its hashes): ``--currency`` converts it."""
+    if not path.is_file():
+        return {}
+    index = {c: i for i, c in enumerate(codes)}
+    cells: dict[tuple[int, int], float] = {}
+    currency = [""] * len(codes)
+    cols = ("iso3", "year", "currency", "core_nat_currency_current_m", "core_usd_current_m")
+    for line, row in read_rows(path, cols):
+        iso3 = row["iso3"].strip()
+        if iso3 not in index:
+            raise DataError(f"{path.name}: row {line}: iso3 = {iso3!r} is not in {MEMBERS_FILE}")
+        code = row["currency"].strip().upper()
+        if len(code) != 3 or not code.isalpha() or currency[index[iso3]] not in ("", code):
+            raise DataError(f"{path.name}: row {line}: currency = {code!r}: one ISO 4217 code "
+                            "per member, the same in every year")
+        currency[index[iso3]] = code
+        national = number_cell(path, line, row, "core_nat_currency_current_m", low=0)
+        usd = number_cell(path, line, row, "core_usd_current_m", low=0)
+        if usd <= 0:
+            raise DataError(f"{path.name}: row {line}: core_usd_current_m must be positive")
+        cells[(index[iso3], year_cell(path, line, row))] = national / usd
+    if not cells:
+        return {}
+    years = tuple(range(min(y for _, y in cells), max(y for _, y in cells) + 1))
+    grid = np.full((len(codes), len(years)), np.nan)
+    for (i, year), value in cells.items():
+        grid[i, years.index(year)] = value
+    return {"rate_years": years, "currencies": tuple(currency), "usd_rates": grid}
 
 
 def _load_personnel(path: Path, codes: tuple[str, ...]) -> dict[str, Any]:

@@ -1,0 +1,140 @@
+"""National currencies (issue 14): NATO's rates, the projected rates, converted tables."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import spendcalc
+from spendcalc.core.currency import CurrencyError, lcu_name
+from spendcalc.core.errors import ScenarioError
+from spendcalc.io.data import load_dataset
+from spendcalc.io.scenarios import load_scenario
+
+RATES_FILE = Path(__file__).parent.parent / "data/editions/nato-2026/national_currency.csv"
+
+
+@pytest.fixture(scope="module")
+def data26():
+    return load_dataset(None, "nato-2026")
+
+
+def _result(data, overrides=(), choice="local"):
+    scenario = load_scenario("hague-2035", data, list(overrides))
+    return spendcalc.compute(scenario, data).in_currency(choice)
+
+
+def test_history_reproduces_table_1(data26) -> None:
+    """NATO's Table 2 dollars times the rate give Table 1 to its published precision (whole
+    millions), for every ally whose currency is its own; euro allies at the euro's (Germany's)
+    rate within the rounding of their small amounts."""
+    for row in csv.DictReader(RATES_FILE.open()):
+        i, year = data26.index(row["iso3"]), int(row["year"])
+        anchor = data26.usd_rates[data26.index("DEU")] if row["currency"] == "EUR" \
+            else data26.usd_rates[i]
+        rate = anchor[data26.rate_years.index(year)]
+        usd, national = float(row["core_usd_current_m"]), float(row["core_nat_currency_current_m"])
+        # Whole millions in both tables: half a unit of each, carried through the rate.
+        tolerance = 0.5 + 0.5 * rate if row["currency"] != "EUR" else 0.5 + 0.006 * national
+        assert abs(usd * rate - national) <= tolerance, row
+
+
+def test_euro_allies_share_the_euro_rate_in_history(data26) -> None:
+    r = _result(data26, ["base_year=2024"])
+    t = r.table
+    for year in (2024, 2025, 2026):
+        rates = t[(t.currency == "EUR") & (t.year == year)].usd_rate
+        assert rates.nunique() == 1, year
+    assert set(t[t.iso3.isin(["HRV", "BGR", "LTU", "MNE"])].currency) == {"EUR"}
+    # Germany 2026: NATO's EUR 124,660 m over USD 147,002 m.
+    assert t[(t.iso3 == "DEU") & (t.year == 2026)].usd_rate.item() == pytest.approx(124660 / 147002)
+
+
+def test_projected_rate_moves_with_the_inflation_gap(data26) -> None:
+    t = _result(data26).table
+    usa = data26.index("USA")
+    for iso3 in ("CAN", "TUR", "DEU", "POL"):
+        m = data26.index(iso3)
+        rates = t[t.iso3 == iso3].set_index("year").usd_rate
+        for year in range(2027, 2036):
+            col = data26.projection_years.index(min(year, data26.projection_years[-1]))
+            expected = rates[year - 1] * (1 + data26.cpi_pct[m, col] / 100) / (
+                1 + data26.cpi_pct[usa, col] / 100)
+            assert rates[year] == pytest.approx(expected, rel=1e-12)
+
+
+def test_local_gdp_grows_with_real_growth_and_local_cpi(data26) -> None:
+    t = _result(data26).table
+    for iso3 in ("CAN", "TUR", "ESP"):
+        m = data26.index(iso3)
+        gdp = t[t.iso3 == iso3].set_index("year").gdp_lcu_bn
+        for year in range(2027, 2036):
+            col = data26.projection_years.index(min(year, data26.projection_years[-1]))
+            real, cpi = data26.real_growth_pct[m, col], data26.cpi_pct[m, col]
+            assert gdp[year] / gdp[year - 1] == pytest.approx((1 + real / 100) * (1 + cpi / 100),
+                                                              rel=1e-12)
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(choice=st.sampled_from(["local", "EUR", "CAD", "TRY", "GBP"]),
+       target_year=st.integers(2028, 2035), core=st.floats(2.0, 6.0),
+       base_year=st.integers(2024, 2026),
+       fixed=st.one_of(st.none(), st.floats(0.5, 2.0)))
+def test_local_is_usd_times_rate_in_every_cell(data26, choice, target_year, core, base_year,
+                                                fixed) -> None:
+    overrides = [f"target.year={target_year}", f"target.core_pct={core}",
+                 f"base_year={base_year}"]
+    if fixed is not None:
+        overrides.append(f"currency.EUR_per_USD={fixed}")
+    plain = _result(data26, overrides, "USD")
+    result = _result(data26, overrides, choice)
+    t, usd = result.table, plain.table
+    for col in usd.columns:  # dollar figures exactly as without --currency
+        assert usd[col].equals(t[col]), col
+    for col in [c for c in usd.columns if c.endswith("_usd_bn") and lcu_name(c) in t]:
+        np.testing.assert_array_equal(t[lcu_name(col)], t[col] * t.usd_rate)
+    if fixed is not None and choice in ("local", "EUR"):
+        assert np.all(t[t.currency == "EUR"].usd_rate == fixed)
+    assert result.meta["currency"]["currency"] == choice
+
+
+def test_constant_local_prices_deflate_by_own_cpi(data26) -> None:
+    t = _result(data26).table
+    can = t[t.iso3 == "CAN"].set_index("year")
+    m, cols = data26.index("CAN"), data26.projection_years
+    level = np.cumprod([1.0] + [1 + data26.cpi_pct[m, cols.index(min(y, cols[-1]))] / 100
+                                for y in range(2027, 2036)])
+    np.testing.assert_allclose(can.total_lcu_bn_const, can.total_lcu_bn / level, rtol=1e-12)
+    assert can.total_lcu_bn_const[2026] == can.total_lcu_bn[2026]
+
+
+def test_iceland_has_no_local_rate_but_converts_to_a_common_currency(data26) -> None:
+    local = _result(data26).table
+    assert local[local.iso3 == "ISL"].gdp_lcu_bn.isna().all()
+    eur = _result(data26, choice="EUR").table
+    assert eur[eur.iso3 == "ISL"].gdp_lcu_bn.notna().all()
+
+
+def test_common_currency_aggregates_and_per_year_fixed_rate(data26) -> None:
+    r = _result(data26, ["currency.EUR_per_USD={2030 = 1.0}"], "EUR")
+    agg = r.aggregates
+    nato = agg[agg.group == "nato"].set_index("year")
+    assert (nato.currency == "EUR").all() and nato.usd_rate[2030] == 1.0
+    assert nato.total_lcu_bn[2030] == nato.total_usd_bn[2030]
+    assert nato.usd_rate[2031] != 1.0  # moves on with inflation after the fixed year
+
+
+def test_bad_choices_are_clear_errors(data26) -> None:
+    with pytest.raises(CurrencyError, match="no ally reports in 'XYZ'"):
+        _result(data26, choice="XYZ")
+    with pytest.raises(CurrencyError, match="nato-2025 edition has no exchange rates"):
+        _result(load_dataset(None, "nato-2025"), choice="EUR")
+    with pytest.raises(ScenarioError, match=r"currency\.ISK_per_USD"):
+        _result(data26, ["currency.ISK_per_USD=140"], "local")
+    assert _result(load_dataset(None, "nato-2025"), choice="USD").meta.get("currency") is None
