@@ -138,3 +138,51 @@ def test_bad_choices_are_clear_errors(data26) -> None:
     with pytest.raises(ScenarioError, match=r"currency\.ISK_per_USD"):
         _result(data26, ["currency.ISK_per_USD=140"], "local")
     assert _result(load_dataset(None, "nato-2025"), choice="USD").meta.get("currency") is None
+
+
+def test_run_currency_eur_writes_xlsx_json_and_csv(tmp_path) -> None:
+    import json
+
+    import jsonschema
+    from typer.testing import CliRunner
+
+    from spendcalc.cli.app import app
+    from spendcalc.io import export_schema
+
+    runner = CliRunner()
+    res = runner.invoke(app, ["run", "--currency", "EUR", "-o", str(tmp_path / "x.xlsx")])
+    assert res.exit_code == 0, res.output
+    assert "EUR bn" in res.output and (tmp_path / "x.xlsx").is_file()
+    res = runner.invoke(app, ["run", "--currency", "eur", "-o", str(tmp_path / "x.json")])
+    doc = json.loads((tmp_path / "x.json").read_text())
+    schema = json.loads(export_schema.SCHEMA_FILE.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(doc)
+    assert doc["meta"]["currency"]["currency"] == "EUR"
+    deu = next(r for r in doc["table"] if r["iso3"] == "DEU" and r["year"] == 2026)
+    assert deu["currency"] == "EUR"  # the export rounds: 6 decimals of USD, 10 of the rate
+    assert deu["core_lcu_bn"] == pytest.approx(deu["core_usd_bn"] * deu["usd_rate"], rel=1e-6)
+    assert doc["meta"]["currency"]["rates_per_usd"]["DEU"][0] == pytest.approx(deu["usd_rate"])
+    res = runner.invoke(app, ["run", "--currency", "local", "-o", str(tmp_path / "x.csv")])
+    assert res.exit_code == 0, res.output
+    assert "Local bn" in res.output and "Cur." in res.output
+    res = runner.invoke(app, ["run", "--from-meta", str(tmp_path / "x.csv.meta.json")])
+    assert res.exit_code == 0 and "identical" in res.output, res.output
+    res = runner.invoke(app, ["run", "--currency", "XYZ"])
+    assert res.exit_code == 2
+
+
+def test_explain_speaks_the_allys_money_first(data26) -> None:
+    from typer.testing import CliRunner
+
+    from spendcalc.cli.app import app
+
+    out = CliRunner().invoke(app, ["explain", "--member", "CAN", "--currency", "local"],
+                             env={"COLUMNS": "200"}).output
+    out = " ".join(out.split())  # the console may wrap anywhere
+    assert "Exchange rate." in out and "CAD per USD in 2026" in out
+    assert "CAD 232.5 bn (USD 174.0 bn) in all" in out
+    default = CliRunner().invoke(app, ["explain", "--member", "DEU"], env={"COLUMNS": "200"})
+    assert "EUR 124.5 bn (USD 146.8 bn)" in " ".join(default.output.split())
+    usd = CliRunner().invoke(app, ["explain", "--member", "DEU", "--currency", "USD"],
+                             env={"COLUMNS": "200"})
+    assert "EUR" not in usd.output and "USD 146.8 bn" in " ".join(usd.output.split())

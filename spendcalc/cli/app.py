@@ -65,6 +65,7 @@ def run(
         "--from-meta", metavar="FILE.meta.json",
         help="Re-run what made an export (its .meta.json sidecar, or a .json export) and say "
              "whether the result is identical; exit 1 if it differs.")] = None,
+    currency: cli_options.CurrencyOption = None,
     *, data: cli_options.DataChoice,
 ) -> None:
     """Project a scenario; print per-member and aggregate gaps."""
@@ -85,6 +86,8 @@ def run(
         result = rerun.result
     else:
         result = compute(cli_options.load(scenario, sets, data.dataset), data.dataset)
+    if currency is not None:
+        result = result.in_currency(currency)
     terminal.run_summary(result, _console())
     if output is not None:
         for path in outputs.write_result(result, output, force=force,

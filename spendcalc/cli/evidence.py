@@ -14,6 +14,7 @@ import typer
 from spendcalc.cli.options import (
     ChartOption,
     CsvDialectOption,
+    CurrencyOption,
     DataChoice,
     EvidenceOutputOption,
     ForceOption,
@@ -212,6 +213,7 @@ def explain(
     member: RequiredMemberOption = "",
     year: YearOption = None,
     sets: SetOption = None,
+    currency: CurrencyOption = None,
     *, data: DataChoice,
 ) -> None:
     """Walk through one member's projection in plain sentences."""
@@ -221,6 +223,9 @@ def explain(
     if not member:
         raise OptionError("--member is required, e.g. spendcalc explain --member DEU")
     result = _load(scenario, sets, data)
+    # The ally's own money by default, where the edition has NATO's rates.
+    default = "local" if data.dataset.usd_rates is not None else "USD"
+    result = result.in_currency(currency or default)
     ex = explain.explain(result, member, year)
     console = _console()
     for item in explain.renderables(ex, result.scenario.baseline_pct):

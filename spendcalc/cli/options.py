@@ -135,6 +135,12 @@ YearOption = Annotated[int | None, typer.Option(
     "--year", help="The year to show (default: the scenario's horizon); sums run from the "
                    "year after the base year to this one.")]
 
+CurrencyOption = Annotated[str | None, typer.Option(
+    "--currency", metavar="local|USD|CODE",
+    help="Money also in national currencies: 'local' (each ally's own), 'USD', or one "
+         "ISO code for all (EUR, GBP, CAD, PLN, ...); rates: NATO's, then the inflation gap "
+         "(nato-2026 edition). Default: USD (explain --member: local).")]
+
 PlotYearOption = Annotated[int | None, typer.Option(
     "--year", help="The year gap and compare show (default: the horizon).")]
 

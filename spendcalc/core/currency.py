@@ -52,6 +52,11 @@ CONSTANT = ("gdp_usd_bn", "core_usd_bn", "related_usd_bn", "total_usd_bn", "base
             "extra_over_baseline_usd_bn")
 """Those that also get a ``_lcu_bn_const`` twin (constant base-year prices, own CPI)."""
 
+COLUMNS = ("currency", "usd_rate", *(c.replace("_usd_bn", "_lcu_bn") for c in CONVERTED),
+           *(c.replace("_usd_bn", "_lcu_bn") + "_const" for c in CONSTANT))
+"""The columns ``--currency`` adds after the standard ones, in this order (the export
+schema's optional fields)."""
+
 MODEL = ("NATO's implied rates (Table 1 / Table 2, national_currency.csv) for their years; "
          "after them rate[t] = rate[t-1] x (1 + local CPI[t]) / (1 + US CPI[t]) (IMF WEO "
          "October 2025; last year's inflation held after it); allies sharing a currency share "

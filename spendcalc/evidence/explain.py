@@ -67,10 +67,23 @@ class _Reader:
     def raw(self, column: str, year: int) -> float:
         return float(self.rows[year][column])
 
+    def currency(self, year: int) -> str | None:
+        """The row's ``--currency`` code when it has one other than USD, else None."""
+        code = self.rows[year].get("currency")
+        return code if isinstance(code, str) and code not in ("", "USD") else None
+
     def __call__(self, column: str, year: int, kind: str = "pct") -> str:
         value = self.raw(column, year)
         text = fmt(value, kind)
         self.facts.append(Fact(column, year, value, text))
+        code = self.currency(year)
+        local = column.replace("_usd_bn", "_lcu_bn")
+        if kind == "usd" and code and local in self.rows[year]:
+            # --currency: the ally's own money first, dollars second.
+            amount = self.raw(local, year)
+            first = f"{code} {money(amount)} bn"
+            self.facts.append(Fact(local, year, amount, first))
+            return f"{first} ({text})"
         return text
 
 
@@ -167,12 +180,18 @@ def explain(result: Result, member: str, year: int | None = None) -> Explanation
              f"spending, so it has no share, no target and no gap; its GDP "
              f"({c.v('gdp_usd_bn', s.base_year, 'usd')} in {s.base_year}) is left out of "
              "group shares."))
+        if "currency" in rows[s.base_year]:
+            say(("Currency", "NATO's tables give no exchange rate for Iceland (ISK), so it "
+                 "is shown in US dollars; choose a common currency (--currency EUR) to convert "
+                 "its GDP."))
         return ex
     say(("Where it starts", _start(c)))
     _say_per_service_member(ex, result, s.base_year)
     say(("Where the scenario sends it", _target(c)))
     say(("How it gets there", _path(c)))
     say(("What GDP does", _growth(c)))
+    if c.v.currency(year):
+        say(("Exchange rate", _exchange_rate(c)))
     say(("What it spends", _spending(c)))
     ex.paragraphs += _gaps(c)
     return ex
@@ -284,8 +303,35 @@ def _spending(c: _Member) -> str:
             f"{v('related_pct', year)} on related items, {v('total_pct', year)} in all: "
             f"{v('core_usd_bn', year, 'usd')} core, {v('related_usd_bn', year, 'usd')} "
             f"related, {v('total_usd_bn', year, 'usd')} in all at current prices, or "
-            f"{v('total_usd_bn_const', year, 'usd')} in {c.s.base_year} dollars (deflated by "
-            "US inflation).")
+            + (_local_constant(c) if v.currency(year) else
+               f"{v('total_usd_bn_const', year, 'usd')} in {c.s.base_year} dollars (deflated "
+               "by US inflation)."))
+
+
+def _local_constant(c: _Member) -> str:
+    """Constant prices in the ally's own money (its CPI) and in dollars (US CPI)."""
+    v, year, base = c.v, c.year, c.s.base_year
+    code = v.currency(year)
+    local = v.raw("total_lcu_bn_const", year)
+    text = f"{code} {money(local)} bn"
+    v.facts.append(Fact("total_lcu_bn_const", year, local, text))
+    return (f"{text} in {base} prices of its currency (deflated by {c.name}'s own IMF "
+            f"inflation), or {fmt(v.raw('total_usd_bn_const', year), 'usd')} in {base} "
+            "dollars (deflated by US inflation).")
+
+
+def _exchange_rate(c: _Member) -> str:
+    """The rates behind the converted figures (units of the currency per USD)."""
+    v, base, year = c.v, c.s.base_year, c.year
+    code = v.currency(year)
+    nato = base in c.data.rate_years
+    return (f"Money is in {code} first, US dollars second, at {v.raw('usd_rate', base):,.4g} "
+            f"{code} per USD in {base}" + (" (NATO's own rate: its Table 1 over Table 2)"
+                                         if nato else "")
+            + f" and {v.raw('usd_rate', year):,.4g} in {year}. After NATO's years the real "
+            "rate holds: the rate moves each year by the gap between "
+            f"{c.name}'s inflation and US inflation (IMF WEO October 2025), so GDP in {code} "
+            f"grows with real growth and {c.name}'s own inflation.")
 
 
 def _gaps(c: _Member) -> list[tuple[str, str]]:
@@ -296,6 +342,12 @@ def _gaps(c: _Member) -> list[tuple[str, str]]:
     def money_fact(column: str, value: float) -> str:
         text = fmt(value, "usd")
         v.facts.append(Fact(column, year, value, text))
+        code, local = v.currency(year), column.replace("_usd_bn", "_lcu_bn")
+        if code and local in c.rows[year]:  # --currency: own money first (abs like value)
+            amount = abs(v.raw(local, year)) if value >= 0 else v.raw(local, year)
+            first = f"{code} {money(amount)} bn"
+            v.facts.append(Fact(local, year, amount, first))
+            return f"{first} ({text})"
         return text
 
     extra = v.raw("extra_over_baseline_usd_bn", year)
@@ -365,7 +417,8 @@ def _growth(c: _Member) -> str:
     gdp = np.array([float(rows[y]["gdp_usd_bn"]) for y in years])
     change = budget.annual_change_pct(gdp)
     first = base + 1
-    text = (f"GDP in current US dollars grows from {v('gdp_usd_bn', base, 'usd')} in {base} to "
+    where = "at current prices" if v.currency(base) else "in current US dollars"
+    text = (f"GDP {where} grows from {v('gdp_usd_bn', base, 'usd')} in {base} to "
             f"{v('gdp_usd_bn', year, 'usd')} in {year}. ")
     if iso3 in g.overrides:
         text += f"The scenario sets {name}'s nominal growth to {g.overrides[iso3]:g}% a year. "
@@ -406,20 +459,24 @@ def renderables(ex: Explanation, baseline_pct: float = 2.0) -> list[RenderableTy
         out.append(Text(""))
     if not ex.rows or not ex.rows[0]["armed_forces"]:
         return out
+    code = ex.rows[0].get("currency")
+    kind = "lcu" if isinstance(code, str) and code not in ("", "USD") else "usd"
+    unit = code if kind == "lcu" else "USD"
     table = Table(title=f"{ex.member}, year by year (the projection table)",
-                  caption="Shares in % of GDP; money in USD bn at current prices. "
+                  caption=f"Shares in % of GDP; money in {unit} bn at current prices. "
                           f"Over {baseline_pct:g}% = spending minus {baseline_pct:g}% of GDP.",
                   box=box.SIMPLE_HEAD, header_style="bold", title_justify="left",
                   caption_justify="left")
-    for head in ("Year", "Core\n%", "Related\n%", "Total\n%", "GDP", "Spending",
-                 f"Over\n{baseline_pct:g}%", "Short of\ntarget"):
+    for head in ("Year", "Core\n%", "Related\n%", "Total\n%", f"GDP\n{unit} bn",
+                 f"Spending\n{unit} bn", f"Over\n{baseline_pct:g}%", "Short of\ntarget"):
         table.add_column(head, justify="right", no_wrap=True)
     for r in ex.rows:
         style = "bold" if int(r["year"]) == ex.year else None
         table.add_row(str(r["year"]), pct(r["core_pct"]), pct(r["related_pct"]),
-                      pct(r["total_pct"]), money(r["gdp_usd_bn"]), money(r["total_usd_bn"]),
-                      money(r["extra_over_baseline_usd_bn"], signed=True),
-                      money(r["shortfall_to_target_usd_bn"]), style=style)
+                      pct(r["total_pct"]), money(r[f"gdp_{kind}_bn"]),
+                      money(r[f"total_{kind}_bn"]),
+                      money(r[f"extra_over_baseline_{kind}_bn"], signed=True),
+                      money(r[f"shortfall_to_target_{kind}_bn"]), style=style)
     out.append(table)
     return out
 

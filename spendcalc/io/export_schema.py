@@ -90,6 +90,10 @@ class Meta(_Shape):
     csv_dialect: CsvDialect | None = None
     """CSV sidecars only: how the CSV is spelled (``--csv-dialect``), so ``--from-meta``
     re-renders the same bytes."""
+    currency: dict[str, Any] | None = None
+    """``--currency`` runs only: ``currency`` (``local`` or an ISO 4217 code), ``model`` (the
+    exchange-rate model in one line), ``years``, ``member_currency`` (iso3 to code) and
+    ``rates_per_usd`` (iso3 to one rate a year, units of its currency per USD)."""
 
 
 Num = float
@@ -169,6 +173,44 @@ class TableRow(_Shape):
     """extra_over_baseline_usd_bn at constant base-year prices."""
     base_share_source: str
     """The source id of the member's base-year share (see meta.sources)."""
+    currency: str | None = None
+    """``--currency`` only: the ISO 4217 code of the ``_lcu_bn`` columns; null where the
+    member has no rate (Iceland, ``local``)."""
+    usd_rate: OptNum = None
+    """``--currency`` only: units of ``currency`` per USD in this year (NATO's rate, then
+    moved by the inflation gap; see README)."""
+    gdp_lcu_bn: OptNum = None
+    """``--currency``: gdp_usd_bn x usd_rate, bn of ``currency``."""
+    core_lcu_bn: OptNum = None
+    """``--currency``: core_usd_bn x usd_rate, bn of ``currency``."""
+    related_lcu_bn: OptNum = None
+    """``--currency``: related_usd_bn x usd_rate, bn of ``currency``."""
+    total_lcu_bn: OptNum = None
+    """``--currency``: total_usd_bn x usd_rate, bn of ``currency``."""
+    baseline_lcu_bn: OptNum = None
+    """``--currency``: baseline_usd_bn x usd_rate, bn of ``currency``."""
+    extra_over_baseline_lcu_bn: OptNum = None
+    """``--currency``: extra_over_baseline_usd_bn x usd_rate, bn of ``currency``."""
+    cum_extra_over_baseline_lcu_bn: OptNum = None
+    """``--currency``: cum_extra_over_baseline_usd_bn x usd_rate, bn of ``currency``."""
+    increase_over_base_share_lcu_bn: OptNum = None
+    """``--currency``: increase_over_base_share_usd_bn x usd_rate, bn of ``currency``."""
+    cum_increase_over_base_share_lcu_bn: OptNum = None
+    """``--currency``: cum_increase_over_base_share_usd_bn x usd_rate, bn of ``currency``."""
+    shortfall_to_target_lcu_bn: OptNum = None
+    """``--currency``: shortfall_to_target_usd_bn x usd_rate, bn of ``currency``."""
+    gdp_lcu_bn_const: OptNum = None
+    """``--currency`` only: gdp_lcu_bn at constant base-year prices (own CPI)."""
+    core_lcu_bn_const: OptNum = None
+    """``--currency`` only: core_lcu_bn at constant base-year prices (own CPI)."""
+    related_lcu_bn_const: OptNum = None
+    """``--currency`` only: related_lcu_bn at constant base-year prices (own CPI)."""
+    total_lcu_bn_const: OptNum = None
+    """``--currency`` only: total_lcu_bn at constant base-year prices (own CPI)."""
+    baseline_lcu_bn_const: OptNum = None
+    """``--currency`` only: baseline_lcu_bn at constant base-year prices (own CPI)."""
+    extra_over_baseline_lcu_bn_const: OptNum = None
+    """``--currency`` only: extra_over_baseline_lcu_bn at constant base-year prices (own CPI)."""
 
 
 class AggregateRow(_Shape):
@@ -225,6 +267,44 @@ class AggregateRow(_Shape):
     """The group's total spending over its GDP, %."""
     share_of_total_pct: OptNum
     """The group's share of the summed spending of all members in the run, %."""
+    currency: str | None = None
+    """``--currency`` only: the ISO 4217 code of the ``_lcu_bn`` columns; a common currency only
+    (``--currency local`` leaves the aggregates in USD)."""
+    usd_rate: OptNum = None
+    """``--currency`` only: units of ``currency`` per USD in this year (NATO's rate, then
+    moved by the inflation gap; see README)."""
+    gdp_lcu_bn: OptNum = None
+    """``--currency``: gdp_usd_bn x usd_rate, bn of ``currency``."""
+    core_lcu_bn: OptNum = None
+    """``--currency``: core_usd_bn x usd_rate, bn of ``currency``."""
+    related_lcu_bn: OptNum = None
+    """``--currency``: related_usd_bn x usd_rate, bn of ``currency``."""
+    total_lcu_bn: OptNum = None
+    """``--currency``: total_usd_bn x usd_rate, bn of ``currency``."""
+    baseline_lcu_bn: OptNum = None
+    """``--currency``: baseline_usd_bn x usd_rate, bn of ``currency``."""
+    extra_over_baseline_lcu_bn: OptNum = None
+    """``--currency``: extra_over_baseline_usd_bn x usd_rate, bn of ``currency``."""
+    cum_extra_over_baseline_lcu_bn: OptNum = None
+    """``--currency``: cum_extra_over_baseline_usd_bn x usd_rate, bn of ``currency``."""
+    increase_over_base_share_lcu_bn: OptNum = None
+    """``--currency``: increase_over_base_share_usd_bn x usd_rate, bn of ``currency``."""
+    cum_increase_over_base_share_lcu_bn: OptNum = None
+    """``--currency``: cum_increase_over_base_share_usd_bn x usd_rate, bn of ``currency``."""
+    shortfall_to_target_lcu_bn: OptNum = None
+    """``--currency``: shortfall_to_target_usd_bn x usd_rate, bn of ``currency``."""
+    gdp_lcu_bn_const: OptNum = None
+    """``--currency`` only: gdp_lcu_bn at constant base-year prices (own CPI)."""
+    core_lcu_bn_const: OptNum = None
+    """``--currency`` only: core_lcu_bn at constant base-year prices (own CPI)."""
+    related_lcu_bn_const: OptNum = None
+    """``--currency`` only: related_lcu_bn at constant base-year prices (own CPI)."""
+    total_lcu_bn_const: OptNum = None
+    """``--currency`` only: total_lcu_bn at constant base-year prices (own CPI)."""
+    baseline_lcu_bn_const: OptNum = None
+    """``--currency`` only: baseline_lcu_bn at constant base-year prices (own CPI)."""
+    extra_over_baseline_lcu_bn_const: OptNum = None
+    """``--currency`` only: extra_over_baseline_lcu_bn at constant base-year prices (own CPI)."""
 
 
 class ProjectionExport(_Shape):

@@ -179,6 +179,9 @@ def rerun(meta_path: Path, data: Dataset) -> RerunResult:
         notes.append(note)
     check_against_data(scenario, data, f"{record.path}: scenario")
     result = compute(scenario, data)
+    recorded_currency = record.meta.get("currency")
+    if isinstance(recorded_currency, dict) and "currency" in recorded_currency:
+        result = result.in_currency(str(recorded_currency["currency"]))
     data_note = _data_difference(record.meta, result.meta)
     identical, verdict = _compare(record, result)
     inputs = ("same data as the original run" if data_note is None

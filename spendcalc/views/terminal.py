@@ -120,9 +120,13 @@ def run_summary(result: Result, console: Console) -> None:
     start = {k[0]: r for k, r in rows.items() if k[1] == base}
     end = {k[0]: r for k, r in rows.items() if k[1] == last}
 
+    # --currency: money in the chosen currency (its ``_lcu_bn`` columns), named in headers.
+    chosen = (result.meta.get("currency") or {}).get("currency")
+    kind, unit = ("lcu", "Local" if chosen == "local" else chosen) if chosen else ("usd", "USD")
     table = Table(
         title=f"{s.name}: {s.description}" if s.description else s.name,
-        caption=(f"Core and total in % of GDP; money in USD bn at current prices. Over "
+        caption=(f"Core and total in % of GDP; money in {unit} bn at current prices"
+                 f"{' (each ally in its own currency, Cur.)' if chosen == 'local' else ''}. Over "
                  f"{s.baseline_pct:g}% = spending above {s.baseline_pct:g}% of GDP; cumulative "
                  f"= its sum over {base + 1}–{last}."),
         box=box.SIMPLE_HEAD, header_style="bold",
@@ -132,21 +136,24 @@ def run_summary(result: Result, console: Console) -> None:
     table.add_column(f"Core\n{base}", justify="right")
     table.add_column(f"Core\n{last}", justify="right")
     table.add_column(f"Total\n{last}", justify="right")
-    table.add_column(f"USD bn\n{last}", justify="right")
+    if chosen == "local":
+        table.add_column("Cur.")
+    table.add_column(f"{unit} bn\n{last}", justify="right")
     table.add_column(f"Over {s.baseline_pct:g}%\n{last}", justify="right")
     table.add_column(f"Cum. over\n{s.baseline_pct:g}%", justify="right")
     notes: list[str] = []
     for iso3, row in end.items():
         if not row["armed_forces"]:
-            table.add_row(iso3, f"{row['member']}*", *["—"] * 6)
+            table.add_row(iso3, f"{row['member']}*", *["—"] * (7 if chosen == "local" else 6))
             notes.append(f"*{row['member']} has {NO_FORCES}: no defence spending, no target.")
             continue
         table.add_row(
             iso3, row["member"],
             pct(start[iso3]["core_pct"]), pct(row["core_pct"]),
-            pct(row["total_pct"]), money(row["total_usd_bn"]),
-            money(row["extra_over_baseline_usd_bn"], signed=True),
-            money(row["cum_extra_over_baseline_usd_bn"], signed=True),
+            pct(row["total_pct"]), *([str(row["currency"])] if chosen == "local" else []),
+            money(row[f"total_{kind}_bn"]),
+            money(row[f"extra_over_baseline_{kind}_bn"], signed=True),
+            money(row[f"cum_extra_over_baseline_{kind}_bn"], signed=True),
         )
     show(console, table)
     for note in notes:
@@ -164,19 +171,23 @@ def aggregate_summary(result: Result) -> Table:
     base, last = s.base_year, s.horizon
     groups = records(result.aggregate_columns, "group", "year")
     members = records(result.columns, "iso3", "year")
-    table = Table(title="Aggregates", box=box.SIMPLE_HEAD, header_style="bold")
+    # A common --currency converts the aggregates too; 'local' leaves them in USD.
+    chosen = (result.meta.get("currency") or {}).get("currency")
+    kind, unit = ("lcu", chosen) if chosen not in (None, "local") else ("usd", "USD")
+    title = "Aggregates" + (" (in USD: allies' currencies differ)" if chosen == "local" else "")
+    table = Table(title=title, box=box.SIMPLE_HEAD, header_style="bold")
     table.add_column("", no_wrap=True)
     for year in (base, last):
-        table.add_column(f"{year}\nUSD bn", justify="right")
+        table.add_column(f"{year}\n{unit} bn", justify="right")
         table.add_column(f"{year}\n% GDP", justify="right")
-    table.add_column(f"Cum. over {s.baseline_pct:g}%\nUSD bn", justify="right")
+    table.add_column(f"Cum. over {s.baseline_pct:g}%\n{unit} bn", justify="right")
     for key in ("nato", "european-allies"):
         if (key, base) not in groups:
             continue
         b, e = groups[(key, base)], groups[(key, last)]
-        table.add_row(str(b["label"]), money(b["total_usd_bn"]), pct(b["total_pct"]),
-                      money(e["total_usd_bn"]), pct(e["total_pct"]),
-                      money(e["cum_extra_over_baseline_usd_bn"], signed=True))
+        table.add_row(str(b["label"]), money(b[f"total_{kind}_bn"]), pct(b["total_pct"]),
+                      money(e[f"total_{kind}_bn"]), pct(e["total_pct"]),
+                      money(e[f"cum_extra_over_baseline_{kind}_bn"], signed=True))
     if ("USA", base) in members:
         table.add_row("US share of NATO total",
                       percent(members[("USA", base)]["share_of_total_pct"]), "",
