@@ -360,3 +360,16 @@ def test_contact_sheet_draws_every_kind_at_both_sizes_without_warnings(tmp_path)
         if path.name.endswith("-slide.png"):
             assert png_size(path.read_bytes()) == (960, 540)
     assert (tmp_path / "index.html").read_text(encoding="utf-8").count("<img") == len(written)
+
+
+def test_the_cut_bar_text_stays_inside_its_bar_on_a_slide(hague):
+    """On a slide the gap chart has two narrow columns: the cut bar's text shortens to fit
+    inside the bar rather than running over the member's name."""
+    w, h = plots.preset_size("slide", 100.0)
+    fig = plots.render("gap", [plots.as_run(hague)],
+                       plots.Options(width=w, height=h, dpi=100.0)).figure
+    fig.canvas.draw()
+    ax = next(a for a in fig.axes if any(t.get_gid() == "gap-cut-label" for t in a.texts))
+    label = next(t for t in ax.texts if t.get_gid() == "gap-cut-label")
+    assert label.get_window_extent().x0 >= ax.get_window_extent().x0
+    assert "bar cut" in label.get_text()

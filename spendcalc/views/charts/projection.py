@@ -375,8 +375,13 @@ def _label_cut_bar(ax: Axes, bars: _GapBars, i: int, y: float, run: Run, unit: s
     break_marks(ax, mark, y, GAP_BAR, style, per_pt)
     parts = (f"core {bar_label(bars.core[i], unit)}, related "
              f"{bar_label(bars.related[i], unit)}; " if bars.has_related else "")
-    text = (f"{bar_label(bars.total[i], unit)} ({parts}{run.base_year}: "
-            f"{bar_label(bars.today[i], unit)}), bar cut")
+    total = bar_label(bars.total[i], unit)
+    texts = (f"{total} ({parts}{run.base_year}: {bar_label(bars.today[i], unit)}), bar cut",
+             f"{total}, bar cut", total)
+    # The longest wording that fits inside the bar (narrow columns on a slide cut it short):
+    # bold text runs about 0.62 of the font size per character.
+    room_pt = max(0.0, mark / per_pt - CUT_CLEAR_PT - 4)
+    text = next((s for s in texts if len(s) * 0.62 * label_font <= room_pt), texts[-1])
     under = style.core if bars.core[i] >= mark else style.related
     ax.annotate(text, (mark, y), xytext=(-CUT_CLEAR_PT, 0), textcoords="offset points",
                 ha="right", va="center", fontsize=label_font, fontweight="bold",
