@@ -186,3 +186,12 @@ def test_explain_speaks_the_allys_money_first(data26) -> None:
     usd = CliRunner().invoke(app, ["explain", "--member", "DEU", "--currency", "USD"],
                              env={"COLUMNS": "200"})
     assert "EUR" not in usd.output and "USD 146.8 bn" in " ".join(usd.output.split())
+
+
+def test_meta_records_the_rates_file_and_fixed_rates(data26) -> None:
+    import hashlib
+
+    meta = _result(data26, ["currency.EUR_per_USD={2030 = 0.95}"], "EUR").meta["currency"]
+    assert meta["rates_file"]["sha256"] == hashlib.sha256(RATES_FILE.read_bytes()).hexdigest()
+    assert meta["fixed_rates"] == {"EUR_per_USD": {"2030": 0.95}}
+    assert meta["rates_per_usd"]["FRA"][meta["years"].index(2030)] == 0.95

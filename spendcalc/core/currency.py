@@ -208,13 +208,18 @@ def convert_columns(columns: dict[str, Any], conv: Conversion) -> dict[str, Any]
     return out
 
 
-def meta_entry(conv: Conversion, iso3s: tuple[str, ...]) -> dict[str, Any]:
-    """What the meta records: the currency, the model and every rate used (units per USD)."""
+def meta_entry(conv: Conversion, iso3s: tuple[str, ...], rates_sha256: str = "",
+               fixed: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the meta records: the currency, the model, the rates file's SHA-256, the
+    scenario's fixed rates and every rate used (units per USD)."""
     used = {iso3: [None if np.isnan(v) else round(float(v), 8) for v in conv.rate[i]]
             for i, iso3 in enumerate(iso3s)}
     return {
         "currency": conv.choice,
         "model": MODEL,
+        "rates_file": {"name": "national_currency.csv", "sha256": rates_sha256},
+        "fixed_rates": {k: (dict(sorted((str(y), r) for y, r in v.items()))
+                            if isinstance(v, dict) else v) for k, v in (fixed or {}).items()},
         "years": [int(y) for y in conv.years],
         "member_currency": dict(zip(iso3s, conv.codes, strict=True)),
         "rates_per_usd": used,

@@ -118,6 +118,9 @@ class Dataset:
     """NATO's implied exchange rates, national currency units per US dollar (Table 1 over
     Table 2, current prices), [member, year]; NaN where there is none; None without the
     file (the nato-2025 edition)."""
+    rates_sha256: str = ""
+    """SHA-256 of the ``national_currency.csv`` read (recorded in ``--currency`` metadata, as
+    the file is not among the projection's own ``files``); "" without one."""
     _index: dict[str, int] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:

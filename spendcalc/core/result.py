@@ -60,9 +60,11 @@ class Result:
             return self
         iso3s = tuple(dict.fromkeys(str(c) for c in self.columns["iso3"]))
         years = np.unique(np.asarray(self.columns["year"], dtype=np.int64))
-        conv = currency.conversion(self.data, iso3s, years, choice, dict(self.scenario.currency))
+        fixed = dict(self.scenario.currency)
+        conv = currency.conversion(self.data, iso3s, years, choice, fixed)
+        entry = currency.meta_entry(conv, iso3s, self.data.rates_sha256, fixed)
         return replace(
-            self, meta={**self.meta, "currency": currency.meta_entry(conv, iso3s)},
+            self, meta={**self.meta, "currency": entry},
             columns=currency.convert_columns(self.columns, conv),
             aggregate_columns=currency.convert_aggregates(self.aggregate_columns, conv))
 

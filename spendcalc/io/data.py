@@ -561,7 +561,8 @@ def _load_rates(path: Path, codes: tuple[str, ...]) -> dict[str, Any]:
     grid = np.full((len(codes), len(years)), np.nan)
     for (i, year), value in cells.items():
         grid[i, years.index(year)] = value
-    return {"rate_years": years, "currencies": tuple(currency), "usd_rates": grid}
+    return {"rate_years": years, "currencies": tuple(currency), "usd_rates": grid,
+            "rates_sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
 
 
 def _load_personnel(path: Path, codes: tuple[str, ...]) -> dict[str, Any]:

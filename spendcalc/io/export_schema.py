@@ -92,8 +92,9 @@ class Meta(_Shape):
     re-renders the same bytes."""
     currency: dict[str, Any] | None = None
     """``--currency`` runs only: ``currency`` (``local`` or an ISO 4217 code), ``model`` (the
-    exchange-rate model in one line), ``years``, ``member_currency`` (iso3 to code) and
-    ``rates_per_usd`` (iso3 to one rate a year, units of its currency per USD)."""
+    exchange-rate model in one line), ``years``, ``member_currency`` (iso3 to code),
+    ``rates_per_usd`` (iso3 to one rate a year, units of its currency per USD), ``rates_file``
+    (name and SHA-256 of national_currency.csv) and ``fixed_rates`` (the scenario's)."""
 
 
 Num = float
