@@ -195,3 +195,27 @@ def test_meta_records_the_rates_file_and_fixed_rates(data26) -> None:
     assert meta["rates_file"]["sha256"] == hashlib.sha256(RATES_FILE.read_bytes()).hexdigest()
     assert meta["fixed_rates"] == {"EUR_per_USD": {"2030": 0.95}}
     assert meta["rates_per_usd"]["FRA"][meta["years"].index(2030)] == 0.95
+
+
+def test_compare_in_a_common_currency_and_in_local(tmp_path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from spendcalc.cli.app import app
+    from spendcalc.io.export_schema import CompareExport
+
+    runner = CliRunner()
+    out = tmp_path / "c.json"
+    res = runner.invoke(app, ["compare", "hague-2035", "rutte-2032", "--currency", "EUR",
+                              "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "Spending in 2035, EUR bn" in " ".join(res.output.split())
+    doc = json.loads(out.read_text())
+    CompareExport.model_validate(doc)
+    nato = [r for r in doc["comparison"] if r["key"] == "nato"]
+    assert all(r["currency"] == "EUR" for r in nato)
+    assert nato[1]["cum_extra_over_baseline_lcu_bn_vs_first"] == pytest.approx(
+        nato[1]["cum_extra_over_baseline_usd_bn_vs_first"] * 0.8446, rel=0.01)
+    res = runner.invoke(app, ["compare", "hague-2035", "rutte-2032", "--currency", "local"])
+    assert "Canada (CAD)" in res.output and "groups: USD bn" in " ".join(res.output.split())

@@ -107,6 +107,7 @@ def compare(
     force: ForceOption = False,
     csv_dialect: cli_options.CsvDialectOption = None,
     sets: SetOption = None,
+    currency: cli_options.CurrencyOption = None,
     *, data: DataChoice,
 ) -> None:
     """Compare scenarios: horizon-year spending and cumulative extra, with differences."""
@@ -122,6 +123,8 @@ def compare(
     if output is not None:
         outputs.check_output(output, force=force, formats=outputs.FORMATS, dialect=csv_dialect)
     results = [compute(cli_options.load(s, sets, data.dataset), data.dataset) for s in scenarios]
+    if currency is not None:
+        results = [r.in_currency(currency) for r in results]
     table = compare.compare(results)
     terminal.print_comparison(table, results, _console())
     if output is not None:

@@ -359,6 +359,9 @@ class CompareMeta(_Shape):
     """The units of the table's columns."""
     csv_dialect: CsvDialect | None = None
     """CSV sidecars only: how the CSV is spelled (``--csv-dialect``)."""
+    currency: dict[str, Any] | None = None
+    """``--currency`` only: the first scenario's currency and rates (see the projection
+    meta's ``currency``)."""
 
 
 class _ViewFields(_Shape):

@@ -266,10 +266,14 @@ def print_comparison(table: pd.DataFrame, results: list[Result], console: Consol
     rows = _rows(table, "kind", "key", "scenario")
     keys = [k for k in dict.fromkeys(zip(table.kind, table.key, strict=True))
             if k[0] == "member" or k[1] in ("nato", "european-allies")]
+    # --currency: the _lcu_bn columns where a row has them (groups under 'local' do not).
+    chosen = (results[0].meta.get("currency") or {}).get("currency")
+    unit = {None: "USD bn", "local": "bn of each ally's currency (groups: USD bn)"}.get(
+        chosen, f"{chosen} bn")
     for column, title in (
-        ("total_usd_bn", f"Spending in {horizon}, USD bn"),
+        ("total_usd_bn", f"Spending in {horizon}, {unit}"),
         ("cum_extra_over_baseline_usd_bn",
-         f"Cumulative spending above {baseline:g}% of GDP to {horizon}, USD bn"),
+         f"Cumulative spending above {baseline:g}% of GDP to {horizon}, {unit}"),
     ):
         out = Table(title=title, box=box.SIMPLE_HEAD, header_style="bold")
         out.add_column("", no_wrap=True)
@@ -283,9 +287,16 @@ def print_comparison(table: pd.DataFrame, results: list[Result], console: Consol
                 if r is None:
                     cells.append("—")
                     continue
-                diff = f" ({money(r[column + '_vs_first'], signed=True)})" if i else ""
-                cells.append(money(r[column]) + ("" if diff == " (—)" else diff))
-            out.add_row(str(first["name"]), *cells, style="bold" if kind == "group" else None)
+                col = column
+                if chosen and r.get(column.replace("_usd_bn", "_lcu_bn")) == r.get(
+                        column.replace("_usd_bn", "_lcu_bn")):  # present and not NaN
+                    col = column.replace("_usd_bn", "_lcu_bn")
+                diff = f" ({money(r[col + '_vs_first'], signed=True)})" if i else ""
+                cells.append(money(r[col]) + ("" if diff == " (—)" else diff))
+            code = first.get("currency") if chosen == "local" else None
+            label = f"{first['name']} ({code})" if isinstance(code, str) and code else ""
+            out.add_row(label or str(first["name"]), *cells,
+                        style="bold" if kind == "group" else None)
         show(console, out)
     console.print(f"[dim]In brackets: the difference from {names[0]}. Money at current "
                   "prices.[/dim]")
