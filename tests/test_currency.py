@@ -98,7 +98,12 @@ def test_local_is_usd_times_rate_in_every_cell(data26, choice, target_year, core
     for col in usd.columns:  # dollar figures exactly as without --currency
         assert usd[col].equals(t[col]), col
     for col in [c for c in usd.columns if c.endswith("_usd_bn") and lcu_name(c) in t]:
-        np.testing.assert_array_equal(t[lcu_name(col)], t[col] * t.usd_rate)
+        if col.startswith("cum_"):  # running sums of the converted flows, each at its rate
+            flow = t[lcu_name(col.removeprefix("cum_"))].to_numpy().reshape(-1, len(set(t.year)))
+            running = np.cumsum(flow, axis=1) - flow[:, :1]
+            np.testing.assert_array_equal(t[lcu_name(col)], running.reshape(-1))
+        else:
+            np.testing.assert_array_equal(t[lcu_name(col)], t[col] * t.usd_rate)
     if fixed is not None and choice in ("local", "EUR"):
         assert np.all(t[t.currency == "EUR"].usd_rate == fixed)
     assert result.meta["currency"]["currency"] == choice
@@ -219,3 +224,28 @@ def test_compare_in_a_common_currency_and_in_local(tmp_path) -> None:
         nato[1]["cum_extra_over_baseline_usd_bn_vs_first"] * 0.8446, rel=0.01)
     res = runner.invoke(app, ["compare", "hague-2035", "rutte-2032", "--currency", "local"])
     assert "Canada (CAD)" in res.output and "groups: USD bn" in " ".join(res.output.split())
+
+
+def test_tradeoff_in_the_allys_money(tmp_path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from spendcalc.cli.app import app
+
+    out = tmp_path / "t.json"
+    res = CliRunner().invoke(app, ["tradeoff", "--member", "CAN", "--currency", "local",
+                                   "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "CAD bn" in res.output and "CAD per person" in res.output
+    doc = json.loads(out.read_text())
+    row = doc["summary"][0]
+    assert row["currency"] == "CAD"
+    local = row["above_baseline_usd_bn"] * row["usd_rate"]
+    assert local == pytest.approx(row["above_baseline_lcu_bn"], rel=1e-6)
+    yearly = [r for r in doc["yearly"] if 2026 < r["year"] <= 2035]
+    assert row["cum_above_baseline_lcu_bn"] == pytest.approx(
+        sum(r["above_baseline_lcu_bn"] for r in yearly), rel=1e-6)
+    assert row["cum_added_debt_lcu_bn"] == pytest.approx(  # a stock, not a sum
+        row["cum_added_debt_usd_bn"] * row["usd_rate"], rel=1e-6)
+    assert doc["meta"]["currency"]["currency"] == "local"

@@ -148,11 +148,12 @@ def tradeoff(
     force: ForceOption = False,
     csv_dialect: CsvDialectOption = None,
     sets: SetOption = None,
+    currency: CurrencyOption = None,
     *, data: DataChoice,
 ) -> None:
     """Put the extra defence spending in terms of public budgets."""
     from spendcalc.evidence.selection import check_measure
-    from spendcalc.evidence.tradeoff import tradeoff
+    from spendcalc.evidence.tradeoff import tradeoff, with_currency
     from spendcalc.views import evidence as ev
 
     check_measure(measure)
@@ -162,7 +163,9 @@ def tradeoff(
         plots.check_output(chart, force=force)
     _check_output(output, force, csv_dialect)
     result = _load(scenario, sets, data)
-    tr = tradeoff(result, member, group, year)
+    if currency is not None:
+        result = result.in_currency(currency)
+    tr = with_currency(tradeoff(result, member, group, year), result)
     console = _console()
     for item in ev.tradeoff_renderables(tr, measure):
         show(console, item)

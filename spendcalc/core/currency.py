@@ -21,7 +21,8 @@ The model, for ally *m* and year *t*:
 - a scenario's ``[currency]`` table may fix a rate (``EUR_per_USD = 0.92``) for every year
   or some years; later unfixed years move on from it by the rule above.
 
-Dollar figures never change: every converted cell is the dollar cell times the rate.
+Dollar figures never change: every converted flow is the dollar cell times the year's rate,
+and every cumulative column the running sum of converted flows (each year at its own rate).
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ CONVERTED = (
     "increase_over_base_share_usd_bn", "cum_increase_over_base_share_usd_bn",
     "shortfall_to_target_usd_bn",
 )
-"""Money columns (USD bn, current prices) that get a ``_lcu_bn`` twin."""
+"""Money columns (USD bn, current prices) that get a ``_lcu_bn`` twin: flows are the dollar
+figure times the year's rate; ``cum_`` columns are running sums of the converted flows."""
 
 CONSTANT = ("gdp_usd_bn", "core_usd_bn", "related_usd_bn", "total_usd_bn", "baseline_usd_bn",
             "extra_over_baseline_usd_bn")
@@ -201,11 +203,28 @@ def convert_columns(columns: dict[str, Any], conv: Conversion) -> dict[str, Any]
     out = dict(columns)
     out["currency"] = np.repeat(np.asarray(conv.codes, dtype=object), len(conv.years))
     out["usd_rate"] = rate
-    for col in CONVERTED:
-        out[lcu_name(col)] = np.asarray(columns[col], dtype=np.float64) * rate
-    for col in CONSTANT:
-        out[lcu_name(col) + "_const"] = out[lcu_name(col)] / prices
+    _convert(columns, out, rate, prices, len(conv.years))
     return out
+
+
+def _convert(columns: dict[str, Any], out: dict[str, Any], rate: FloatArray,
+             prices: FloatArray, n_years: int) -> None:
+    """Fill ``out`` with the ``_lcu_bn`` twins of ``columns``' money, rows in blocks of
+    ``n_years`` consecutive years: flows are dollars x the year's rate; cumulative columns
+    (``cum_``) are running sums of the converted flows after the first year, each year at
+    its own rate (not the cumulative dollars at one year's rate); ``_const`` deflates by the
+    currency's own price level."""
+    for col in CONVERTED:
+        if col in columns and not col.startswith("cum_"):
+            out[lcu_name(col)] = np.asarray(columns[col], dtype=np.float64) * rate
+    for col in CONVERTED:
+        if col in columns and col.startswith("cum_"):
+            flow = out[lcu_name(col.removeprefix("cum_"))].reshape(-1, n_years)
+            running = np.cumsum(flow, axis=1) - flow[:, :1]
+            out[lcu_name(col)] = running.reshape(-1)
+    for col in CONSTANT:
+        if col in columns:
+            out[lcu_name(col) + "_const"] = out[lcu_name(col)] / prices
 
 
 def meta_entry(conv: Conversion, iso3s: tuple[str, ...], rates_sha256: str = "",
@@ -237,10 +256,5 @@ def convert_aggregates(columns: dict[str, Any], conv: Conversion) -> dict[str, A
     out = dict(columns)
     out["currency"] = np.full(len(years), conv.choice, dtype=object)
     out["usd_rate"] = rate
-    for col in CONVERTED:
-        if col in columns:
-            out[lcu_name(col)] = np.asarray(columns[col], dtype=np.float64) * rate
-    for col in CONSTANT:
-        if col in columns:
-            out[lcu_name(col) + "_const"] = out[lcu_name(col)] / prices
+    _convert(columns, out, rate, prices, len(conv.years))
     return out

@@ -253,9 +253,9 @@ class Scenario(Strict):
     """How extra spending is paid for (spendcalc tradeoff)."""
     equipment: Equipment = Equipment()
     """Where defence money goes: major equipment, US suppliers."""
-    currency: Rates = Field(default_factory=dict)
+    currency: Rates | None = None
     """Fixed exchange rates for ``--currency`` views, units per USD: ``EUR_per_USD = 0.92``
-    or per year ``EUR_per_USD = { 2030 = 0.95 }``; none: NATO's rates, then inflation."""
+    or per year ``EUR_per_USD = { 2030 = 0.95 }``; not set: NATO's rates, then inflation."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

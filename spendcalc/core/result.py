@@ -60,7 +60,7 @@ class Result:
             return self
         iso3s = tuple(dict.fromkeys(str(c) for c in self.columns["iso3"]))
         years = np.unique(np.asarray(self.columns["year"], dtype=np.int64))
-        fixed = dict(self.scenario.currency)
+        fixed = dict(self.scenario.currency or {})
         conv = currency.conversion(self.data, iso3s, years, choice, fixed)
         entry = currency.meta_entry(conv, iso3s, self.data.rates_sha256, fixed)
         return replace(

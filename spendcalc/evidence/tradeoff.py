@@ -10,7 +10,7 @@ Numbers come from the projection table (``Result.table``) and the budget data
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -89,6 +89,50 @@ def tradeoff(result: Result, member: str | None = None, group: str | None = None
     return Tradeoff(scenario=scenario, year=year, selection=sel, yearly=yearly,
                     summary=summary, total=total, notes=notes, sources=sources,
                     meta=dict(result.meta))
+
+
+def with_currency(tr: Tradeoff, result: Result) -> Tradeoff:
+    """``tr`` with its money also in ``result``'s ``--currency`` (``Result.in_currency``):
+    ``currency`` and ``usd_rate`` plus a ``_lcu_`` twin of every ``_usd_bn`` and
+    ``_usd_per_person`` column (dollars times the year's rate; ``_lcu_bn_const`` at constant
+    base-year prices of that currency, its own CPI), in ``yearly`` and ``summary`` (``cum_``
+    columns summed over the same years). The group total stays in USD. Unchanged without a
+    currency."""
+    table = result.table
+    if "currency" not in table:
+        return tr
+    keyed = table.set_index(["iso3", "year"])
+    index = pd.MultiIndex.from_frame(tr.yearly[["iso3", "year"]])
+    yearly = tr.yearly.copy()
+    yearly["currency"] = keyed["currency"].reindex(index).to_numpy()
+    rate = keyed["usd_rate"].reindex(index).to_numpy(dtype=float)
+    # The currency's price level against the base year: current over constant local GDP.
+    prices = (keyed["gdp_lcu_bn"] / keyed["gdp_lcu_bn_const"]).reindex(index).to_numpy()
+    yearly["usd_rate"] = rate
+    twins = {}
+    for col in tr.yearly.columns:
+        if col.endswith(("_usd_bn", "_usd_per_person")):
+            twins[col] = yearly[col].to_numpy(dtype=float) * rate
+        elif col.endswith("_usd_bn_const"):
+            twins[col] = yearly[col.removesuffix("_const")].to_numpy(dtype=float) * rate / prices
+    for col, values in twins.items():
+        yearly[col.replace("_usd_", "_lcu_")] = values
+    summary = tr.summary.copy()
+    now = yearly[yearly.year == tr.year].set_index("iso3").reindex(summary.iso3)
+    span = yearly[(yearly.year > tr.scenario.base_year) & (yearly.year <= tr.year)]
+    sums = span.groupby("iso3", sort=False).sum(numeric_only=True, min_count=1)
+    sums = sums.reindex(summary.iso3)
+    summary["currency"] = now["currency"].to_numpy()
+    summary["usd_rate"] = now["usd_rate"].to_numpy()
+    for col in twins:
+        local = col.replace("_usd_", "_lcu_")
+        summary[local] = now[local].to_numpy()
+        if f"cum_{col}" in summary:
+            # Added debt is a stock (its cum_ is the year's value): converted at that year's
+            # rate; flows sum, each year at its own rate.
+            stock = col == "added_debt_usd_bn"
+            summary[f"cum_{local}"] = (now if stock else sums)[local].to_numpy()
+    return replace(tr, yearly=yearly, summary=summary, meta=dict(result.meta))
 
 
 @dataclass(frozen=True)

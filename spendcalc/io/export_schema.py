@@ -193,11 +193,11 @@ class TableRow(_Shape):
     extra_over_baseline_lcu_bn: OptNum = None
     """``--currency``: extra_over_baseline_usd_bn x usd_rate, bn of ``currency``."""
     cum_extra_over_baseline_lcu_bn: OptNum = None
-    """``--currency``: cum_extra_over_baseline_usd_bn x usd_rate, bn of ``currency``."""
+    """``--currency``: running sum of extra_over_baseline_lcu_bn (each year at its rate)."""
     increase_over_base_share_lcu_bn: OptNum = None
     """``--currency``: increase_over_base_share_usd_bn x usd_rate, bn of ``currency``."""
     cum_increase_over_base_share_lcu_bn: OptNum = None
-    """``--currency``: cum_increase_over_base_share_usd_bn x usd_rate, bn of ``currency``."""
+    """``--currency``: running sum of increase_over_base_share_lcu_bn (each year at its rate)."""
     shortfall_to_target_lcu_bn: OptNum = None
     """``--currency``: shortfall_to_target_usd_bn x usd_rate, bn of ``currency``."""
     gdp_lcu_bn_const: OptNum = None
@@ -287,11 +287,11 @@ class AggregateRow(_Shape):
     extra_over_baseline_lcu_bn: OptNum = None
     """``--currency``: extra_over_baseline_usd_bn x usd_rate, bn of ``currency``."""
     cum_extra_over_baseline_lcu_bn: OptNum = None
-    """``--currency``: cum_extra_over_baseline_usd_bn x usd_rate, bn of ``currency``."""
+    """``--currency``: running sum of extra_over_baseline_lcu_bn (each year at its rate)."""
     increase_over_base_share_lcu_bn: OptNum = None
     """``--currency``: increase_over_base_share_usd_bn x usd_rate, bn of ``currency``."""
     cum_increase_over_base_share_lcu_bn: OptNum = None
-    """``--currency``: cum_increase_over_base_share_usd_bn x usd_rate, bn of ``currency``."""
+    """``--currency``: running sum of increase_over_base_share_lcu_bn (each year at its rate)."""
     shortfall_to_target_lcu_bn: OptNum = None
     """``--currency``: shortfall_to_target_usd_bn x usd_rate, bn of ``currency``."""
     gdp_lcu_bn_const: OptNum = None

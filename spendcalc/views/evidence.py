@@ -104,6 +104,18 @@ def _member_card(tr: Tradeoff) -> Table:
     head("USD per person")
     add(f"  {y}", count, "{p}_usd_per_person")
     add(f"  {span}", count, "cum_{p}_usd_per_person")
+    code = row.get("currency")
+    if isinstance(code, str) and code and code != "USD":  # --currency: the same in its money
+        table.add_section()
+        head(f"{code} bn")
+        add(f"  {y}", money, "{p}_lcu_bn")
+        add(f"  {span}", money, "cum_{p}_lcu_bn")
+        head(f"{code} bn at {s.base_year} prices ({code} inflation)")
+        add(f"  {y}", money, "{p}_lcu_bn_const")
+        add(f"  {span}", money, "cum_{p}_lcu_bn_const")
+        head(f"{code} per person")
+        add(f"  {y}", count, "{p}_lcu_per_person")
+        add(f"  {span}", count, "cum_{p}_lcu_per_person")
     table.add_section()
     head(f"% of public spending, {y}")
     for ln in BUDGET_LINES:
