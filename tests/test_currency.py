@@ -249,3 +249,25 @@ def test_tradeoff_in_the_allys_money(tmp_path) -> None:
     assert row["cum_added_debt_lcu_bn"] == pytest.approx(  # a stock, not a sum
         row["cum_added_debt_usd_bn"] * row["usd_rate"], rel=1e-6)
     assert doc["meta"]["currency"]["currency"] == "local"
+
+
+def test_plot_in_a_currency_names_it_on_the_axis(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from spendcalc.cli.app import app
+
+    runner = CliRunner()
+    res = runner.invoke(app, ["plot", "gap", "--currency", "EUR", "-o", str(tmp_path / "g.png")])
+    assert res.exit_code == 0, res.output
+    assert "EUR bn, current prices" in res.output
+    # Germany's 2035 gap in euros: the table's converted figure, not dollars.
+    data = load_dataset(None, "nato-2026")
+    t = _result(data, choice="EUR").table
+    deu = t[(t.iso3 == "DEU") & (t.year == 2035)].extra_over_baseline_lcu_bn.item()
+    assert f"Germany              +{deu:,.1f}" in res.output
+    res = runner.invoke(app, ["plot", "stack", "--currency", "local", "-o",
+                              str(tmp_path / "s.png")])
+    assert res.exit_code == 2 and "a chart shows one currency" in res.output
+    res = runner.invoke(app, ["plot", "stack", "--currency", "local", "--set",
+                              'members=["DEU","FRA"]', "-o", str(tmp_path / "s.png")])
+    assert res.exit_code == 0 and "EUR bn" in res.output, res.output

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from spendcalc.cli.options import (
+    CurrencyOption,
     DataChoice,
     ForceOption,
     PlotGroupOption,
@@ -97,6 +98,7 @@ def register(app: typer.Typer) -> None:
         draws: Annotated[int, typer.Option(help="fan: Monte Carlo draws.")] = 10_000,
         seed: Annotated[int, typer.Option(help="fan: random seed.")] = 2025,
         sets: SetOption = None,
+        currency: CurrencyOption = None,
         *, data: DataChoice,
     ) -> None:
         """Draw a publication-ready chart of a scenario."""
@@ -115,7 +117,7 @@ def register(app: typer.Typer) -> None:
                  group=group, unit=unit, prices=prices, year=year, title=title,
                  subtitle=subtitle, size=size, width=width, height=height, dpi=dpi,
                  style=style, grid=grid, diff=diff, changed_only=changed_only, cut=cut,
-                 sets=sets, data=data.dataset)
+                 sets=sets, data=data.dataset, currency=currency)
 
 
 def _is_scenario(text: str) -> bool:
@@ -187,7 +189,8 @@ def run_other(kind: str, scenario: str | None, *, output: Path | None, force: bo
 
 def run_plot(kind: str | None, scenario: str | None, other: str | None, *,
              output: Path | None, force: bool, members: str | None,
-             data: Dataset, sets: list[str] | None = None, **options: object) -> None:
+             data: Dataset, sets: list[str] | None = None, currency: str | None = None,
+             **options: object) -> None:
     """The plot command's body: resolve the arguments, draw, write, print."""
     from spendcalc.cli import options as cli_options
     from spendcalc.core.result import compute
@@ -219,7 +222,10 @@ def run_plot(kind: str | None, scenario: str | None, other: str | None, *,
     path = output if output is not None else plots.default_output(
         kind, [s.name for s in scenarios])
     plots.check_output(path, force=True)  # the suffix and folder, before any work
-    runs = [plots.as_run(compute(s, data)) for s in scenarios]
+    results = [compute(s, data) for s in scenarios]
+    if currency is not None:  # the charts then read the converted money (views.charts.runs)
+        results = [r.in_currency(currency) for r in results]
+    runs = [plots.as_run(r) for r in results]
     plots.check_runs(kind, runs, opts)  # member, group, year errors before "file exists"
     plots.check_output(path, force=force)
     chart = plots.render(kind, runs, opts)

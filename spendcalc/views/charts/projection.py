@@ -217,7 +217,7 @@ def _gap(run: Run, opts: Options) -> Chart:
         _draw_gap_panel(ax, bars, span, list(rows.member), style, font, k)
     baseline = f"{run.baseline_pct:g}%"
     _gap_legend(axes[0], bars, style, baseline, f"{run.base_year} (today)", len(axes))
-    what = "USD bn" if opts.unit == "usd" else "percentage points of GDP"
+    what = f"{run.currency} bn" if opts.unit == "usd" else "percentage points of GDP"
     prices = f", {opts.prices} prices" if opts.unit == "usd" else ""
     _x_labels(fig, axes, f"Spending above {baseline} of GDP in {year}, {what}{prices}",
               style)

@@ -53,6 +53,8 @@ class Run:
     scenario: Scenario | None = None
     """The typed scenario, when the run comes from a Result; a bare table with its meta has
     none, and the charts fall back on the table and ``meta["scenario_settings"]``."""
+    currency: str = "USD"
+    """The currency of the money columns the charts read (``--currency``; see ``as_run``)."""
 
     @property
     def base_year(self) -> int:
@@ -102,8 +104,9 @@ def as_run(source: Result | pd.DataFrame | Run, meta: dict[str, Any] | None = No
     import pandas as pd
 
     if not isinstance(source, pd.DataFrame):  # a Result
-        return Run(source.scenario.name, source.table, source.aggregates,
-                   dict(source.meta), source.data, source.scenario)
+        table, aggregates, code = _in_currency(source.table, source.aggregates, source.meta)
+        return Run(source.scenario.name, table, aggregates,
+                   dict(source.meta), source.data, source.scenario, code)
     table = source
     if "scenario" not in table.columns:
         raise PlotError("expected a spendcalc Result or its projection table")
@@ -266,6 +269,29 @@ def chart_year(run: Run, opts: Options, other: Run | None = None) -> int:
     return year
 
 
+def _in_currency(table: pd.DataFrame, aggregates: pd.DataFrame | None,
+                 meta: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame | None, str]:
+    """A ``--currency`` result's tables with its converted money (``_lcu_bn``) under the USD
+    names the charts read, and the currency's code; unchanged in USD. One chart shows one
+    currency: ``local`` only when the members shown share one (else a PlotError)."""
+    chosen = (meta.get("currency") or {}).get("currency")
+    if not chosen or chosen == "USD":
+        return table, aggregates, "USD"
+    codes = {c for c in table["currency"] if isinstance(c, str) and c}
+    if chosen == "local" and len(codes) != 1:
+        raise PlotError("--currency local: a chart shows one currency, and these members use "
+                        f"{len(codes)} ({', '.join(sorted(codes))}); choose one (--currency EUR), "
+                        "or run only allies sharing one (--set 'members=[\"DEU\",\"FRA\"]')")
+    code = codes.pop() if chosen == "local" else str(chosen)
+
+    def swap(frame: pd.DataFrame) -> pd.DataFrame:
+        local = [c for c in frame.columns if "_lcu_bn" in c]
+        return frame.assign(**{c.replace("_lcu_bn", "_usd_bn"): frame[c] for c in local})
+
+    has_agg = aggregates is not None and "currency" in aggregates
+    return swap(table), (swap(aggregates) if has_agg and aggregates is not None else None), code
+
+
 def money_suffix(prices: str | None) -> str:
     return "_const" if prices == "constant" else ""
 
@@ -274,8 +300,8 @@ def unit_text(run: Run, opts: Options) -> str:
     if opts.unit == "pct":
         return "% of GDP"
     if opts.prices == "constant":
-        return f"USD bn, constant {run.base_year} prices"
-    return "USD bn, current prices"
+        return f"{run.currency} bn, constant {run.base_year} prices"
+    return f"{run.currency} bn, current prices"
 
 
 def footer_text(runs: Sequence[Run], notes: Iterable[str] = ()) -> str:
