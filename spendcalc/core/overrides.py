@@ -16,6 +16,7 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from spendcalc.core.currency import check_fixed
 from spendcalc.core.dataset import Dataset
 from spendcalc.core.errors import ScenarioError, SpendcalcWarning
 from spendcalc.core.models import Scenario
@@ -354,6 +355,11 @@ def check_against_data(scenario: Scenario, data: Dataset, label: str) -> None:
             f"{label}: base_year: {scenario.base_year} is not allowed; allowed: {first} to "
             f"{last} (years with both NATO shares and GDP or a GDP projection)"
         )
+    if scenario.currency and data.usd_rates is not None:  # a fixed rate names a real currency
+        try:
+            check_fixed(data, scenario.currency)
+        except ScenarioError as exc:
+            raise ScenarioError(f"{label}: {exc}") from None
     chosen = scenario.members if scenario.members != "all" else list(data.codes)
     if not set(chosen) - set(scenario.exclude):
         raise ScenarioError(f"{label}: members: the selection is empty after 'exclude'")

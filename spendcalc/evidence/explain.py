@@ -427,7 +427,9 @@ def _growth(c: _Member) -> str:
     else:
         real = float(data.real_growth(first)[data.index(iso3)]) + g.real_offset
         cpi = data.us_cpi_pct(first)
-        text += (f"Each year's growth is the IMF's real growth for {name} (WEO October 2025)"
+        in_usd = " in dollars" if v.currency(base) else ""  # local growth: see Exchange rate
+        text += (f"Each year's growth{in_usd} is the IMF's real growth for {name} "
+                 "(WEO October 2025)"
                  + (f" plus {g.real_offset:+g} points (growth.real_offset)" if g.real_offset
                     else "")
                  + f" combined with US inflation: in {first}, {pct(real, unit=True)} real "
