@@ -88,3 +88,22 @@ def test_germany_162_bn_in_2029_differs_by_gdp(data26) -> None:
     assert t.core_lcu_bn[2029] == pytest.approx(171.24, abs=0.01)
     assert t.core_lcu_bn[2029] / 162 - 1 == pytest.approx(0.057, abs=0.001)
     assert t.gdp_lcu_bn[2029] == pytest.approx(4892.6, abs=0.1)  # against 162 / 0.035 = 4629
+
+
+def test_ifs_uk_about_30_bn_a_year_in_todays_terms(data26) -> None:
+    """IFS (June 2025): raising core defence from 2.6% to 3.5% of national income "would
+    mean, in today's terms, spending around an additional £30 billion a year". Read as the
+    2035 gap over a 2.6% baseline at 2025 prices, deflated by UK CPI (the ``_lcu_bn_const``
+    columns); related spending left out (the IFS counts it as already budgeted).
+
+    Measured: £30.5 bn in 2025 pounds (+1.7%), inside "around £30 bn" (£25-35 bn, the
+    literature tolerance); at 2025 GDP instead (no growth) £27.3 bn, also inside. In current
+    2035 pounds it would be £37.4 bn: the price basis matters more than the model."""
+    t = _local(data26, "hague-2035", ["base_year=2025", 'members=["GBR"]', "baseline_pct=2.6",
+                                      "target.related_pct=0"])
+    assert t.currency[2035] == "GBP"
+    todays = t.extra_over_baseline_lcu_bn_const[2035]
+    assert todays == pytest.approx(30.51, abs=0.01)
+    assert 25 <= todays <= 35 and todays / 30 - 1 == pytest.approx(0.017, abs=0.001)
+    assert 0.009 * t.gdp_lcu_bn[2025] == pytest.approx(27.33, abs=0.01)
+    assert t.extra_over_baseline_lcu_bn[2035] == pytest.approx(37.40, abs=0.01)
