@@ -12,9 +12,10 @@ Checks that need the data (is ``GER`` a member?) live in ``spendcalc.io.scenario
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from spendcalc.core.fields import MAX_YEAR, Iso3, Percent, Strict, Year, YearKey
 from spendcalc.core.models_budget import Equipment, Financing
@@ -201,7 +202,14 @@ class Related(Strict):
 Rate = Annotated[float, Field(gt=0.0, le=1e6)]
 """An exchange rate: units of a currency per US dollar (0.92 euro per dollar)."""
 
-RateKey = Annotated[str, Field(pattern=r"^[A-Z]{3}_per_USD$")]
+def _rate_key(key: str) -> str:
+    if not re.fullmatch(r"[A-Z]{3}_per_USD", key):
+        raise ValueError("a currency's ISO 4217 code (upper case) and '_per_USD', "
+                         "e.g. EUR_per_USD")
+    return key
+
+
+RateKey = Annotated[str, AfterValidator(_rate_key)]
 """A fixed rate's key: the ISO 4217 code and ``_per_USD``, as in ``EUR_per_USD``."""
 
 Rates = dict[RateKey, Rate | dict[YearKey, Rate]]
