@@ -271,3 +271,17 @@ def test_plot_in_a_currency_names_it_on_the_axis(tmp_path) -> None:
     res = runner.invoke(app, ["plot", "stack", "--currency", "local", "--set",
                               'members=["DEU","FRA"]', "-o", str(tmp_path / "s.png")])
     assert res.exit_code == 0 and "EUR bn" in res.output, res.output
+
+
+def test_fixed_rates_round_trip_through_the_resolved_toml(data26, tmp_path) -> None:
+    from spendcalc.core.scenario_toml import to_toml
+
+    scenario = load_scenario("hague-2035", data26, ["currency.EUR_per_USD={2030 = 0.95}"])
+    path = tmp_path / "fixed.toml"
+    path.write_text(to_toml(scenario))
+    again = load_scenario(str(path), data26, [])
+    assert again.currency == {"EUR_per_USD": {2030: 0.95}}
+    with pytest.raises(ScenarioError, match=r"e\.g\. EUR_per_USD"):
+        load_scenario("hague-2035", data26, ["currency.eur_per_usd=0.9"])
+    plain = load_scenario("hague-2035", data26, [])
+    assert "currency" not in to_toml(plain)  # unset: the TOML (and input hashes) as before
