@@ -103,8 +103,8 @@ OptNum = float | None
 """A number, or null where it does not apply (Iceland's spending, a run without target)."""
 
 
-class TableRow(_Shape):
-    """One row of the projection table: one (scenario, member, year)."""
+class _MemberFields(_Shape):
+    """The projection table's own columns, in order."""
 
     scenario: str
     """The scenario's name."""
@@ -174,49 +174,10 @@ class TableRow(_Shape):
     """extra_over_baseline_usd_bn at constant base-year prices."""
     base_share_source: str
     """The source id of the member's base-year share (see meta.sources)."""
-    currency: str | None = None
-    """``--currency`` only: the ISO 4217 code of the ``_lcu_bn`` columns; null where the
-    member has no rate (Iceland, ``local``)."""
-    usd_rate: OptNum = None
-    """``--currency`` only: units of ``currency`` per USD in this year (NATO's rate, then
-    moved by the inflation gap; see README)."""
-    gdp_lcu_bn: OptNum = None
-    """``--currency``: gdp_usd_bn x usd_rate, bn of ``currency``."""
-    core_lcu_bn: OptNum = None
-    """``--currency``: core_usd_bn x usd_rate, bn of ``currency``."""
-    related_lcu_bn: OptNum = None
-    """``--currency``: related_usd_bn x usd_rate, bn of ``currency``."""
-    total_lcu_bn: OptNum = None
-    """``--currency``: total_usd_bn x usd_rate, bn of ``currency``."""
-    baseline_lcu_bn: OptNum = None
-    """``--currency``: baseline_usd_bn x usd_rate, bn of ``currency``."""
-    extra_over_baseline_lcu_bn: OptNum = None
-    """``--currency``: extra_over_baseline_usd_bn x usd_rate, bn of ``currency``."""
-    cum_extra_over_baseline_lcu_bn: OptNum = None
-    """``--currency``: running sum of extra_over_baseline_lcu_bn (each year at its rate)."""
-    increase_over_base_share_lcu_bn: OptNum = None
-    """``--currency``: increase_over_base_share_usd_bn x usd_rate, bn of ``currency``."""
-    cum_increase_over_base_share_lcu_bn: OptNum = None
-    """``--currency``: running sum of increase_over_base_share_lcu_bn (each year at its rate)."""
-    shortfall_to_target_lcu_bn: OptNum = None
-    """``--currency``: shortfall_to_target_usd_bn x usd_rate, bn of ``currency``."""
-    gdp_lcu_bn_const: OptNum = None
-    """``--currency`` only: gdp_lcu_bn at constant base-year prices (own CPI)."""
-    core_lcu_bn_const: OptNum = None
-    """``--currency`` only: core_lcu_bn at constant base-year prices (own CPI)."""
-    related_lcu_bn_const: OptNum = None
-    """``--currency`` only: related_lcu_bn at constant base-year prices (own CPI)."""
-    total_lcu_bn_const: OptNum = None
-    """``--currency`` only: total_lcu_bn at constant base-year prices (own CPI)."""
-    baseline_lcu_bn_const: OptNum = None
-    """``--currency`` only: baseline_lcu_bn at constant base-year prices (own CPI)."""
-    extra_over_baseline_lcu_bn_const: OptNum = None
-    """``--currency`` only: extra_over_baseline_lcu_bn at constant base-year prices (own CPI)."""
 
 
-class AggregateRow(_Shape):
-    """One row of the aggregates: one (scenario, group, year); money columns are sums over
-    the group's members in the run."""
+class _GroupFields(_Shape):
+    """The aggregates' own columns, in order."""
 
     scenario: str
     """The scenario's name."""
@@ -268,9 +229,15 @@ class AggregateRow(_Shape):
     """The group's total spending over its GDP, %."""
     share_of_total_pct: OptNum
     """The group's share of the summed spending of all members in the run, %."""
+
+
+class _LocalMoney(_Shape):
+    """``--currency`` only: the money columns again in another currency, and the rate.
+    Declared once for member and group rows; they come after the USD columns."""
+
     currency: str | None = None
-    """``--currency`` only: the ISO 4217 code of the ``_lcu_bn`` columns; a common currency only
-    (``--currency local`` leaves the aggregates in USD)."""
+    """The ISO 4217 code of the ``_lcu_bn`` columns; null where a member has no rate
+    (Iceland). Groups: a common currency only (``--currency local`` leaves them in USD)."""
     usd_rate: OptNum = None
     """``--currency`` only: units of ``currency`` per USD in this year (NATO's rate, then
     moved by the inflation gap; see README)."""
@@ -306,6 +273,15 @@ class AggregateRow(_Shape):
     """``--currency`` only: baseline_lcu_bn at constant base-year prices (own CPI)."""
     extra_over_baseline_lcu_bn_const: OptNum = None
     """``--currency`` only: extra_over_baseline_lcu_bn at constant base-year prices (own CPI)."""
+
+
+class TableRow(_LocalMoney, _MemberFields):
+    """One row of the projection table: one (scenario, member, year)."""
+
+
+class AggregateRow(_LocalMoney, _GroupFields):
+    """One row of the aggregates: one (scenario, group, year); money columns are sums over
+    the group's members in the run."""
 
 
 class ProjectionExport(_Shape):
