@@ -11,17 +11,8 @@ import numpy as np
 import pandas as pd
 
 from spendcalc.core import budget
-from spendcalc.io.fiscal_data import (
-    SOURCE_LABELS,
-    FiscalData,
-    load_fiscal,
-)
-
-if TYPE_CHECKING:
-    from spendcalc.core.models import Scenario
-    from spendcalc.core.result import Result
-
 from spendcalc.evidence.selection import (
+    Grid,
     Measure,
     OptionError,
     Selection,
@@ -30,6 +21,16 @@ from spendcalc.evidence.selection import (
     grid,
     select,
 )
+from spendcalc.io.fiscal_data import (
+    SOURCE_LABELS,
+    FiscalData,
+    Observation,
+    load_fiscal,
+)
+
+if TYPE_CHECKING:
+    from spendcalc.core.models import Scenario
+    from spendcalc.core.result import Result
 
 # --------------------------------------------------------------------------- money flow
 
@@ -57,7 +58,7 @@ def moneyflow(result: Result, member: str | None = None, group: str | None = Non
               year: int | None = None, measure: str = "baseline", *,
               fiscal: FiscalData | None = None) -> MoneyFlow:
     """Split the extra spending by the ``[equipment]`` assumptions (see ``models_budget``),
-    with the data the result was computed with."""
+    with the data the result was computed with. Money in USD bn, current prices."""
     data = result.data
     fiscal = fiscal or load_fiscal(data)
     scenario = result.scenario
@@ -66,35 +67,67 @@ def moneyflow(result: Result, member: str | None = None, group: str | None = Non
     year = check_year(scenario, year)
     if sel.member is not None and not data.members[data.index(sel.member)].armed_forces:
         raise OptionError(f"--member: {sel.member} has no armed forces: no defence spending")
-    eq = scenario.equipment
     g = grid(result, sel.codes)
-    j = int(np.searchsorted(g.years, year))
-    shares, sources, used = [], [], []
-    for c in sel.codes:
+    shares = _equipment_shares(scenario, fiscal, sel.codes)
+    frame = _flows(scenario, g, m, year, shares)
+    allies = frame[frame.armed_forces & (frame.iso3 != "USA")]
+    total = {col: float(np.nansum(allies[col])) for col in frame.columns if "usd_bn" in col}
+    total["n_allies"] = float(len(allies))
+    importers = [c for c, a in zip(sel.codes, g.armed, strict=True) if a and c != "USA"]
+    notes = _notes(scenario, sel, g, shares, importers)
+    sources = _sources(result, shares, importers)
+    return MoneyFlow(scenario=scenario, year=year, selection=sel, measure=m, frame=frame,
+                     total=total, notes=notes, sources=sources)
+
+
+@dataclass(frozen=True)
+class _Shares:
+    """Each member's share of defence spending on major equipment (%), where it comes from,
+    and the NATO observations used."""
+
+    pct: list[float]
+    origin: list[str]
+    used: list[Observation]
+
+
+def _equipment_shares(scenario: Scenario, fiscal: FiscalData,
+                      codes: tuple[str, ...]) -> _Shares:
+    """The scenario's share, else the member's latest NATO figure, else the 20% guideline."""
+    eq = scenario.equipment
+    shares = _Shares([], [], [])
+    for c in codes:
         obs = fiscal.latest_equipment_share(c)
         if eq.share_pct is not None:
-            shares.append(eq.share_pct)
-            sources.append("scenario")
+            shares.pct.append(eq.share_pct)
+            shares.origin.append("scenario")
         elif obs is not None:
-            shares.append(obs.value)
-            sources.append(f"NATO {obs.year}")
-            used.append(obs)
+            shares.pct.append(obs.value)
+            shares.origin.append(f"NATO {obs.year}")
+            shares.used.append(obs)
         else:
-            shares.append(budget.NATO_EQUIPMENT_GUIDELINE_PCT)
-            sources.append("20% guideline")
-    is_us = np.array([c == "USA" for c in sel.codes])
-    share = np.array(shares)
+            shares.pct.append(budget.NATO_EQUIPMENT_GUIDELINE_PCT)
+            shares.origin.append("20% guideline")
+    return shares
+
+
+def _flows(scenario: Scenario, g: Grid, m: Measure, year: int,
+           shares: _Shares) -> pd.DataFrame:
+    """One row per member: the extra in ``year`` and summed to it, and its split."""
+    eq = scenario.equipment
+    j = int(np.searchsorted(g.years, year))
+    is_us = np.array([c == "USA" for c in g.codes])
+    share = np.array(shares.pct)
     year_amount = g(m.column)[:, j]
     cum_amount = g(m.cum_column)[:, j]
     flows = budget.equipment_flows(year_amount, share, eq.imported_pct,
                                    eq.us_share_of_imports_pct, is_us)
     cum_flows = budget.equipment_flows(cum_amount, share, eq.imported_pct,
                                        eq.us_share_of_imports_pct, is_us)
-    frame = pd.DataFrame({
-        "iso3": sel.codes, "member": g.names, "armed_forces": g.armed, "year": year,
+    return pd.DataFrame({
+        "iso3": g.codes, "member": g.names, "armed_forces": g.armed, "year": year,
         "extra_usd_bn": year_amount, "cum_extra_usd_bn": cum_amount,
         "equipment_share_pct": np.where(g.armed, share, np.nan),
-        "equipment_share_source": [s if a else "" for s, a in zip(sources, g.armed,
+        "equipment_share_source": [s if a else "" for s, a in zip(shares.origin, g.armed,
                                                                     strict=True)],
         "equipment_usd_bn": flows.equipment_usd_bn,
         "cum_equipment_usd_bn": cum_flows.equipment_usd_bn,
@@ -103,22 +136,24 @@ def moneyflow(result: Result, member: str | None = None, group: str | None = Non
         "us_suppliers_usd_bn": flows.us_suppliers_usd_bn,
         "cum_us_suppliers_usd_bn": cum_flows.us_suppliers_usd_bn,
     })
-    allies = frame[frame.armed_forces & (frame.iso3 != "USA")]
-    total = {col: float(np.nansum(allies[col])) for col in frame.columns if "usd_bn" in col}
-    total["n_allies"] = float(len(allies))
+
+
+def _notes(scenario: Scenario, sel: Selection, g: Grid, shares: _Shares,
+           importers: list[str]) -> list[str]:
+    """The assumptions behind the split, in words."""
+    eq = scenario.equipment
     notes = []
     if "USA" in sel.codes:
         notes.append("United States: its equipment is bought from its own industry; it is not "
                      "an import and is left out of the totals of money to US suppliers.")
     if eq.share_pct is None:
-        guideline = [c for c, s, a in zip(sel.codes, sources, g.armed, strict=True)
+        guideline = [c for c, s, a in zip(sel.codes, shares.origin, g.armed, strict=True)
                      if s == "20% guideline" and a]
-        years = ", ".join(str(y) for y in sorted({o.year for o in used}))
+        years = ", ".join(str(y) for y in sorted({o.year for o in shares.used}))
         notes.append("Equipment share: each member's latest NATO figure (equipment_share.csv, "
                      f"{years or 'none'})" + (f"; NATO's 20% guideline for {', '.join(guideline)}"
                                               if guideline else "")
                      + ". The extra money is assumed to be spent like today's budget.")
-    importers = [c for c, a in zip(sel.codes, g.armed, strict=True) if a and c != "USA"]
     if importers and eq.imported_pct >= 100:
         notes.append("Upper-bound reading: all equipment is treated as imported "
                      "(equipment.imported_pct = 100). No bundled data give the imported share; "
@@ -134,14 +169,19 @@ def moneyflow(result: Result, member: str | None = None, group: str | None = Non
     unarmed = [n for n, a in zip(g.names, g.armed, strict=True) if not a]
     if unarmed:
         notes.append(f"{', '.join(unarmed)}: no armed forces, no defence spending.")
+    return notes
+
+
+def _sources(result: Result, shares: _Shares, importers: list[str]) -> list[str]:
+    """Where the numbers come from: the run, the equipment shares, SIPRI's import share."""
+    eq, data = result.scenario.equipment, result.data
     sources = [f"spendcalc {result.meta.get('spendcalc_version', '')}, scenario "
-               f"{scenario.name}", str(result.meta.get("data_vintage", ""))]
+               f"{result.scenario.name}", str(result.meta.get("data_vintage", ""))]
     if eq.share_pct is None:
-        ids = sorted({o.source_id for o in used})
+        ids = sorted({o.source_id for o in shares.used})
         titles = [data.sources[i].title if i in data.sources else SOURCE_LABELS.get(i, i)
                   for i in ids]
         sources.append(f"equipment shares: {'; '.join(titles) or 'NATO 20% guideline'}")
     if importers and eq.us_share_of_imports_pct == DEFAULT_US_SHARE:
         sources.append(f"US share of imports: {SOURCE_LABELS['SIPRI-ATT-2025']}")
-    return MoneyFlow(scenario=scenario, year=year, selection=sel, measure=m, frame=frame,
-                     total=total, notes=notes, sources=sources)
+    return sources
