@@ -470,31 +470,12 @@ def _load_cached(directory: Path | None, edition: Edition) -> Dataset:
     unarmed = frozenset(m.iso3 for m in members if not m.armed_forces)
 
     share_path = path(SHARES_FILE)
-    share_years, shares, raw = _grid(share_path, codes, "defence_share_gdp_pct", low=0, high=100,
-                                     optional_for=unarmed, extra_cols=("source_id",),
-                                     check=_share_row_check(share_path))
-    for iso3 in unarmed:
-        if not np.all(np.isnan(shares[codes.index(iso3)])):
-            raise DataError(f"{SHARES_FILE}: {iso3} has no armed forces in {MEMBERS_FILE} "
-                            "but has defence shares")
+    share_years, shares, raw = _load_shares(share_path, codes, unarmed)
     share_sources = tuple(tuple(raw[(c, y)]["source_id"].strip() for y in share_years)
                           for c in codes)
     share_estimate = tuple(tuple(raw[(c, y)].get("estimate", "").strip().lower() == "true"
                                  for y in share_years) for c in codes)  # checked by _grid
-
-    if np.nanmax(shares) <= 1.0:
-        raise DataError(f"{SHARES_FILE}: defence_share_gdp_pct: every value is at most 1; "
-                        "shares must be in percent of GDP (2.0 for 2 %), not fractions")
-    # A loose bound per row; the units check below names the likely mistake.
-    gdp_years, gdp, gdp_raw = _grid(path(GDP_FILE), codes, "gdp_usd_bn_current",
-                              low=0, high=1e12, check=_source_check(path(GDP_FILE)))
-    typical = float(np.median(gdp[:, -1]))
-    if not 1.0 <= typical <= 50_000.0:
-        raise DataError(f"{GDP_FILE}: gdp_usd_bn_current: the median ally's GDP is "
-                        f"{typical:,.4g}; GDP must be in billions of US dollars (Germany about "
-                        "4,600), not millions or trillions")
-    if np.any(gdp <= 0):
-        raise DataError(f"{GDP_FILE}: GDP must be positive")
+    gdp_years, gdp, gdp_raw = _load_gdp(path(GDP_FILE), codes)
     proj_path = path(PROJECTIONS_FILE)
     proj_years, real, proj_raw = _grid(proj_path, codes, "real_gdp_growth_pct", year_col="period",
                                 low=-50, high=100, check=_projection_row_check(proj_path))
@@ -528,6 +509,38 @@ def _load_cached(directory: Path | None, edition: Edition) -> Dataset:
         **_load_personnel(path(PERSONNEL_FILE), codes),
         **_load_rates(path(CURRENCY_FILE), codes),
     )
+
+
+def _load_shares(path: Path, codes: tuple[str, ...], unarmed: frozenset[str]
+                 ) -> tuple[tuple[int, ...], FloatArray, dict[tuple[str, int], dict[str, str]]]:
+    """NATO's defence shares, percent of GDP, (member, year); NaN for allies without forces."""
+    years, shares, raw = _grid(path, codes, "defence_share_gdp_pct", low=0, high=100,
+                               optional_for=unarmed, extra_cols=("source_id",),
+                               check=_share_row_check(path))
+    for iso3 in unarmed:
+        if not np.all(np.isnan(shares[codes.index(iso3)])):
+            raise DataError(f"{SHARES_FILE}: {iso3} has no armed forces in {MEMBERS_FILE} "
+                            "but has defence shares")
+    if np.nanmax(shares) <= 1.0:
+        raise DataError(f"{SHARES_FILE}: defence_share_gdp_pct: every value is at most 1; "
+                        "shares must be in percent of GDP (2.0 for 2 %), not fractions")
+    return years, shares, raw
+
+
+def _load_gdp(path: Path, codes: tuple[str, ...]
+              ) -> tuple[tuple[int, ...], FloatArray, dict[tuple[str, int], dict[str, str]]]:
+    """GDP, billions of current US dollars, (member, year), with a units check."""
+    # A loose bound per row; the units check below names the likely mistake.
+    years, gdp, raw = _grid(path, codes, "gdp_usd_bn_current", low=0, high=1e12,
+                            check=_source_check(path))
+    typical = float(np.median(gdp[:, -1]))
+    if not 1.0 <= typical <= 50_000.0:
+        raise DataError(f"{GDP_FILE}: gdp_usd_bn_current: the median ally's GDP is "
+                        f"{typical:,.4g}; GDP must be in billions of US dollars (Germany about "
+                        "4,600), not millions or trillions")
+    if np.any(gdp <= 0):
+        raise DataError(f"{GDP_FILE}: GDP must be positive")
+    return years, gdp, raw
 
 
 def _load_rates(path: Path, codes: tuple[str, ...]) -> dict[str, Any]:
