@@ -486,3 +486,22 @@ def test_moneyflow_uses_the_editions_equipment_shares() -> None:
     data = spendcalc.load_dataset(edition="nato-2025")
     old = moneyflow(spendcalc.compute(spendcalc.load_scenario("hague-2035", data), data))
     assert set(old.frame[old.frame.armed_forces]["equipment_share_source"]) == {"NATO 2024"}
+
+
+def test_explain_gives_natos_real_change_from_table_3():
+    """The 2026 edition's annual real change (Table 3) reaches explain, as NATO gives it."""
+    from spendcalc.evidence.explain import explain
+
+    real = read("real_change.csv")
+    deu = real[(real.iso3 == "DEU")].set_index("year").core_real_change_pct
+    data = spendcalc.load_dataset()
+    assert data.real_change_in("DEU", 2026) == pytest.approx(float(deu[2026]))
+    assert data.real_change_in("ISL", 2026) is None  # Iceland: no figure, no sentence
+    result = spendcalc.compute(spendcalc.load_scenario("hague-2035", data), data)
+    text = dict(explain(result, "DEU").paragraphs)["Real change"]
+    assert f"+{float(deu[2026]):.1f}% after +{float(deu[2025]):.1f}%".replace(" after", ", after") \
+        in text
+    old = spendcalc.load_dataset(edition="nato-2025")
+    assert old.real_change_pct is None
+    past = spendcalc.compute(spendcalc.load_scenario("hague-2035", old), old)
+    assert "Real change" not in dict(explain(past, "DEU").paragraphs)

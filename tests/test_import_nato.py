@@ -23,7 +23,8 @@ REPO = Path(__file__).resolve().parents[1]
 EDITION = REPO / "data" / "editions" / "nato-2026"
 SOURCE = EDITION / "source" / "nato_defence_2026.csv"
 EDITION_FILES = ("nato_defence_expenditure.csv", "gdp.csv", "equipment_share.csv",
-                 "personnel.csv", "national_currency.csv", "breakdown.csv", "aggregates.csv")
+                 "real_change.csv", "personnel.csv", "national_currency.csv", "breakdown.csv",
+                 "aggregates.csv")
 
 GEO = {"AL": "Albania", "BE": "Belgium", "BG": "Bulgaria", "CA": "Canada", "CZ": "Czechia",
        "DE": "Germany", "DK": "Denmark", "EE": "Estonia", "EL": "Greece", "ES": "Spain",

@@ -110,6 +110,10 @@ class Dataset:
     personnel_k: FloatArray | None = None
     """NATO's military personnel (Table 7, ``personnel.csv``), thousands, [member, year];
     NaN where NATO gives none (Iceland); None when the edition has no personnel file."""
+    real_change_years: tuple[int, ...] = ()
+    real_change_pct: FloatArray | None = None
+    """NATO's annual real change of core defence spending (Table 3, ``real_change.csv``),
+    percent, [member, year]; NaN where NATO gives none; None without the file."""
     rate_years: tuple[int, ...] = ()
     currencies: tuple[str, ...] = ()
     """Each member's ISO 4217 currency in NATO's Table 1 (``national_currency.csv``), in
@@ -217,6 +221,15 @@ class Dataset:
         if self.personnel_k is None or year not in self.personnel_years:
             return None
         value = float(self.personnel_k[self.index(iso3), self.personnel_years.index(year)])
+        return None if np.isnan(value) else value
+
+    def real_change_in(self, iso3: str, year: int) -> float | None:
+        """NATO's real change of ``iso3``'s core defence spending in ``year``, percent (the
+        change in constant prices from the year before); None if unknown."""
+        if self.real_change_pct is None or year not in self.real_change_years:
+            return None
+        value = float(self.real_change_pct[self.index(iso3),
+                                           self.real_change_years.index(year)])
         return None if np.isnan(value) else value
 
     def share_in(self, year: int) -> FloatArray:

@@ -186,6 +186,7 @@ def explain(result: Result, member: str, year: int | None = None) -> Explanation
                  "its GDP."))
         return ex
     say(("Where it starts", _start(c)))
+    _say_real_change(ex, result, s.base_year)
     _say_per_service_member(ex, result, s.base_year)
     say(("Where the scenario sends it", _target(c)))
     say(("How it gets there", _path(c)))
@@ -379,6 +380,22 @@ def _gaps(c: _Member) -> list[tuple[str, str]]:
                 "target: no shortfall.")
     out.append(("Against the target", text))
     return out
+
+
+def _say_real_change(ex: Explanation, result: Result, year: int) -> None:
+    """A sentence on NATO's own estimate of the real change of core spending in ``year``
+    (Table 3, real_change.csv; the 2026 edition has it): growth in constant prices, which
+    the share of GDP alone does not show. Nothing without the figure."""
+    change = result.data.real_change_in(ex.iso3, year)
+    if change is None:
+        return
+    before = result.data.real_change_in(ex.iso3, year - 1)
+    then = ("" if before is None else
+            f", after {'+' if before >= 0 else '−'}{abs(before):.1f}% in {year - 1}")
+    ex.paragraphs.append(("Real change", (
+        f"In constant prices NATO puts the change in {ex.member}'s core defence spending in "
+        f"{year} at {'+' if change >= 0 else '−'}{abs(change):.1f}%{then} (Table 3): how much "
+        "more the money buys, before any change in the share of GDP.")))
 
 
 def _say_per_service_member(ex: Explanation, result: Result, year: int) -> None:

@@ -33,6 +33,7 @@ COMMITMENTS_FILE = "commitments.csv"
 SOURCES_FILE = "sources.csv"
 GROUPS_FILE = "groups.toml"
 PERSONNEL_FILE = "personnel.csv"
+REAL_CHANGE_FILE = "real_change.csv"
 CURRENCY_FILE = "national_currency.csv"
 EDITION_FILE = "edition.toml"
 EDITIONS_DIR = "editions"
@@ -507,6 +508,7 @@ def _load_cached(directory: Path | None, edition: Edition) -> Dataset:
         groups=_load_groups(path(GROUPS_FILE), members),
         sources=sources,
         **_load_personnel(path(PERSONNEL_FILE), codes),
+        **_load_real_change(path(REAL_CHANGE_FILE), codes),
         **_load_rates(path(CURRENCY_FILE), codes),
     )
 
@@ -582,21 +584,36 @@ def _load_personnel(path: Path, codes: tuple[str, ...]) -> dict[str, Any]:
     """``personnel.csv`` (NATO Table 7, thousands) where the edition or folder has one, as
     the Dataset's ``personnel_years`` and ``personnel_k``; members without rows get NaN.
     Not part of the projection (nor of its hashes): ``explain`` shows it."""
+    years, grid = _member_years(path, codes, "personnel_k", low=0, high=100_000)
+    return {} if grid is None else {"personnel_years": years, "personnel_k": grid}
+
+
+def _load_real_change(path: Path, codes: tuple[str, ...]) -> dict[str, Any]:
+    """``real_change.csv`` (NATO Table 3, annual real change of core spending, percent)
+    where the edition or folder has one; not part of the projection: ``explain`` shows it."""
+    years, grid = _member_years(path, codes, "core_real_change_pct", low=-100, high=1000)
+    return {} if grid is None else {"real_change_years": years, "real_change_pct": grid}
+
+
+def _member_years(path: Path, codes: tuple[str, ...], column: str, *, low: float,
+                  high: float) -> tuple[tuple[int, ...], FloatArray | None]:
+    """An optional (iso3, year, value) file as years and a [member, year] grid (NaN where a
+    member has no row); no file or no rows: ``((), None)``."""
     if not path.is_file():
-        return {}
+        return (), None
     index = {c: i for i, c in enumerate(codes)}
     cells: dict[tuple[int, int], float] = {}
-    for line, row in read_rows(path, ("iso3", "year", "personnel_k")):
+    for line, row in read_rows(path, ("iso3", "year", column)):
         iso3 = row["iso3"].strip()
         if iso3 not in index:
             raise DataError(f"{path.name}: row {line}: iso3 = {iso3!r} is not in {MEMBERS_FILE}")
         year = year_cell(path, line, row)
-        cells[(index[iso3], year)] = number_cell(path, line, row, "personnel_k", optional=True,
-                                                 low=0, high=100_000)
+        cells[(index[iso3], year)] = number_cell(path, line, row, column, optional=True,
+                                                 low=low, high=high)
     if not cells:
-        return {}
+        return (), None
     years = tuple(range(min(y for _, y in cells), max(y for _, y in cells) + 1))
     grid = np.full((len(codes), len(years)), np.nan)
     for (i, year), value in cells.items():
         grid[i, years.index(year)] = value
-    return {"personnel_years": years, "personnel_k": grid}
+    return years, grid

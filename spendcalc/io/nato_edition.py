@@ -146,6 +146,7 @@ PERSONNEL_FILE: Final = "personnel.csv"
 CURRENCY_FILE: Final = "national_currency.csv"
 BREAKDOWN_FILE: Final = "breakdown.csv"
 AGGREGATES_FILE: Final = "aggregates.csv"
+REAL_CHANGE_FILE: Final = "real_change.csv"
 
 BREAKDOWN_MEASURES: Final = ("equipment_share_pct", "personnel_share_pct",
                              "infrastructure_share_pct", "other_share_pct")
@@ -353,6 +354,10 @@ def to_edition_files(
         "source_id": _sources(w["year"]),
     })
 
+    real_change = pd.DataFrame({"iso3": w["iso3"], "year": w["year"],
+                                "core_real_change_pct": w["core_real_change_pct"],
+                                "source_id": _sources(w["year"])})
+
     breakdown = w[["iso3", "year", *BREAKDOWN_MEASURES]].copy()
     breakdown["source_id"] = _sources(w["year"])
 
@@ -364,7 +369,8 @@ def to_edition_files(
 
     files = {MAIN_FILE: main, GDP_FILE: gdp, EQUIPMENT_FILE: equipment,
              PERSONNEL_FILE: personnel, CURRENCY_FILE: currency,
-             BREAKDOWN_FILE: breakdown, AGGREGATES_FILE: aggregates}
+             BREAKDOWN_FILE: breakdown, AGGREGATES_FILE: aggregates,
+             REAL_CHANGE_FILE: real_change}
     for name, frame in files.items():
         key = "group" if name == AGGREGATES_FILE else "iso3"
         files[name] = frame.sort_values([key, "year"]).reset_index(drop=True)
@@ -396,6 +402,7 @@ FORMATS: Final[Mapping[str, Mapping[str, Callable[..., str]]]] = {
                     "usd_rate": _fixed(4)},
     BREAKDOWN_FILE: {c: _shortest for c in BREAKDOWN_MEASURES},
     AGGREGATES_FILE: {"core_usd_current_m": _fixed(1), "core_share_gdp": _fixed(2)},
+    REAL_CHANGE_FILE: {"core_real_change_pct": _fixed(2)},
 }
 """Text format per file and column. Columns not listed are written as they are."""
 
