@@ -275,6 +275,41 @@ def iceland_gdp_imf(existing_gdp: pd.DataFrame, projections: pd.DataFrame,
 # --------------------------------------------------------------------------- the files
 
 
+def _main_file(w: pd.DataFrame, names: Mapping[str, str], unarmed: list[str],
+               release: Release) -> pd.DataFrame:
+    """nato_defence_expenditure.csv: Table 3 share (% of GDP), Table 2 current USD m, and
+    empty rows for allies without armed forces (Iceland)."""
+    main = pd.DataFrame({
+        "iso3": w["iso3"], "member": w["iso3"].map(names), "year": w["year"],
+        "defence_share_gdp_pct": w["core_share_gdp"],
+        "defence_usd_m_current": w["core_usd_current_m"],
+    })
+    empty = pd.DataFrame([(c, names[c], y) for c in unarmed for y in release.years],
+                         columns=["iso3", "member", "year"])
+    main = pd.concat([main, empty], ignore_index=True)
+    main["estimate"] = main["year"].isin(release.estimate_years)
+    main["source_id"] = release.source_id
+    return main
+
+
+def _gdp_file(w: pd.DataFrame, existing_gdp: pd.DataFrame, unarmed: list[str],
+              release: Release, iceland_gdp_extra: pd.DataFrame | None) -> pd.DataFrame:
+    """gdp.csv: Table 5 current USD m -> bn. Iceland's rows come from the existing file,
+    plus ``iceland_gdp_extra`` for the years that file lacks."""
+    gdp = pd.DataFrame({"iso3": w["iso3"], "year": w["year"],
+                        "gdp_usd_bn_current": (w["gdp_usd_current_m"] / 1000).round(3),
+                        "source_id": release.source_id})
+    kept = existing_gdp[existing_gdp["iso3"].isin(unarmed)
+                        & existing_gdp["year"].isin(release.years)]
+    parts = [gdp, kept[["iso3", "year", "gdp_usd_bn_current", "source_id"]]]
+    if iceland_gdp_extra is not None:
+        have = pd.MultiIndex.from_frame(kept[["iso3", "year"]])
+        new = ~pd.MultiIndex.from_frame(iceland_gdp_extra[["iso3", "year"]]).isin(have)
+        parts.append(iceland_gdp_extra.loc[new, ["iso3", "year", "gdp_usd_bn_current",
+                                                 "source_id"]])
+    return pd.concat(parts, ignore_index=True)
+
+
 def to_edition_files(
     long_df: pd.DataFrame,
     *,
@@ -312,31 +347,8 @@ def to_edition_files(
         if (w[col].notna() & (w[col].round(2) != w[col])).any():
             raise ValueError(f"{col} has more than 2 decimals; the output would lose them")
 
-    # nato_defence_expenditure.csv: Table 3 share, Table 2 current USD, and Iceland's empty rows
-    main = pd.DataFrame({
-        "iso3": w["iso3"], "member": w["iso3"].map(names), "year": w["year"],
-        "defence_share_gdp_pct": w["core_share_gdp"],
-        "defence_usd_m_current": w["core_usd_current_m"],
-    })
-    empty = pd.DataFrame([(c, names[c], y) for c in unarmed for y in release.years],
-                         columns=["iso3", "member", "year"])
-    main = pd.concat([main, empty], ignore_index=True)
-    main["estimate"] = main["year"].isin(release.estimate_years)
-    main["source_id"] = release.source_id
-
-    # gdp.csv: Table 5 current USD m -> bn. Iceland comes from the existing file.
-    gdp = pd.DataFrame({"iso3": w["iso3"], "year": w["year"],
-                        "gdp_usd_bn_current": (w["gdp_usd_current_m"] / 1000).round(3),
-                        "source_id": release.source_id})
-    kept = existing_gdp[existing_gdp["iso3"].isin(unarmed)
-                        & existing_gdp["year"].isin(release.years)]
-    parts = [gdp, kept[["iso3", "year", "gdp_usd_bn_current", "source_id"]]]
-    if iceland_gdp_extra is not None:
-        have = pd.MultiIndex.from_frame(kept[["iso3", "year"]])
-        new = ~pd.MultiIndex.from_frame(iceland_gdp_extra[["iso3", "year"]]).isin(have)
-        extra = iceland_gdp_extra.loc[new, ["iso3", "year", "gdp_usd_bn_current", "source_id"]]
-        parts.append(extra)
-    gdp = pd.concat(parts, ignore_index=True)
+    main = _main_file(w, names, unarmed, release)
+    gdp = _gdp_file(w, existing_gdp, unarmed, release, iceland_gdp_extra)
 
     equipment = pd.DataFrame({"iso3": w["iso3"], "year": w["year"],
                               "equipment_share_pct": w["equipment_share_pct"],
