@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_report_browser import WIDTH, browser  # noqa: F401  (the shared fixture; skips)
+from test_report_browser import WIDTH, browser, network  # noqa: F401  (shared fixture; skips)
 
 from spendcalc.core.errors import SpendcalcError
 from spendcalc.core.models import Scenario
@@ -222,18 +222,9 @@ def test_offline_page_with_csp_and_no_errors(fresh, pages):
     assert csp.startswith("default-src 'none'; script-src 'sha256-")
     assert "img-src data:" in csp and "unsafe" not in csp
     assert driver.get_log("browser") == []
-    urls: dict[str, str] = {}
-    failed = []
-    for entry in driver.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        params = message.get("params", {})
-        if message["method"] == "Network.requestWillBeSent":
-            urls[params["requestId"]] = params["request"]["url"]
-        elif message["method"] == "Network.loadingFailed":
-            failed.append(urls.get(params["requestId"], "?"))
-    ours = [u for u in urls.values() if not u.startswith(("chrome:", "devtools:", "about:"))]
-    assert ours == [pages["nato-2026"].as_uri()]
-    assert [f for f in failed if not f.startswith(("chrome:", "devtools:", "about:"))] == []
+    requested, failed = network(driver)
+    assert requested == [pages["nato-2026"].as_uri()]
+    assert failed == []
     assert driver.execute_script("return performance.getEntriesByType('resource').length") == 0
     python = compute(load_scenario("hague-2035", DATA), DATA).table.set_index(["iso3", "year"])
     deu = python.loc[("DEU", 2035), "total_usd_bn"]
