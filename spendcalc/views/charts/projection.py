@@ -313,7 +313,18 @@ def _gap_limits(fig: Figure, ax: Axes, bars: _GapBars, unit: str, label_font: fl
     room_lo = [np.maximum(np.where(total < 0, widths[keep], 0.0),
                           np.where(today <= np.minimum(bars.lo[keep], 0.0), MARKER_PT, 0.0)),
                np.zeros(1)]
-    if bars.n_rows > len(bars.total):  # the "no armed forces" note starts at zero
+    per_pt, _, _ = _set_x_limits(fig, ax, (los, his, room_hi, room_lo), unit,
+                                 bars.n_rows > len(bars.total), label_font)
+    return per_pt
+
+
+def _set_x_limits(fig: Figure, ax: Axes, extents: tuple[list[np.ndarray], ...], unit: str,
+                  no_forces: bool, label_font: float) -> tuple[float, float, float]:
+    """Set a bar chart's x limits from the bars' (low, high) ends and the room their labels
+    need beyond them, in points; with ``no_forces`` also room for that note from zero.
+    Returns the axis units per point, the low and the high limit."""
+    los, his, room_hi, room_lo = (list(part) for part in extents)
+    if no_forces:
         room_hi.append(np.array([text_width(NO_FORCES, label_font) + 6]))
         for part in (his, los, room_lo):
             part.append(np.zeros(1))
@@ -323,7 +334,7 @@ def _gap_limits(fig: Figure, ax: Axes, bars: _GapBars, unit: str, label_font: fl
     ax.set_xlim(low, high)
     ax.xaxis.set_major_formatter(FuncFormatter(
         lambda v, _: minus(f"{v:,.0f}" if unit == "usd" else f"{v:g}")))
-    return (high - low) / axes_pt
+    return (high - low) / axes_pt, low, high
 
 
 def _label_gap_panel(ax: Axes, bars: _GapBars, span: range, run: Run, unit: str,
@@ -1189,20 +1200,11 @@ def _compare_limits(fig: Figure, ax: Axes, series: list[_Series],
         los.append(np.minimum(v[keep], 0))
         ehi.append(np.where(v[keep] >= 0, w[keep], 0))
         elo.append(np.where(v[keep] < 0, w[keep], 0))
-    if unarmed:
-        his.append(np.zeros(1))
-        los.append(np.zeros(1))
-        ehi.append(np.array([text_width(NO_FORCES, label_font) + 6]))
-        elo.append(np.zeros(1))
-    axes_pt = measure(fig, ax)[0]
-    low, high = x_limits(np.concatenate(los), np.concatenate(his), np.concatenate(ehi),
-                         np.concatenate(elo), axes_pt)
-    ax.set_xlim(low, high)
-    ax.xaxis.set_major_formatter(FuncFormatter(
-        lambda v, _: minus(f"{v:,.0f}" if unit == "usd" else f"{v:g}")))
+    per_pt, low, high = _set_x_limits(fig, ax, (los, his, ehi, elo), unit, unarmed,
+                                      label_font)
     if agree:  # all zero: whole-number ticks, not 0 0 0 1 1 1 over a sliver of an axis
         ax.xaxis.set_major_locator(MultipleLocator(max(1.0, round((high - low) / 4))))
-    return (high - low) / axes_pt, high, low
+    return per_pt, high, low
 
 
 def _label_compare_panel(ax: Axes, span: range, series: list[_Series],
