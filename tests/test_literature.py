@@ -56,10 +56,14 @@ def test_every_reproduced_case_lies_within_its_tolerance(reps):
 
 def test_hand_checked_values(reps):
     by_id = {r.estimate.id: r for r in reps}
-    # IFS: 3.5% - 2.6% of GDP with no growth is 0.9% of base-year GDP.
-    assert by_id["ifs-uk-2025-06"].reproduced == pytest.approx(0.9)
-    # Osservatorio: 3.5% - 2% baseline = 1.5% of GDP.
-    assert by_id["osservatorio-recovery-italy-2025"].reproduced == pytest.approx(1.5)
+    # IFS: 3.5% - 2.6% of GDP with no growth is 0.9% of the UK's 2025 GDP in pounds (NATO's
+    # July 2026 tables: core spending in pounds / core share).
+    gbr = lit.national_gdp_bn("GBR", 2025)
+    assert gbr[1] == "GBP"
+    assert by_id["ifs-uk-2025-06"].reproduced == pytest.approx(0.009 * gbr[0])
+    # Osservatorio: 3.5% - 2% baseline = 1.5% of Italy's 2025 GDP in euros.
+    assert by_id["osservatorio-recovery-italy-2025"].reproduced == pytest.approx(
+        0.015 * lit.national_gdp_bn("ITA", 2025)[0])
     # NATO 2025 (August 2025 release): 980 + 608 = 1,588 USD bn published.
     assert by_id["nato-estimates-2025-08"].published == pytest.approx(1588.0)
 
@@ -92,7 +96,7 @@ def test_values_come_from_the_engine_not_the_file(tmp_path, reps):
     # A scenario field changes spendcalc's value ...
     changed = lit.reproduce(lit.load_estimate(
         _copy_with(tmp_path, "ifs-uk-2025-06", "baseline_pct = 2.6", "baseline_pct = 2.0")))
-    assert changed.reproduced == pytest.approx(1.5)
+    assert changed.reproduced == pytest.approx(0.015 * lit.national_gdp_bn("GBR", 2025)[0])
     assert changed.published == pytest.approx(before.published)
     # ... and the published figure does not.
     other = tmp_path / "other"
@@ -109,7 +113,11 @@ def test_growth_changes_a_projected_estimate(tmp_path, reps):
     copy = _copy_with(tmp_path, "germany-finanzplan-2025", "[published]",
                       "[growth]\nsource = \"flat\"\nflat_pct = 0.0\n\n[published]")
     flat = lit.reproduce(lit.load_estimate(copy))
-    assert flat.reproduced == pytest.approx(3.5 / 2.4)
+    # No growth: 3.5% of Germany's 2025 dollar GDP, in euros at 2029's rate.
+    table = lit.in_currency(lit.run(flat.estimate.document, "flat"), "EUR").set_index("year")
+    assert flat.reproduced == pytest.approx(
+        0.035 * table.gdp_usd_bn[2025] * table.usd_rate[2029])
+    assert flat.reproduced < before.reproduced
     assert flat.reproduced != pytest.approx(before.reproduced)
 
 

@@ -28,9 +28,10 @@ LITERATURE_HELP = """Published costings of NATO's 5% target, each reproduced by 
 
 Every estimate in scenarios/published/ carries its source (author, title, date, URL, the
 figure as published) and its stated assumptions as a scenario. spendcalc computes the same
-figure under those assumptions and compares the two currency-free (a percent of the base
-year's GDP, or a ratio of two figures of the same source), within a tolerance set by the
-source's own rounding. Verdicts: reproduced, differs (with the reason), not reproducible.
+figure under those assumptions and compares the two in the source's own currency
+(spendcalc's exchange-rate model), or as the source's own ratio or percent of GDP, within a
+tolerance set by the source's own rounding. Verdicts: reproduced, differs (with the
+reason), not reproducible.
 --explain (with --id) walks one estimate from spendcalc's default scenario to its own
 assumptions, one driver at a time. Each estimate runs on the data edition it names.
 """

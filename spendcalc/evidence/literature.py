@@ -5,18 +5,21 @@ Each file in ``scenarios/published/`` is a scenario (it may ``extends`` a ready 
 scenario is validated, so the ready-scenario machinery (and ``spendcalc scenarios``, which
 lists only the top folder) is untouched.
 
-**Currency-free comparison.** spendcalc works in US dollars; most sources publish euros,
-pounds or Canadian dollars. Each estimate says how it is compared (``[published.compare]``):
+**How each figure is compared** (``[published.compare]``). A figure in a national currency
+is compared in that currency, through spendcalc's exchange-rate model; a figure the source
+itself states as a ratio or a percent of GDP is compared as one:
 
 - ``usd``: the figure is in US dollars (bn) and compared as it stands;
-- ``share-of-base-gdp``: a single-country figure in national currency, divided by that
-  country's GDP in national currency in the scenario's base year (NATO's July 2026 table:
-  core spending in national currency / core share of GDP), i.e. percent of base-year GDP;
-  spendcalc's value is the engine's USD figure divided by the engine's base-year USD GDP;
+- ``local``: a figure in one currency (``currency``: ``CAD``, ``EUR``, ...), compared with
+  the engine's figures in that currency: dollars times NATO's implied rates for history, then
+  the inflation-gap path of ``spendcalc.core.currency`` (on an edition without rates, the
+  base year's rate that matches NATO's 2026 national-currency GDP; ``in_currency``). A
+  metric may add ``fiscal_start_month`` (4: April-March) to sum fiscal years apportioned
+  from calendar years, or ``rate_year`` to convert every year at one year's rate;
 - ``ratio``: two figures of the same source in the same currency, divided (currency cancels);
   spendcalc's value is the same ratio of two engine figures;
 - ``percent``: the source states the figure as a percent of GDP itself;
-- ``none``: not comparable without exchange rates (the reason is given).
+- ``none``: not comparable with the data spendcalc has (the reason is given).
 
 **Tolerances, set from the source's own wording before any result is seen** (``figures``):
 a bare number is exact to half a unit of its last digit shown (``33.5`` ±0.05). A number the
@@ -38,7 +41,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import pandas as pd
+
+from spendcalc.core import currency
 from spendcalc.core.errors import SpendcalcError
+from spendcalc.core.fiscal_year import apportion
 from spendcalc.core.overrides import check_against_data, merge, parse_scenario, without_none
 from spendcalc.io.data import load_dataset, read_rows
 from spendcalc.io.resources import bundled_dir
@@ -51,8 +59,9 @@ if TYPE_CHECKING:
 
 PUBLISHED_DIR = "published"
 CURRENCY_EDITION = "nato-2026"
-"""The edition whose ``national_currency.csv`` turns national-currency figures into % of GDP."""
-KINDS = ("usd", "share-of-base-gdp", "ratio", "percent", "none")
+"""The edition whose rates (``national_currency.csv``) convert estimates run on an edition
+without them (see ``in_currency``)."""
+KINDS = ("usd", "local", "ratio", "percent", "none")
 VERDICTS = ("reproduced", "differs", "not reproducible")
 SOURCE_FIELDS = ("id", "short", "author", "title", "date", "url", "value_text", "unit", "measures",
                  "years", "members", "baseline", "claim", "quote")
@@ -204,16 +213,30 @@ def year_of(token: Any, scenario: Scenario) -> int:
     return anchor[match.group(1)] + int(match.group(2) or 0)
 
 
-def term(result: Result, spec: dict[str, Any]) -> float:
+def term(result: Result, spec: dict[str, Any], code: str | None = None) -> float:
     """A figure from the projection table, summed over the run's members: ``column`` in the
     years ``from``..``to`` (inclusive), their ``sum`` or ``mean``; ``minus_year`` subtracts the
     column's value in that year from every year's (a flat-cash baseline); ``divide`` divides
-    the result (10: per year over ten years). USD bn unless the column is a share."""
-    table = result.table
+    the result (10: per year over ten years); ``fiscal_start_month`` makes the years fiscal
+    years (2035: FY 2035-36), apportioned from calendar years. USD bn unless the column is a
+    share, or bn of currency ``code`` when one is given (the ``_usd_bn`` column's twin):
+    converted year by year, or all at ``rate_year``'s rate (``base``: figures "in today's
+    terms", where GDP is held flat in dollars)."""
     sc = result.scenario
     first = year_of(spec["from"], sc)
     last = year_of(spec.get("to", spec["from"]), sc)
-    by_year = table.groupby("year")[spec["column"]].sum(min_count=1)
+    table, column = result.table, spec["column"]
+    if code is not None:
+        table, column = in_currency(result, code), currency.lcu_name(column)
+        if "rate_year" in spec:  # "today's terms": every year's dollars at one year's rate
+            at = table.loc[table["year"] == year_of(spec["rate_year"], sc)]
+            rate = table["iso3"].map(at.set_index("iso3")["usd_rate"])
+            table = table.assign(**{column: table[spec["column"]] * rate})
+    by_year = table.groupby("year")[column].sum(min_count=1)
+    if "fiscal_start_month" in spec:
+        calendar = {int(y): float(v) for y, v in by_year.items()}
+        fiscal = apportion(calendar, int(spec["fiscal_start_month"]))
+        by_year = pd.Series(list(fiscal.values()), index=list(fiscal), dtype=float)
     years = list(range(first, last + 1))
     if any(y not in by_year.index for y in years):
         return math.nan
@@ -230,10 +253,13 @@ def term(result: Result, spec: dict[str, Any]) -> float:
 def ours(estimate: Estimate, result: Result) -> float:
     """spendcalc's value in the estimate's comparison unit (module docstring)."""
     kind = estimate.compare["kind"]
+    if kind == "local":
+        code = str(estimate.compare["currency"])
+        value = term(result, estimate.compare["numerator"], code)
+        if "denominator" in estimate.compare:
+            return value / term(result, estimate.compare["denominator"], code)
+        return value
     value = term(result, estimate.compare["numerator"])
-    if kind == "share-of-base-gdp":
-        base = {"column": "gdp_usd_bn", "from": estimate.compare.get("gdp_year", "base")}
-        return value / term(result, base) * 100
     if kind == "ratio":
         return value / term(result, estimate.compare["denominator"])
     if kind == "percent":
@@ -290,6 +316,33 @@ def published_bounds(estimate: Estimate) -> tuple[float, float, float]:
     return figures[0]
 
 
+def in_currency(result: Result, code: str) -> pd.DataFrame:
+    """The result's member table with ``_lcu_bn`` money in ``code`` (one member's own
+    currency, or a currency several members share).
+
+    NATO's 2025 edition has no national-currency tables, and its dollars rest on that
+    release's own rate assumptions, so the July 2026 rates do not fit them. For such an
+    edition the base year's rate is the one that turns the edition's dollar GDP into the
+    national-currency GDP of NATO's 2026 tables (the conversion the old currency-free
+    comparison made); the years after move with the 2026 model's inflation gap."""
+    if result.data.usd_rates is not None:
+        return result.in_currency(code).table
+    rates = load_dataset(None, CURRENCY_EDITION)
+    iso3s = tuple(dict.fromkeys(str(c) for c in result.columns["iso3"]))
+    years = np.unique(np.asarray(result.columns["year"], dtype=np.int64))
+    conv = currency.conversion(rates, iso3s, years, code, dict(result.scenario.currency or {}))
+    # A member using ``code`` is scaled by its own GDP (its dollars and euros then describe
+    # the same base-year economy, whatever revisions came between editions); the others by
+    # the currency's anchor, the largest economy using it.
+    base, at = result.scenario.base_year, int(result.scenario.base_year - years[0])
+    anchor = rates.codes[currency.anchor(rates, code)]
+    for i, iso3 in enumerate(iso3s):
+        who = iso3 if rates.currencies[rates.index(iso3)] == code else anchor
+        usd_gdp = float(result.data.gdp_in(base)[result.data.index(who)])
+        conv.rate[i] *= national_gdp_bn(who, base)[0] / usd_gdp / conv.rate[i, at]
+    return pd.DataFrame(currency.convert_columns(result.columns, conv))
+
+
 def national_gdp_bn(iso3: str, year: int, directory: Path | None = None) -> tuple[float, str]:
     """A member's GDP in its own currency, bn, in ``year``: NATO's core spending in national
     currency (July 2026 table) divided by its core share of GDP. With the currency code."""
@@ -316,13 +369,10 @@ def reproduce(estimate: Estimate, directory: Path | None = None) -> Reproduction
     value, lo, hi = published_bounds(estimate)
     steps = [f"published: {' and '.join(cmp['figures'])}"
              + (f" ({cmp.get('combine')})" if cmp.get("combine", "single") != "single" else "")]
-    if cmp["kind"] == "share-of-base-gdp":
-        iso3 = str(cmp["member"])
-        year = year_of(cmp.get("gdp_year", "base"), result.scenario)
-        gdp, currency = national_gdp_bn(iso3, year, directory)
-        steps.append(f"÷ {iso3} GDP {year} = {currency} {gdp:,.1f} bn (NATO July 2026: core "
-                     "spending in national currency ÷ core share), × 100")
-        value, lo, hi = (v / gdp * 100 for v in (value, lo, hi))
+    if cmp["kind"] == "local":
+        steps.append(f"spendcalc in {cmp['currency']}: USD x NATO's implied rates, then the "
+                     "inflation-gap path" + (" (the July 2026 edition's rates)"
+                                             if result.data.usd_rates is None else ""))
     mine = ours(estimate, result)
     if math.isnan(mine):
         return Reproduction(estimate, value, lo, hi, None, unit, "not reproducible",

@@ -24,7 +24,7 @@ CSV_FIELDS = ("id", "source", "date", "url", "claim", "value_as_published", "pub
 
 
 def number(value: float | None) -> str:
-    """A compared value: 4 significant figures (they are ratios and shares, not money)."""
+    """A compared value (bn of its currency, a ratio or a percent): 4 significant figures."""
     if value is None:
         return "n/a"
     return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"

@@ -724,9 +724,9 @@ def _literature_section(data: Dataset) -> Section:
             f'<span class="detail">{_e(rep.reason)}</span></td></tr>')
     body = ("<p>Published costings of the Hague target, each encoded as a scenario of the "
             "source's stated assumptions (<code>scenarios/published/</code>) and computed by "
-            "the engine. Figures in other currencies are compared currency-free: as a "
-            "percent of the country's base-year GDP in its own currency, or as a ratio of two "
-            "figures of the same source. The tolerance is the source's own rounding. The "
+            "the engine. A figure in euros, pounds or Canadian dollars is compared in that "
+            "currency (NATO's exchange rates, then the inflation gap); a ratio or percent "
+            "of GDP as the source states it. The tolerance is the source's own rounding. The "
             "page stays offline, so it names each source by title: <code>spendcalc "
             "literature --json</code> gives the addresses. "
             "<code>spendcalc literature</code> prints the same; <code>--explain</code> walks "
