@@ -11,7 +11,13 @@ Modules: ``kit`` (styles, ally colours, frame, axes, the one figure writer), ``r
 chart is asked: Run, Options, validation, footer), ``projection`` (gap, paths, heatmap, stack,
 burden, compare), ``whatif`` (fan, sweep, tornado), ``tradeoff`` (budget lines and debt) and
 ``revisions`` (what a new NATO edition revised).
+
+``whatif``, ``tradeoff`` and ``revisions`` load on first use (module ``__getattr__``): the
+trade-off chart's evidence imports pandas, which `spendcalc plot gap` never needs.
 """
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from spendcalc.views.charts.kit import (
     DARK,
@@ -49,7 +55,6 @@ from spendcalc.views.charts.projection import (
     render,
     stack,
 )
-from spendcalc.views.charts.revisions import revisions_figure
 from spendcalc.views.charts.runs import (
     ALL_KINDS,
     KINDS,
@@ -62,8 +67,23 @@ from spendcalc.views.charts.runs import (
     check_runs,
     footer_text,
 )
-from spendcalc.views.charts.tradeoff import tradeoff_figure
-from spendcalc.views.charts.whatif import fan_figure, sweep_figure, tornado_figure
+
+if TYPE_CHECKING:
+    from spendcalc.views.charts.revisions import revisions_figure
+    from spendcalc.views.charts.tradeoff import tradeoff_figure
+    from spendcalc.views.charts.whatif import fan_figure, sweep_figure, tornado_figure
+
+_LAZY = {"revisions_figure": "revisions", "tradeoff_figure": "tradeoff",
+         "fan_figure": "whatif", "sweep_figure": "whatif", "tornado_figure": "whatif"}
+
+
+def __getattr__(name: str) -> Any:
+    """The charts of the lazily loaded modules (``_LAZY``), imported when first asked for."""
+    if name in _LAZY:
+        value = getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "ALL_KINDS",
