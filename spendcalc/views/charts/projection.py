@@ -106,12 +106,30 @@ class Chart:
     summary: list[str]
 
 
-def _gap_rows(run: Run, opts: Options) -> tuple[int, pd.DataFrame]:
+@dataclass(frozen=True)
+class _GapRows:
+    """Per selected member, in chart order (the armed allies by gap, largest first, then
+    those without armed forces): code, name, the total gap, its core and related parts and
+    the base year's gap. NumPy and lists, so that the gap chart needs no pandas."""
+
+    codes: list[str]
+    member: list[str]
+    total: np.ndarray
+    core: np.ndarray
+    related: np.ndarray
+    today: np.ndarray
+    armed: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+
+def _gap_rows(run: Run, opts: Options) -> tuple[int, _GapRows]:
     """Per selected member: total gap, its core and related parts, today's gap, ordered."""
     year = chart_year(run, opts)
     codes = select_members(run, opts)
-    t = run.at(year).loc[codes]
-    base = run.at(run.base_year).loc[codes]
+    t = run.rows(year, codes)
+    base = run.rows(run.base_year, codes)
     if opts.unit == "usd":
         sfx = money_suffix(opts.prices)
         total = t[f"extra_over_baseline_usd_bn{sfx}"]
@@ -123,14 +141,16 @@ def _gap_rows(run: Run, opts: Options) -> tuple[int, pd.DataFrame]:
         core = t["core_pct"] - t["baseline_pct"]
         related = t["related_pct"]
         today = base["total_pct"] - base["baseline_pct"]
-    import pandas as pd
-
-    rows = pd.DataFrame({"member": t["member"], "total": total, "core": core,
-                         "related": related, "today": today})
-    rows["armed"] = t["armed_forces"].astype(bool) & rows["total"].notna()
-    armed = rows[rows.armed].sort_values(["total", "member"], ascending=[False, True],
-                                         kind="stable")
-    return year, pd.concat([armed, rows[~rows.armed]])
+    total, core, related, today = (np.asarray(v, dtype=float)
+                                   for v in (total, core, related, today))
+    member = [str(m) for m in t["member"]]
+    armed = t["armed_forces"].astype(bool) & ~np.isnan(total)
+    # Largest gap first, ties by name; the allies without armed forces last, in table order.
+    order = sorted(np.flatnonzero(armed), key=lambda i: (-total[i], member[i]))
+    order += list(np.flatnonzero(~armed))
+    return year, _GapRows([codes[i] for i in order], [member[i] for i in order],
+                          total[order], core[order], related[order], today[order],
+                          armed[order])
 
 
 def gap(source: Result | pd.DataFrame, *, meta: dict[str, Any] | None = None,
@@ -173,14 +193,13 @@ class _GapBars:
         return np.asarray(np.minimum(np.minimum(self.total, self.core), 0.0))
 
 
-def _gap_bars(rows: pd.DataFrame, opts: Options) -> _GapBars:
-    armed = rows[rows.armed]
-    total = armed.total.to_numpy(dtype=float)
-    core = armed.core.to_numpy(dtype=float)
-    today = armed.today.to_numpy(dtype=float)
+def _gap_bars(rows: _GapRows, opts: Options) -> _GapBars:
+    armed = rows.armed
+    total, core, today = rows.total[armed], rows.core[armed], rows.today[armed]
     hi = np.maximum.reduce([total, core, np.zeros_like(total)])
-    return _GapBars(list(armed.member), list(armed.index), total, core,
-                    armed.related.to_numpy(dtype=float), today,
+    return _GapBars([m for m, a in zip(rows.member, armed, strict=True) if a],
+                    [c for c, a in zip(rows.codes, armed, strict=True) if a], total, core,
+                    rows.related[armed], today,
                     outliers(np.maximum(hi, np.nan_to_num(today)), opts.cut), len(rows))
 
 
@@ -214,7 +233,7 @@ def _gap(run: Run, opts: Options) -> Chart:
     label_font = min(7.5, font)
     for k, (ax, span) in enumerate(zip(axes, spans, strict=True)):
         clean_axes(ax, style)
-        _draw_gap_panel(ax, bars, span, list(rows.member), style, font, k)
+        _draw_gap_panel(ax, bars, span, rows.member, style, font, k)
     baseline = f"{run.baseline_pct:g}%"
     _gap_legend(axes[0], bars, style, baseline, f"{run.base_year} (today)", len(axes))
     what = f"{run.currency} bn" if opts.unit == "usd" else "percentage points of GDP"
@@ -399,14 +418,15 @@ def _label_cut_bar(ax: Axes, bars: _GapBars, i: int, y: float, run: Run, unit: s
                 color=text_on(under), gid="gap-cut-label")
 
 
-def _gap_summary(run: Run, opts: Options, year: int, rows: pd.DataFrame) -> list[str]:
+def _gap_summary(run: Run, opts: Options, year: int, rows: _GapRows) -> list[str]:
     unit = str(opts.unit)
-    armed = rows[rows.armed]
+    armed = [(m, float(v)) for m, v, a in zip(rows.member, rows.total, rows.armed, strict=True)
+             if a]
     baseline = f"{run.baseline_pct:g}%"
     lines = [f"Spending above {baseline} of GDP in {year}, {scenario_unit(run, opts)} "
              f"({run.name}):"]
-    top = armed.head(5)
-    group = matching_group(run, list(rows.index), opts)
+    top = armed[:5]
+    group = matching_group(run, rows.codes, opts)
     total_line = None
     if group is not None and unit == "usd":
         v = run.aggregate(group[0], year, f"extra_over_baseline_usd_bn{money_suffix(opts.prices)}")
@@ -414,12 +434,12 @@ def _gap_summary(run: Run, opts: Options, year: int, rows: pd.DataFrame) -> list
     elif group is not None:
         v = run.aggregate(group[0], year, "total_pct")
         total_line = None if v is None else (group[1], f"{v:.2f}% of GDP")
-    width = max(len(m) for m in [*top.member, total_line[0] if total_line else ""])
-    for rank, (member, v) in enumerate(zip(top.member, top.total, strict=True), 1):
+    width = max(len(m) for m in [*(m for m, _ in top), total_line[0] if total_line else ""])
+    for rank, (member, v) in enumerate(top, 1):
         lines.append(f"  {rank}. {member:<{width}} {_plain(v, unit):>12}")
-    below = armed[armed.total < 0]
-    if len(below):
-        lines.append(f"  below the baseline: {', '.join(below.member)}")
+    below = [m for m, v in armed if v < 0]
+    if below:
+        lines.append(f"  below the baseline: {', '.join(below)}")
     if total_line is not None:
         lines.append(f"     {total_line[0]:<{width}} {total_line[1]:>12}")
     return lines

@@ -5,9 +5,12 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from spendcalc.views import words
 from spendcalc.views.charts.kit import DEFAULT_DPI, STYLES, PlotError, data_sources
@@ -40,33 +43,78 @@ _WITH_MEMBERS = ("gap", "paths", "heatmap", "stack", "compare")
 # Inputs and options
 
 
-@dataclass(frozen=True)
-class Run:
-    """One projected scenario as the charts see it."""
+Columns = Mapping[str, Any]
+"""A table as its columns: NumPy arrays of one length, a scalar standing for a constant
+column (``Result.columns``)."""
 
-    name: str
-    table: pd.DataFrame
-    aggregates: pd.DataFrame | None
-    meta: dict[str, Any]
-    data: Dataset
-    """The data the table was computed with: groups, regions and history come from here."""
-    scenario: Scenario | None = None
-    """The typed scenario, when the run comes from a Result; a bare table with its meta has
-    none, and the charts fall back on the table and ``meta["scenario_settings"]``."""
-    currency: str = "USD"
-    """The currency of the money columns the charts read (``--currency``; see ``as_run``)."""
+
+class Run:
+    """One projected scenario as the charts see it.
+
+    ``table`` and ``aggregates`` are given as DataFrames or as their columns (a Result's
+    ``columns`` and ``aggregate_columns``). Either way both views are there: a chart that reads
+    a few numbers (gap) takes them from ``columns`` and never imports pandas (a fifth of
+    `spendcalc plot gap`); ``table`` and ``aggregates`` are laid out on first use."""
+
+    def __init__(self, name: str, table: pd.DataFrame | Columns,
+                 aggregates: pd.DataFrame | Columns | None, meta: dict[str, Any],
+                 data: Dataset, scenario: Scenario | None = None,
+                 currency: str = "USD") -> None:
+        self.name = name
+        self.meta = meta
+        self.data = data
+        """The data the table was computed with: groups, regions and history come from here."""
+        self.scenario = scenario
+        """The typed scenario, when the run comes from a Result; a bare table with its meta has
+        none, and the charts fall back on the table and ``meta["scenario_settings"]``."""
+        self.currency = currency
+        """The currency of the money columns the charts read (``--currency``; see
+        ``as_run``)."""
+        self._table = table
+        self._aggregates = aggregates
+
+    def __repr__(self) -> str:
+        return f"Run({self.name!r}, currency={self.currency!r})"
+
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        """One row per (member, year): the projection table."""
+        if isinstance(self._table, Mapping):
+            from spendcalc.core.tables import member_frame
+
+            return member_frame(dict(self._table))
+        return self._table
+
+    @cached_property
+    def aggregates(self) -> pd.DataFrame | None:
+        """One row per (group, year), if the run has its aggregates."""
+        if isinstance(self._aggregates, Mapping):
+            import pandas as pd
+
+            return pd.DataFrame(dict(self._aggregates))
+        return self._aggregates
+
+    @cached_property
+    def columns(self) -> dict[str, np.ndarray]:
+        """The table's columns as NumPy arrays of the table's length."""
+        return _arrays(self._table)
+
+    @cached_property
+    def aggregate_columns(self) -> dict[str, np.ndarray] | None:
+        """The aggregates' columns as NumPy arrays, if the run has its aggregates."""
+        return None if self._aggregates is None else _arrays(self._aggregates)
 
     @property
     def base_year(self) -> int:
-        return int(self.table.year.min())
+        return int(self.columns["year"].min())
 
     @property
     def horizon(self) -> int:
-        return int(self.table.year.max())
+        return int(self.columns["year"].max())
 
     @property
     def years(self) -> list[int]:
-        return sorted(int(y) for y in self.table.year.unique())
+        return sorted(int(y) for y in np.unique(self.columns["year"]))
 
     @property
     def baseline_pct(self) -> float:
@@ -76,23 +124,42 @@ class Run:
         settings = self.meta.get("scenario_settings") or {}
         if "baseline_pct" in settings:
             return float(settings["baseline_pct"])
-        values = self.table.baseline_pct.dropna()
-        return float(values.iloc[0]) if len(values) else 2.0
+        values = self.columns["baseline_pct"].astype(float)
+        values = values[~np.isnan(values)]
+        return float(values[0]) if len(values) else 2.0
 
     @property
     def codes(self) -> list[str]:
-        return list(dict.fromkeys(self.table.iso3))
+        return list(dict.fromkeys(str(c) for c in self.columns["iso3"]))
 
     def at(self, year: int) -> pd.DataFrame:
         """The table's rows for ``year``, indexed by member code."""
         return self.table[self.table.year == year].set_index("iso3")
 
+    def rows(self, year: int, codes: Sequence[str]) -> dict[str, np.ndarray]:
+        """The columns of the rows for ``year`` of the members ``codes``, in that order
+        (``at(year).loc[codes]`` without pandas)."""
+        cols = self.columns
+        where = np.flatnonzero(cols["year"] == year)
+        position = {str(c): i for c, i in zip(cols["iso3"][where], where, strict=True)}
+        take = np.array([position[c] for c in codes], dtype=np.intp)
+        return {name: values[take] for name, values in cols.items()}
+
     def aggregate(self, group: str | None, year: int, column: str) -> float | None:
-        if group is None or self.aggregates is None:
+        agg = self.aggregate_columns
+        if group is None or agg is None:
             return None
-        a = self.aggregates
-        rows = a[(a.group == group) & (a.year == year)]
-        return float(rows[column].iloc[0]) if len(rows) else None
+        hits = np.flatnonzero((agg["group"] == group) & (agg["year"] == year))
+        return float(agg[column][hits[0]]) if len(hits) else None
+
+
+def _arrays(table: pd.DataFrame | Columns) -> dict[str, np.ndarray]:
+    """A table's columns as NumPy arrays of its length (scalars repeated)."""
+    if not isinstance(table, Mapping):
+        return {str(c): table[c].to_numpy() for c in table.columns}
+    n = max((len(v) for v in table.values() if isinstance(v, np.ndarray)), default=0)
+    return {c: v if isinstance(v, np.ndarray) else np.repeat(np.asarray(v, dtype=object), n)
+            for c, v in table.items()}
 
 
 def as_run(source: Result | pd.DataFrame | Run, meta: dict[str, Any] | None = None,
@@ -101,24 +168,25 @@ def as_run(source: Result | pd.DataFrame | Run, meta: dict[str, Any] | None = No
     with (and its ``meta`` if you have it)."""
     if isinstance(source, Run):
         return source
-    import pandas as pd
+    from spendcalc.core.result import Result
 
-    if not isinstance(source, pd.DataFrame):  # a Result
-        table, aggregates, code = _in_currency(source.table, source.aggregates, source.meta)
-        return Run(source.scenario.name, table, aggregates,
+    if isinstance(source, Result):  # its columns: the DataFrames only if a chart asks
+        columns, aggregates, code = _in_currency(source.columns, source.aggregate_columns,
+                                                 source.meta)
+        return Run(source.scenario.name, columns, aggregates,
                    dict(source.meta), source.data, source.scenario, code)
-    table = source
-    if "scenario" not in table.columns:
+    frame = source
+    if "scenario" not in getattr(frame, "columns", ()):
         raise PlotError("expected a spendcalc Result or its projection table")
     if data is None:
         raise PlotError("a projection table needs data=: the Dataset it was computed with "
                         "(or pass the Result itself)")
-    names = list(dict.fromkeys(table["scenario"]))
+    names = list(dict.fromkeys(frame["scenario"]))
     if len(names) != 1:
         raise PlotError(f"the table holds {len(names)} scenarios; pass one at a time")
-    meta = dict(meta or table.attrs.get("meta") or {})
+    meta = dict(meta or frame.attrs.get("meta") or {})
     meta.setdefault("data_vintage", data.vintage)
-    return Run(str(names[0]), table, None, meta, data)
+    return Run(str(names[0]), frame, None, meta, data)
 
 
 @dataclass(frozen=True)
@@ -241,11 +309,14 @@ def check_runs(kind: str, runs: Sequence[Run], opts: Options) -> None:
 
 def matching_group(run: Run, codes: Sequence[str], opts: Options) -> tuple[str, str] | None:
     """(key, label) of the aggregate covering exactly ``codes``, if the table has one."""
-    if run.aggregates is None:
+    agg = run.aggregate_columns
+    if agg is None:
         return None
-    a = run.aggregates
     wanted = set(codes)
-    keys = list(dict.fromkeys(a.group))
+    first: dict[str, str] = {}  # each group's label, in the aggregates' order
+    for key, label in zip(agg["group"].tolist(), agg["label"].tolist(), strict=True):
+        first.setdefault(str(key), str(label))
+    keys = list(first)
     if opts.group in keys:
         keys.remove(opts.group)
         keys.insert(0, opts.group)
@@ -253,7 +324,7 @@ def matching_group(run: Run, codes: Sequence[str], opts: Options) -> tuple[str, 
     present = set(run.codes)
     for key in keys:
         if key in groups and set(groups[key].members) & present == wanted:
-            label = str(a[a.group == key].label.iloc[0])
+            label = first[key]
             if not set(groups[key].members) <= present:
                 label += f" (its {len(wanted)} members in {run.name})"
             return key, label
@@ -269,9 +340,9 @@ def chart_year(run: Run, opts: Options, other: Run | None = None) -> int:
     return year
 
 
-def _in_currency(table: pd.DataFrame, aggregates: pd.DataFrame | None,
-                 meta: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame | None, str]:
-    """A ``--currency`` result's tables with its converted money (``_lcu_bn``) under the USD
+def _in_currency(table: Columns, aggregates: Columns | None, meta: dict[str, Any]
+                 ) -> tuple[Columns, Columns | None, str]:
+    """A ``--currency`` result's columns with its converted money (``_lcu_bn``) under the USD
     names the charts read, and the currency's code; unchanged in USD. One chart shows one
     currency: ``local`` only when the members shown share one (else a PlotError)."""
     chosen = (meta.get("currency") or {}).get("currency")
@@ -284,9 +355,9 @@ def _in_currency(table: pd.DataFrame, aggregates: pd.DataFrame | None,
                         "or run only allies sharing one (--set 'members=[\"DEU\",\"FRA\"]')")
     code = codes.pop() if chosen == "local" else str(chosen)
 
-    def swap(frame: pd.DataFrame) -> pd.DataFrame:
-        local = [c for c in frame.columns if "_lcu_bn" in c]
-        return frame.assign(**{c.replace("_lcu_bn", "_usd_bn"): frame[c] for c in local})
+    def swap(columns: Columns) -> Columns:
+        local = [c for c in columns if "_lcu_bn" in c]
+        return {**columns, **{c.replace("_lcu_bn", "_usd_bn"): columns[c] for c in local}}
 
     has_agg = aggregates is not None and "currency" in aggregates
     return swap(table), (swap(aggregates) if has_agg and aggregates is not None else None), code
