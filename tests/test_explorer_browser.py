@@ -460,3 +460,146 @@ def test_a_file_with_options_the_explorer_lacks_opens_with_a_note(browser, tmp_p
     assert "80% of each increase delivered" in notes
     assert "sets uncertainty, which the explorer does not use" in notes
     _agree(compute(scenario, DATA), _table(browser))
+
+
+# --------------------------------------------------------------------------- currencies
+
+LCU = ("gdp_lcu_bn", "core_lcu_bn", "total_lcu_bn", "extra_over_baseline_lcu_bn",
+       "cum_extra_over_baseline_lcu_bn", "cum_increase_over_base_share_lcu_bn")
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= REL * max(abs(a), abs(b)) + 1e-12
+
+
+def test_local_currency_for_one_ally_is_in_currency_s(fresh):
+    """Germany in its own currency: the trend's figure, every converted column and the
+    everyday terms are Result.in_currency('local')'s, to the digits shown."""
+    from spendcalc.evidence.tradeoff import with_currency
+
+    driver = fresh
+    _set(driver, "focus", "DEU")
+    _set(driver, "currency", "local")
+    result = compute(load_scenario("hague-2035", DATA), DATA).in_currency("local")
+    t = result.table.set_index(["iso3", "year"])
+    label = driver.find_element("id", "trend-label").text
+    assert label.endswith(f"EUR {t.loc[('DEU', 2035), 'total_lcu_bn']:,.1f} bn in 2035")
+    js = driver.execute_script("return window.spendcalc.inCurrency('DEU')")
+    assert [r["year"] for r in js] == list(range(2026, 2036))
+    for row in js:
+        assert row["currency"] == "EUR"
+        assert row["usd_rate"] == t.loc[("DEU", row["year"]), "usd_rate"]
+        for col in LCU:
+            assert _close(row[col], t.loc[("DEU", row["year"]), col]), (col, row["year"])
+    per_person = with_currency(tradeoff(result, member="DEU"), result).summary.iloc[0]
+    text = driver.find_element("id", "everyday-terms").text
+    assert f"EUR {per_person.above_baseline_lcu_per_person:,.0f}" in text
+    note = driver.find_element("id", "currency-note").text
+    assert note.startswith(f"Germany in EUR: {t.loc[('DEU', 2035), 'usd_rate']:,.4f} per US")
+    # Groups and the table compare allies: they stay in dollars, and say so.
+    assert driver.find_element("css selector", ".stat[data-key=nato] b").text.startswith("USD ")
+    assert "USD bn" in driver.find_element("css selector", "#summary caption").text
+    _set(driver, "focus", "nato")
+    assert "stay in US dollars" in driver.find_element("id", "currency-note").text
+    assert " USD " in driver.find_element("id", "trend-label").text
+    assert driver.get_log("browser") == []
+
+
+def test_one_currency_for_every_ally(fresh):
+    """EUR everywhere: the table, its headings, the headline and the downloaded CSV are
+    Result.in_currency('EUR')'s; the CSV in 'local' carries each ally's own."""
+    driver = fresh
+    _set(driver, "currency", "EUR")
+    result = compute(load_scenario("hague-2035", DATA), DATA)
+    eur = result.in_currency("EUR")
+    t = eur.table.set_index(["iso3", "year"])
+    assert _cell(driver, "DEU", "total_usd_bn") == f"{t.loc[('DEU', 2035), 'total_lcu_bn']:,.1f}"
+    assert _cell(driver, "POL", "cum_extra_over_baseline_usd_bn") == (
+        f"{t.loc[('POL', 2035), 'cum_extra_over_baseline_lcu_bn']:+,.1f}".replace("-", "−"))
+    heads = driver.execute_script("return Array.from(document.querySelectorAll('#summary th'))"
+                                  ".map(th => th.textContent)")
+    assert "EUR bn 2035" in heads and "Cum. over 2%, EUR bn" in heads
+    nato = eur.aggregates.set_index(["group", "year"]).loc[("nato", 2035), "total_lcu_bn"]
+    stat = driver.find_element("css selector", ".stat[data-key=nato] b").text
+    assert stat.startswith(f"EUR {nato:,.1f} bn")
+    for choice in ("EUR", "local"):
+        _set(driver, "currency", choice)
+        lines = driver.execute_script("return window.spendcalc.csv()").splitlines()
+        head = lines[0].split(",")
+        assert head[-9:-7] == ["currency", "usd_rate"] and head[-1] == (
+            "cum_extra_over_baseline_lcu_bn")
+        table = result.in_currency(choice).table
+        assert len(lines) == 1 + len(table)
+        for line, (_, want) in zip(lines[1:], table.iterrows(), strict=True):
+            cells = dict(zip(head, line.split(","), strict=True))
+            assert cells["currency"].strip('"') == want.currency
+            for col in ("total_lcu_bn", "cum_extra_over_baseline_lcu_bn"):
+                if math.isnan(want[col]):
+                    assert cells[col] == ""
+                else:
+                    assert _close(float(cells[col]), want[col]), (col, want.iso3)
+    assert driver.get_log("browser") == []
+
+
+def test_currency_survives_the_link_and_needs_rates(browser, pages):  # noqa: F811
+    browser.get("about:blank")
+    browser.get(pages["nato-2026"].as_uri() + "#p=hague-2035&focus=POL&cur=local")
+    assert browser.execute_script("return window.spendcalc.state().currency") == "local"
+    assert " PLN " in browser.find_element("id", "trend-label").text
+    # An edition without national-currency figures: dollars only, disabled, and why.
+    browser.get("about:blank")
+    browser.get(pages["nato-2025"].as_uri() + "#p=hague-2035&focus=POL&cur=local")
+    assert browser.execute_script("return window.spendcalc.state().currency") == "USD"
+    select = browser.find_element("id", "currency")
+    assert not select.is_enabled()
+    assert [o.get_attribute("value") for o in select.find_elements("tag name", "option")] == [
+        "USD"]
+    assert "US dollars only" in browser.find_element("id", "currency-note").text
+    assert " USD " in browser.find_element("id", "trend-label").text
+    assert browser.get_log("browser") == []
+
+
+# --------------------------------------------------------------------------- estimates
+
+
+def test_published_estimates_are_presets_computed_exactly(browser, pages):  # noqa: F811
+    """Every estimate's scenario runs in the page exactly as in Python on the page's data
+    (nothing approximated), on both editions."""
+    from spendcalc.evidence import literature
+
+    for edition in ("nato-2026", "nato-2025"):
+        data = load_dataset(None, edition)
+        browser.get(pages[edition].as_uri())
+        shown = browser.execute_script("return window.spendcalc.data.published.estimates")
+        assert len(shown) == len(literature.load_estimates())
+        for name in shown:
+            preset = browser.execute_script("return window.spendcalc.data.presets[arguments[0]]",
+                                            name)
+            scenario = Scenario.model_validate(preset)
+            _agree(compute(scenario, data), _js_table(browser, preset))
+
+
+def test_choosing_an_estimate_shows_its_source(fresh):
+    from spendcalc.evidence import literature
+
+    driver = fresh
+    group = driver.find_element("css selector", "#preset optgroup[label='Published estimates']")
+    labels = [o.text for o in group.find_elements("tag name", "option")]
+    estimates = literature.load_estimates()
+    assert sorted(labels) == sorted(e.source["short"] for e in estimates)
+    assert driver.find_element("id", "preset-source").get_attribute("hidden") == "true"
+    est = next(e for e in estimates if e.id == "pbo-canada-2026")
+    _set(driver, "preset", est.id)
+    driver.execute_script("document.getElementById('preset')"
+                          ".dispatchEvent(new Event('change', {bubbles: true}))")
+    state = driver.execute_script("return window.spendcalc.state()")
+    assert state["preset"] == est.id and state["focus"] == "CAN"  # one ally: shown
+    doc = literature.scenario_of(est.document, DATA, est.id)
+    assert state["core"] == doc.target.core_pct and state["baseline"] == doc.baseline_pct
+    _agree(compute(doc, DATA), _table(driver))
+    text = driver.find_element("id", "preset-source").text
+    for key in ("author", "date", "url", "value_text"):
+        assert est.source[key] in text
+    assert f"Encoded on the {est.edition} data; this page computes it on nato-2026" in text
+    assert f"spendcalc literature --id {est.id}" in text
+    assert driver.get_log("browser") == []

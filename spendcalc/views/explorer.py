@@ -11,6 +11,12 @@ page and ``spendcalc run`` agree to the last digits. Nothing is fetched: a
 Content-Security-Policy in the page allows only its own inline script and style (by hash)
 and ``data:`` images. Units: shares in percent of GDP, money in USD bn at current prices,
 growth in percent a year, population in millions.
+
+Money can also be shown in each ally's own currency or one common currency: the rates
+(units per USD, every year the page can show) are computed here with
+``spendcalc.core.currency`` and embedded, never modelled in the page. Published estimates
+(``scenarios/published/``, ``spendcalc.evidence.literature``) are presets too, run on the
+page's data with their source shown.
 """
 
 from __future__ import annotations
@@ -83,11 +89,54 @@ def _fiscal_payload(data: Dataset, fiscal: FiscalData) -> dict[str, Any]:
     return out
 
 
+def _rates(data: Dataset, years: list[int], fixed: dict[str, Any] | None) -> dict[str, Any]:
+    """Units per USD in each of ``years``: every member in its own currency (``local``) and
+    every currency the data knows, at its largest economy's rate (``common``), exactly the
+    rates ``Result.in_currency`` multiplies by."""
+    import numpy as np
+
+    from spendcalc.core import currency
+
+    span = np.asarray(years, dtype=np.int64)
+    local = currency.conversion(data, tuple(data.codes), span, currency.LOCAL, fixed)
+    common = {code: currency.conversion(data, ("USA",), span, code, fixed).rate[0].tolist()
+              for code in currency.available(data) if code != currency.USD}
+    return {"local": dict(zip(data.codes, local.rate.tolist(), strict=True)),
+            "common": common}
+
+
+def currency_payload(data: Dataset, presets: list[Scenario]) -> dict[str, Any]:
+    """The page's exchange rates: for every year from the earliest base year to the latest
+    horizon of ``presets`` (no control moves the horizon), each member's currency and rate,
+    and each currency's common rate; presets that fix rates (``[currency]``) get their own.
+    An edition without national-currency figures gives ``available: false`` and why."""
+    from spendcalc.core import currency
+
+    if data.usd_rates is None:
+        return {"available": False,
+                "note": f"The {data.edition_name} data has no national-currency figures "
+                        "(NATO's Table 1), so money is shown in US dollars only; "
+                        "spendcalc explore --edition nato-2026 has them."}
+    years = list(range(min(data.base_years), max(p.horizon for p in presets) + 1))
+    fixed = {json.dumps(p.currency, sort_keys=True): p.currency for p in presets if p.currency}
+    out: dict[str, Any] = _clean({
+        "available": True, "years": years, "model": currency.MODEL,
+        "nato_until": max(data.rate_years),
+        "member_currency": dict(zip(data.codes, data.currencies, strict=True)),
+        **_rates(data, years, None),
+        "fixed": [{"currency": json.loads(key), **_rates(data, years, value)}
+                  for key, value in fixed.items()],
+    })
+    return out
+
+
 def payload(data: Dataset, presets: list[Scenario], initial: str,
-            fiscal: FiscalData | None = None) -> dict[str, Any]:
+            fiscal: FiscalData | None = None,
+            published: dict[str, Any] | None = None) -> dict[str, Any]:
     """Everything the page computes from: the dataset's members, base-year shares and GDP
-    for every allowed base year, IMF growth and US inflation, groups, fiscal data and the
-    preset scenarios (resolved, as ``spendcalc show --json`` prints them)."""
+    for every allowed base year, IMF growth and US inflation, groups, fiscal data, exchange
+    rates, the preset scenarios (resolved, as ``spendcalc show --json`` prints them) and,
+    for presets that are published estimates, their sources (``published_presets``)."""
     from spendcalc.io.fiscal_data import load_fiscal
 
     fiscal = fiscal or load_fiscal(data)
@@ -109,6 +158,8 @@ def payload(data: Dataset, presets: list[Scenario], initial: str,
                    for g in data.groups.values()],
         "fiscal": _fiscal_payload(data, fiscal),
         "presets": {s.name: s.model_dump(mode="json") for s in presets},
+        "published": published or {},
+        "currency": currency_payload(data, presets),
         "initial": initial,
         "unsupported": UNSUPPORTED,
         "defaults": {key: _default_of(key) for key in UNSUPPORTED},
@@ -131,15 +182,56 @@ def ready_presets(data: Dataset) -> list[Scenario]:
     return [load_scenario(r.name, data) for r in ready_scenarios()]
 
 
+SOURCE_KEYS = ("id", "short", "author", "title", "date", "url", "value_text", "claim")
+"""What the page shows of an estimate's ``[published]`` table."""
+
+
+def published_presets(data: Dataset, taken: set[str]) -> tuple[list[Scenario], dict[str, Any]]:
+    """Every published estimate (``scenarios/published/*.toml``) as a preset on ``data``,
+    and what the page says of each: its source, the edition it was encoded on and whether
+    that is the page's. A file that does not load or validate on ``data`` is not a preset:
+    it is listed under ``skipped`` with why. Names clashing with ``taken`` get a
+    ``published-`` prefix."""
+    from spendcalc.core.errors import SpendcalcError
+    from spendcalc.evidence import literature
+    from spendcalc.io.data import DEFAULT_EDITION
+
+    scenarios: list[Scenario] = []
+    info: dict[str, dict[str, Any]] = {}
+    skipped: list[str] = []
+    for path in sorted(literature.published_dir().glob("*.toml")):
+        try:  # one estimate another engineer is still writing must not cost the page
+            est = literature.load_estimate(path)
+            scenario = literature.scenario_of(est.document, data, path.name)
+        except (SpendcalcError, ValueError) as exc:
+            skipped.append(f"{path.stem}: {exc}")
+            continue
+        if scenario.name in taken:
+            scenario = scenario.model_copy(update={"name": f"published-{est.id}"})
+        taken.add(scenario.name)
+        scenarios.append(scenario)
+        encoded = est.edition or DEFAULT_EDITION
+        info[scenario.name] = {**{k: str(est.source.get(k, "")) for k in SOURCE_KEYS},
+                               "edition": encoded,
+                               "same_edition": encoded == data.edition_name}
+    shown: dict[str, Any] = {"estimates": info, "skipped": skipped} if info or skipped else {}
+    return scenarios, shown
+
+
 def build(scenario: Scenario, data: Dataset, *, presets: list[Scenario] | None = None,
-          fiscal: FiscalData | None = None) -> str:
+          fiscal: FiscalData | None = None, estimates: bool = True) -> str:
     """The explorer page opening on ``scenario`` (added to the presets unless it is one of
-    them unchanged), as one HTML string."""
+    them unchanged), as one HTML string; ``estimates``: the published estimates are
+    presets too (``published_presets``)."""
     presets = list(ready_presets(data) if presets is None else presets)
     same = [p for p in presets if p.name == scenario.name]
     if not same or same[0] != scenario:
         presets = [p for p in presets if p.name != scenario.name] + [scenario]
-    info = payload(data, presets, scenario.name, fiscal)
+    published: dict[str, Any] = {}
+    if estimates:
+        more, published = published_presets(data, {p.name for p in presets})
+        presets += more
+    info = payload(data, presets, scenario.name, fiscal, published)
     script = "\n".join(_asset(name) for name in SCRIPTS)
     style = _asset("explorer.css")
     # "</" cannot end the data block early: JSON allows the escaped form.

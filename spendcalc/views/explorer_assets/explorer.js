@@ -2,7 +2,8 @@
  *
  * Every number comes from window.spendcalc.project (engine.js) on the embedded data; this
  * file only turns controls into a scenario and results into SVG, tables and sentences.
- * Shares in percent of GDP, money in USD bn at current prices.
+ * Shares in percent of GDP, money in USD bn at current prices, or in another currency (bn,
+ * current prices) at the exchange rates Python embeds (D.currency: units per USD a year).
  */
 (function () {
   "use strict";
@@ -14,11 +15,17 @@
   const RANGES = ["core", "related", "year", "esp-core", "baseline", "offset", "flat", "relbase"];
   const KEYS = { preset: "p", target: "t", core: "core", related: "rel", year: "y", shape: "shape",
     esp: "esp", espCore: "espc", baseline: "bl", growth: "g", offset: "off", flat: "flat",
-    relbase: "rb", cuts: "cuts", base: "base", focus: "focus", projector: "pm" };
+    relbase: "rb", cuts: "cuts", base: "base", focus: "focus", currency: "cur", projector: "pm" };
   const NUMERIC = new Set(["core", "related", "year", "espCore", "baseline", "offset", "flat",
     "relbase", "base"]);
   const BOOLEAN = new Set(["target", "esp", "cuts", "projector"]);
   let state = null, current = null, pinned = null, sortKey = null, sortDir = -1, hashTimer = 0;
+  const CUR = D.currency, PUB = (D.published || {}).estimates || {};
+  const CURRENCY_NAMES = { ALL: "Albanian lek", CAD: "Canadian dollar", CZK: "Czech koruna",
+    DKK: "Danish krone", EUR: "euro", GBP: "pound sterling", HUF: "Hungarian forint",
+    MKD: "Macedonian denar", NOK: "Norwegian krone", PLN: "Polish złoty", RON: "Romanian leu",
+    SEK: "Swedish krona", TRY: "Turkish lira", USD: "US dollar" };
+  const FIRST_CURRENCIES = ["EUR", "GBP", "CAD"];
 
   // ------------------------------------------------------------------ formatting
   const FORMATS = new Map();  // one Intl.NumberFormat per precision: making one is slow
@@ -46,7 +53,7 @@
       growth: s.growth.source, offset: s.growth.real_offset,
       flat: s.growth.flat_pct === null ? 4 : s.growth.flat_pct, relbase: s.related.base_pct,
       cuts: s.allow_cuts, base: s.base_year, focus: focus || "nato",
-      projector: state ? state.projector : false,
+      currency: state ? state.currency : "USD", projector: state ? state.projector : false,
     };
   }
 
@@ -123,6 +130,122 @@
     return out;
   }
 
+  // ------------------------------------------------------------------ currency
+  /* Money columns as Result.in_currency converts them (spendcalc/core/currency.py): flows are
+   * the dollar figure times the year's rate; cum_ columns are running sums of the converted
+   * flows after the first year, each year at its own rate. */
+  const FLOWS = ["gdp", "core", "related", "total", "baseline", "extra_over_baseline",
+    "increase_over_base_share"];
+  const CUMS = ["extra_over_baseline", "increase_over_base_share"];
+
+  /* The choices the page offers: USD, each ally's own (local), then every currency the data knows. */
+  function currencies() {
+    if (!CUR.available) return ["USD"];
+    const codes = Object.keys(CUR.common).sort((a, b) =>
+      (FIRST_CURRENCIES.indexOf(a) + 1 || 99) - (FIRST_CURRENCIES.indexOf(b) + 1 || 99) || a.localeCompare(b));
+    return ["USD", "local", ...codes];
+  }
+
+  function fillCurrencies() {
+    const sel = $("currency");
+    option(sel, "USD", "US dollars (USD)");
+    if (!CUR.available) { sel.disabled = true; return; }
+    option(sel, "local", "the ally's own currency (local)");
+    const one = document.createElement("optgroup"); one.label = "One currency for every ally";
+    for (const code of currencies().slice(2)) option(one, code, `${CURRENCY_NAMES[code] || code} (${code})`);
+    sel.appendChild(one);
+  }
+
+  /* The rates a scenario is shown at: NATO's then inflation-moved, or, for a scenario that
+   * fixes rates ([currency]), the set Python computed for it; null: none embedded. */
+  function rateTable(s) {
+    if (!CUR.available) return null;
+    if (!s.currency) return CUR;
+    const key = canonical(s.currency);
+    return (CUR.fixed || []).find(f => canonical(f.currency) === key) || null;
+  }
+
+  /* How money is shown for one ally (iso3) or a group (null) of scenario s: the currency
+   * code and its rate by year (null: US dollars, unconverted). "local" is one ally's own
+   * currency; a group, which may mix currencies, stays in dollars. */
+  function unitFor(iso3, s) {
+    const choice = state.currency, table = rateTable(s);
+    if (choice === "USD" || !table || (choice === "local" && !iso3)) return { code: "USD", rate: null };
+    const code = choice === "local" ? (CUR.member_currency[iso3] || "") : choice;
+    const series = choice === "local" ? table.local[iso3] : table.common[choice];
+    const y0 = CUR.years[0];
+    return { code, rate: y => { const v = series ? series[y - y0] : undefined; return v === undefined ? NaN : sc.num(v); } };
+  }
+
+  /* One ally's or group's rows (consecutive years, base year first) with currency, usd_rate
+   * and the _lcu_bn twins of the money columns; unchanged in US dollars. */
+  function convert(rows, unit) {
+    if (!unit.rate || !rows.length) return rows;
+    const out = rows.map(r => Object.assign({}, r, { currency: unit.code, usd_rate: unit.rate(r.year) }));
+    for (const c of FLOWS) for (const r of out) r[`${c}_lcu_bn`] = r[`${c}_usd_bn`] * r.usd_rate;
+    for (const c of CUMS) {
+      const first = out[0][`${c}_lcu_bn`];
+      let sum = 0;
+      for (const r of out) { sum += r[`${c}_lcu_bn`]; r[`cum_${c}_lcu_bn`] = sum - first; }
+    }
+    return out;
+  }
+
+  /* The member table in the chosen currency; local: each ally its own when perMember, else
+   * (views comparing allies) US dollars. */
+  function convertTable(table, s, perMember) {
+    if (state.currency === "local" && !perMember) return table;
+    const blocks = new Map();
+    for (const r of table) (blocks.get(r.iso3) || blocks.set(r.iso3, []).get(r.iso3)).push(r);
+    return [...blocks].flatMap(([code, rows]) => convert(rows, unitFor(code, s)));
+  }
+
+  /* An ally's (code) or a group's (key) rows, summed over its members, in its currency. */
+  function seriesOf(table, key, s) {
+    const group = D.groups.some(g => g.key === key);
+    return convert(sc.aggregate(table, codesOf(key)), unitFor(group ? null : key, s));
+  }
+
+  // Converted rows carry usd_rate; an ally without a currency of its own (Iceland) shows "—".
+  const cc = r => !r || r.usd_rate === undefined ? "USD" : (r.currency || "—");
+  const val = (r, name) => r[`${name}_${r.usd_rate === undefined ? "usd" : "lcu"}_bn`];
+  const amount = (r, name) => `${cc(r)} ${money(val(r, name))} bn`;
+
+  function showCurrencyNote(s) {
+    const note = $("currency-note");
+    if (!CUR.available) { note.textContent = CUR.note; return; }
+    if (state.currency === "USD") { note.textContent = ""; return; }
+    if (!rateTable(s)) { note.textContent = "This scenario fixes exchange rates the page has not embedded: money in US dollars."; return; }
+    const ally = !D.groups.some(g => g.key === state.focus);
+    const unit = unitFor(ally ? state.focus : null, s), y = s.horizon;
+    const how = `NATO's rates to ${CUR.nato_until}, then moved by the inflation gap against the US` +
+      (s.currency ? "; this scenario fixes some rates" : "") + ".";
+    if (state.currency === "local" && !ally) {
+      note.textContent = "Each ally's own currency applies where one ally is shown: choose one above. " +
+        "Groups, the headline and the table stay in US dollars.";
+    } else if (state.currency === "local") {
+      note.textContent = `${labelOf(state.focus)} in ${unit.code}: ${fmt(unit.rate(y), 4)} per US dollar in ${y}; ${how} ` +
+        "The headline and the table stay in US dollars.";
+    } else {
+      note.textContent = `1 US dollar = ${fmt(unit.rate(y), 4)} ${unit.code} in ${y}; ${how}`;
+    }
+  }
+
+  // ------------------------------------------------------------------ published estimates
+  function showSource(name) {
+    const box = $("preset-source"), p = PUB[name];
+    box.textContent = ""; box.hidden = !p;
+    if (!p) return;
+    const line = (text, cls) => { const e = document.createElement("p"); e.textContent = text; if (cls) e.className = cls; box.appendChild(e); };
+    line(`${p.author}, “${p.title}”, ${p.date}.`);
+    line(`Published: ${p.value_text}.`);
+    line(p.url, "url");
+    line(p.same_edition
+      ? `Encoded on the ${p.edition} data, as on this page.`
+      : `Encoded on the ${p.edition} data; this page computes it on ${D.edition} data, so its numbers differ from the reproduction (spendcalc explore --edition ${p.edition} matches it).`);
+    line(`This is the estimate's assumptions as a scenario; how its published figure compares: spendcalc literature --id ${p.id}.`);
+  }
+
   // ------------------------------------------------------------------ controls
   function option(parent, value, text) {
     const o = document.createElement("option");
@@ -130,9 +253,18 @@
   }
 
   function fillMenus() {
+    const ready = document.createElement("optgroup"); ready.label = "Ready scenarios";
+    const published = document.createElement("optgroup"); published.label = "Published estimates";
     for (const [name, s] of Object.entries(D.presets)) {
-      option($("preset"), name, `${name}: ${s.description}`);
+      if (PUB[name]) option(published, name, PUB[name].short);
+      else option(ready, name, `${name}: ${s.description}`);
     }
+    $("preset").append(ready);
+    if (published.children.length) $("preset").append(published);
+    const skipped = (D.published || {}).skipped || [];
+    $("published-skipped").textContent = skipped.length
+      ? `Published estimates not offered here (they do not run on this data): ${skipped.join("; ")}.` : "";
+    fillCurrencies();
     for (const y of D.base_years) option($("base"), String(y), String(y));
     const groups = document.createElement("optgroup"); groups.label = "Groups";
     for (const g of D.groups) option(groups, g.key, g.label);
@@ -145,6 +277,7 @@
   function writeControls(st) {
     $("preset").value = st.preset;
     $("preset-description").textContent = D.presets[st.preset].description;
+    showSource(st.preset);
     $("target-on").checked = st.target;
     $("core").value = st.core; $("related").value = st.related;
     $("year").min = String(st.base + 1); $("year").value = st.year;
@@ -159,6 +292,7 @@
     $("baseline").value = st.baseline; $("growth").value = st.growth;
     $("offset").value = st.offset; $("flat").value = st.flat; $("relbase").value = st.relbase;
     $("cuts").checked = st.cuts; $("base").value = String(st.base); $("focus").value = st.focus;
+    $("currency").value = st.currency;
     document.body.classList.toggle("projector", st.projector);
     $("projector").setAttribute("aria-pressed", String(st.projector));
     for (const id of ["core", "related", "year"]) $(id).disabled = !st.target;
@@ -185,7 +319,7 @@
       baseline: Number($("baseline").value), growth: $("growth").value,
       offset: Number($("offset").value), flat: Number($("flat").value),
       relbase: Number($("relbase").value), cuts: $("cuts").checked, base: Number($("base").value),
-      focus: $("focus").value, projector: state.projector,
+      focus: $("focus").value, currency: $("currency").value, projector: state.projector,
     };
   }
 
@@ -209,6 +343,7 @@
       st[k] = BOOLEAN.has(k) ? v === "1" : (NUMERIC.has(k) ? Number(v) : v);
       if (NUMERIC.has(k) && !Number.isFinite(st[k])) return null;
     }
+    if (!currencies().includes(st.currency)) st.currency = "USD";
     return st;
   }
 
@@ -272,9 +407,9 @@
       el("text", { x: x(p.year) - 4, y: y(p.total_pct) + 18, "text-anchor": "end", "font-size": 12 }, svg, `pinned: ${pct(p.total_pct)}%`);
     }
     el("path", { d: rows.map((r, i) => `${i ? "L" : "M"}${x(r.year).toFixed(1)},${y(r.total_pct).toFixed(1)}`).join(""), class: "line", id: "trend-line" }, svg);
-    const last = rows[rows.length - 1];
-    el("text", { x: x(last.year) - 4, y: y(last.total_pct) - 8, "text-anchor": "end", "font-size": 13, "font-weight": 600 }, svg,
-      `${pct(last.total_pct)}% of GDP, USD ${money(last.total_usd_bn)} bn in ${last.year}`);
+    const last = seriesOf(table, state.focus, s).find(r => r.year === rows[rows.length - 1].year);
+    el("text", { x: x(last.year) - 4, y: y(last.total_pct) - 8, "text-anchor": "end", "font-size": 13, "font-weight": 600, id: "trend-label" }, svg,
+      `${pct(last.total_pct)}% of GDP, ${amount(last, "total")} in ${last.year}`);
   }
 
   function drawGap(s, table) {
@@ -310,12 +445,14 @@
   const COLUMNS = [
     ["iso3", "Code", r => r.iso3], ["member", "Member", r => r.member],
     ["core_base", "Core % {b}", r => r.core_base], ["core_pct", "Core % {h}", r => r.core_pct],
-    ["total_pct", "Total % {h}", r => r.total_pct], ["total_usd_bn", "USD bn {h}", r => r.total_usd_bn],
-    ["extra_over_baseline_usd_bn", "Over {bl}% {h}, USD bn", r => r.extra_over_baseline_usd_bn],
-    ["cum_extra_over_baseline_usd_bn", "Cum. over {bl}%, USD bn", r => r.cum_extra_over_baseline_usd_bn],
+    ["total_pct", "Total % {h}", r => r.total_pct], ["total_usd_bn", "{c} bn {h}", r => val(r, "total")],
+    ["extra_over_baseline_usd_bn", "Over {bl}% {h}, {c} bn", r => val(r, "extra_over_baseline")],
+    ["cum_extra_over_baseline_usd_bn", "Cum. over {bl}%, {c} bn", r => val(r, "cum_extra_over_baseline")],
   ];
 
   function drawTable(s, table) {
+    table = convertTable(table, s, false);
+    const code = state.currency === "local" ? "USD" : unitFor(null, s).code;
     const start = new Map(table.filter(r => r.year === s.base_year).map(r => [r.iso3, r.core_pct]));
     let rows = table.filter(r => r.year === s.horizon).map(r => Object.assign({ core_base: start.get(r.iso3) }, r));
     if (sortKey) {
@@ -329,13 +466,15 @@
     }
     const t = $("summary"); t.textContent = "";
     const cap = t.createCaption();
-    cap.textContent = `${s.name}: shares in % of GDP, money in USD bn at current prices; cumulative = ${s.base_year + 1}–${s.horizon}.`;
+    cap.textContent = `${s.name}: shares in % of GDP, money in ${code} bn at current prices` +
+      (state.currency === "local" ? " (allies compared in one currency; choose one under Show to convert)" : "") +
+      `; cumulative = ${s.base_year + 1}–${s.horizon}.`;
     const head = t.createTHead().insertRow();
     for (const [key, label] of COLUMNS) {
       const th = document.createElement("th"); th.scope = "col";
       if (key === sortKey) th.setAttribute("aria-sort", sortDir > 0 ? "ascending" : "descending");
       const b = document.createElement("button"); b.type = "button"; b.dataset.col = key;
-      b.textContent = label.replace("{b}", s.base_year).replace("{h}", s.horizon).replace("{bl}", s.baseline_pct);
+      b.textContent = label.replace("{b}", s.base_year).replace("{h}", s.horizon).replace("{bl}", s.baseline_pct).replace("{c}", code);
       th.appendChild(b); head.appendChild(th);
     }
     const body = t.createTBody();
@@ -407,7 +546,9 @@
       const dt = document.createElement("dt"), dd = document.createElement("dd");
       dt.textContent = term; dd.textContent = value; dd.dataset.key = key; dl.append(dt, dd);
     };
-    item("per_person_usd", "Per person, per year", Number.isFinite(e.per_person_usd) ? `USD ${fmt(e.per_person_usd, 0)}` : "—");
+    const group = D.groups.some(g => g.key === state.focus), unit = unitFor(group ? null : state.focus, s);
+    const perPerson = unit.rate ? e.per_person_usd * unit.rate(e.year) : e.per_person_usd;
+    item("per_person_usd", "Per person, per year", Number.isFinite(perPerson) ? `${unit.code} ${fmt(perPerson, 0)}` : "—");
     const names = { health: "health", education: "education", social_protection: "social protection" };
     for (const [ln, v] of Object.entries(e.lines)) item(ln, `Against ${names[ln] || ln} spending`, Number.isFinite(v) ? `${fmt(v, 1)}% of it` : "— (no figure)");
     item("debt", `Debt ratio if ${s.financing.borrowed_pct}% of the increase is borrowed at ${s.financing.interest_rate_pct}%`,
@@ -420,19 +561,22 @@
     for (const key of ["nato", "european-allies"]) {
       const g = D.groups.find(x => x.key === key);
       if (!g) continue;
-      const rows = sc.aggregate(table, g.members), last = rows[rows.length - 1];
+      const rows = seriesOf(table, key, s), last = rows[rows.length - 1];
       if (!last) continue;
       const d = document.createElement("div"); d.className = "stat"; d.dataset.key = key;
-      d.textContent = `${g.label}, ${last.year}`;
+      const allies = g.members.filter(c => (D.members.find(m => m.iso3 === c) || {}).armed_forces).length;
+      d.textContent = `${g.label}, ${last.year}` + (last.n_members < allies ? ` (${last.n_members} of ${allies} allies in this scenario)` : "");
       const b = document.createElement("b");
-      b.textContent = `USD ${money(last.total_usd_bn)} bn (${pct(last.total_pct)}% of GDP)`;
+      b.textContent = `${amount(last, "total")} (${pct(last.total_pct)}% of GDP)`;
       const c = document.createElement("span");
-      c.textContent = `${signed(last.cum_extra_over_baseline_usd_bn)} bn above ${s.baseline_pct}% over ${s.base_year + 1}–${last.year}`;
+      const cum = r => val(r, "cum_extra_over_baseline");
+      const v = cum(last), sign = Number.isFinite(v) ? (v >= 0 ? "+" : "−") : "";
+      c.textContent = `${sign}${cc(last)} ${money(Math.abs(v))} bn above ${s.baseline_pct}% over ${s.base_year + 1}–${last.year}`;
       d.append(b, c);
-      const was = pinned && sc.aggregate(pinned.table, g.members).find(a => a.year === last.year);
+      const was = pinned && seriesOf(pinned.table, key, pinned.scenario).find(a => a.year === last.year);
       if (was) {
         const diff = document.createElement("span"); diff.className = "pinned-diff"; diff.dataset.key = key;
-        diff.textContent = `Pinned (${pinned.scenario.name}): USD ${money(was.total_usd_bn)} bn; now ${signed(last.total_usd_bn - was.total_usd_bn)} bn in ${last.year}, ${signed(last.cum_extra_over_baseline_usd_bn - was.cum_extra_over_baseline_usd_bn)} bn over ${s.base_year + 1}–${last.year}`;
+        diff.textContent = `Pinned (${pinned.scenario.name}): ${amount(was, "total")}; now ${signed(val(last, "total") - val(was, "total"))} bn in ${last.year}, ${signed(cum(last) - cum(was))} bn over ${s.base_year + 1}–${last.year}`;
         d.appendChild(diff);
       }
       box.appendChild(d);
@@ -456,6 +600,7 @@
     const s = scenarioOf(state), errors = problems(s);
     drawNotes(s, errors);
     writeControls(state);
+    showCurrencyNote(s);
     $("link").value = link();
     // The address follows the settings a moment after the last change: browsers throttle
     // (and warn about) many address changes while a slider is dragged.
@@ -511,9 +656,14 @@
     "core_usd_bn", "related_usd_bn", "total_usd_bn", "baseline_usd_bn", "extra_over_baseline_usd_bn",
     "cum_extra_over_baseline_usd_bn"];
 
+  /* The member table; in another currency also currency, usd_rate and the _lcu_bn twins
+   * (each ally its own for "local"), named as spendcalc run --currency names them. */
   function csv() {
     const cell = v => typeof v === "number" ? (Number.isFinite(v) ? String(v) : "") : `"${String(v).replace(/"/g, '""')}"`;
-    return [CSV_COLUMNS.join(","), ...current.table.map(r => CSV_COLUMNS.map(c => cell(r[c])).join(","))].join("\n") + "\n";
+    const rows = state.currency === "USD" ? current.table : convertTable(current.table, current.scenario, true);
+    const cols = rows.length && rows[0].currency ? [...CSV_COLUMNS, "currency", "usd_rate",
+      ...CSV_COLUMNS.filter(c => c.endsWith("_usd_bn")).map(c => c.replace("_usd_bn", "_lcu_bn"))] : CSV_COLUMNS;
+    return [cols.join(","), ...rows.map(r => cols.map(c => cell(r[c])).join(","))].join("\n") + "\n";
   }
 
   function download(name, type, text) {
@@ -537,8 +687,10 @@
     if (problems(s).length) return null;
     return { s, table: sc.project(s, D) };
   }
-  const natoAt = (r, y) => sc.aggregate(r.table, codesOf("nato")).find(a => a.year === y);
-  const member = (r, code, y) => r.table.find(x => x.iso3 === code && x.year === y);
+  // Answers in the chosen currency: NATO's in one currency (USD for "local"), Spain's in its own.
+  const natoAt = (r, y) => seriesOf(r.table, "nato", r.s).find(a => a.year === y);
+  const member = (r, code, y) => seriesOf(r.table, code, r.s).find(x => x.year === y);
+  const T = "total", CUM = "cum_extra_over_baseline";
 
   const QUESTIONS = [
     { q: "What if Spain had to meet the common target too?", set: { esp: false },
@@ -546,36 +698,41 @@
         const off = run({ esp: false }), on = run({ esp: true });
         if (!off || !on) return "";
         const h = off.s.horizon, a = member(off, "ESP", h), b = member(on, "ESP", h);
-        return `Without its exemption Spain spends USD ${money(a.total_usd_bn)} bn in ${h} (${pct(a.total_pct)}% of GDP) instead of USD ${money(b.total_usd_bn)} bn (${pct(b.total_pct)}%): ${signed(a.total_usd_bn - b.total_usd_bn)} bn that year.`;
+        if (!a || !b) return "Spain is not among this scenario's members.";
+        return `Without its exemption Spain spends ${amount(a, T)} in ${h} (${pct(a.total_pct)}% of GDP) instead of ${amount(b, T)} (${pct(b.total_pct)}%): ${signed(val(a, T) - val(b, T))} bn that year.`;
       } },
     { q: "What does moving the deadline from 2035 to 2032 cost in total?", set: { target: true, year: 2032 },
       a: () => {
         const early = run({ target: true, year: 2032 }), late = run({ target: true, year: 2035 });
         if (!early || !late) return "";
         const h = early.s.horizon, e = natoAt(early, h), l = natoAt(late, h);
-        return `NATO's spending above ${early.s.baseline_pct}% over ${early.s.base_year + 1}–${h}: ${signed(e.cum_extra_over_baseline_usd_bn)} bn by 2032 against ${signed(l.cum_extra_over_baseline_usd_bn)} bn by 2035, ${signed(e.cum_extra_over_baseline_usd_bn - l.cum_extra_over_baseline_usd_bn)} bn more.`;
+        if (!e || !l) return "";
+        return `NATO's spending above ${early.s.baseline_pct}% over ${early.s.base_year + 1}–${h}, ${cc(e)} bn: ${signed(val(e, CUM))} by 2032 against ${signed(val(l, CUM))} by 2035, ${signed(val(e, CUM) - val(l, CUM))} more.`;
       } },
     { q: "Which allies carry most of the increase?", set: {},
       a: () => {
         const h = current.scenario.horizon;
-        const rows = current.table.filter(r => r.year === h && r.armed_forces);
-        const sum = rows.reduce((t, r) => t + r.cum_extra_over_baseline_usd_bn, 0);
-        const top = rows.slice().sort((a, b) => b.cum_extra_over_baseline_usd_bn - a.cum_extra_over_baseline_usd_bn).slice(0, 3);
-        return "Largest cumulative spending above the baseline: " + top.map(r => `${r.member} ${signed(r.cum_extra_over_baseline_usd_bn)} bn (${fmt(100 * r.cum_extra_over_baseline_usd_bn / sum, 0)}%)`).join(", ") + ".";
+        const rows = convertTable(current.table, current.scenario, false).filter(r => r.year === h && r.armed_forces);
+        if (!rows.length) return "";
+        const sum = rows.reduce((t, r) => t + val(r, CUM), 0);
+        const top = rows.slice().sort((a, b) => val(b, CUM) - val(a, CUM)).slice(0, 3);
+        return `Largest cumulative spending above the baseline, ${cc(rows[0])} bn: ` + top.map(r => `${r.member} ${signed(val(r, CUM))} (${fmt(100 * val(r, CUM) / sum, 0)}%)`).join(", ") + ".";
       } },
     { q: "How much of the target is the 1.5% defence-related category?", set: { target: true, related: 0 },
       a: () => {
         const none = run({ target: true, related: 0 }), full = run({ target: true, related: 1.5 });
         if (!none || !full) return "";
         const h = none.s.horizon, a = natoAt(none, h), b = natoAt(full, h);
-        return `NATO spends USD ${money(b.total_usd_bn)} bn in ${h} with 1.5% related spending and USD ${money(a.total_usd_bn)} bn without: ${money(b.total_usd_bn - a.total_usd_bn)} bn a year.`;
+        if (!a || !b) return "";
+        return `NATO spends ${amount(b, T)} in ${h} with 1.5% related spending and ${amount(a, T)} without: ${money(val(b, T) - val(a, T))} bn a year.`;
       } },
     { q: "What if economies grow one point slower each year?", set: { growth: "imf-weo", offset: -1 },
       a: () => {
         const slow = run({ growth: "imf-weo", offset: -1 }), base = run({ growth: "imf-weo", offset: 0 });
         if (!slow || !base) return "";
         const h = slow.s.horizon, a = natoAt(slow, h), b = natoAt(base, h);
-        return `The target is a share of GDP, so a smaller economy costs less: NATO's ${h} spending is USD ${money(a.total_usd_bn)} bn instead of USD ${money(b.total_usd_bn)} bn (${signed(a.total_usd_bn - b.total_usd_bn)} bn), still ${pct(a.total_pct)}% of GDP.`;
+        if (!a || !b) return "";
+        return `The target is a share of GDP, so a smaller economy costs less: NATO's ${h} spending is ${amount(a, T)} instead of ${amount(b, T)} (${signed(val(a, T) - val(b, T))} bn), still ${pct(a.total_pct)}% of GDP.`;
       } },
   ];
 
@@ -604,7 +761,9 @@
     $("controls").addEventListener("change", onChange);
     $("controls").addEventListener("submit", e => e.preventDefault());
     $("preset").addEventListener("change", e => {
-      e.stopPropagation(); state = stateFrom($("preset").value, state.focus); render();
+      // An estimate of one ally's spending opens on that ally.
+      const chosen = D.presets[$("preset").value], only = Array.isArray(chosen.members) && chosen.members.length === 1;
+      e.stopPropagation(); state = stateFrom($("preset").value, only ? chosen.members[0] : state.focus); render();
     });
     $("summary").addEventListener("click", e => {
       const b = e.target.closest("button");
@@ -635,6 +794,7 @@
     scenario: () => current && current.scenario, table: () => current && current.table,
     state: () => Object.assign({}, state), setState: changes => { Object.assign(state, changes); render(); },
     toml, csv, link, scenarioOf, everyday: key => everyday(current.scenario, current.table, key || state.focus),
+    inCurrency: key => seriesOf(current.table, key || state.focus, current.scenario),
     fromHash,
   });
   start();
