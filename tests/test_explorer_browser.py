@@ -603,3 +603,6 @@ def test_choosing_an_estimate_shows_its_source(fresh):
     assert f"Encoded on the {est.edition} data; this page computes it on nato-2026" in text
     assert f"spendcalc literature --id {est.id}" in text
     assert driver.get_log("browser") == []
+    _set(driver, "core", "4.5")
+    assert "no longer this estimate's assumptions" in driver.find_element(
+        "id", "preset-source").text

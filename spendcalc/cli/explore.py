@@ -22,8 +22,13 @@ JavaScript port of the engine on the data chosen here (--data, --edition), so it
 are spendcalc run's. It makes no network requests; email it or open it from a USB stick.
 Links keep every setting; "Download scenario (.toml)" gives a file spendcalc run accepts.
 
-SCENARIO (default hague-2035) is the one the page opens on; every ready scenario is in its
-menu. The file is explorer.html unless -o says otherwise; never overwritten without --force.
+Money in US dollars, in the shown ally's own currency (local) or in one currency for all
+(EUR, GBP, CAD, ...), at the rates of spendcalc run --currency (nato-2026 data; dollars
+only on nato-2025).
+
+SCENARIO (default hague-2035) is the one the page opens on; every ready scenario and every
+published estimate (scenarios/published, with its source) is in its menu. The file is
+explorer.html unless -o says otherwise; never overwritten without --force.
 
 Examples: spendcalc explore; spendcalc explore rutte-2032 -o class.html --open.
 See docs/teaching.md.

@@ -232,11 +232,14 @@
   }
 
   // ------------------------------------------------------------------ published estimates
-  function showSource(name) {
+  /* The source of a published estimate the settings started from; changed: the controls
+   * have moved away from its assumptions since. */
+  function showSource(name, changed) {
     const box = $("preset-source"), p = PUB[name];
     box.textContent = ""; box.hidden = !p;
     if (!p) return;
     const line = (text, cls) => { const e = document.createElement("p"); e.textContent = text; if (cls) e.className = cls; box.appendChild(e); };
+    if (changed) line("You have changed its settings: the numbers are no longer this estimate's assumptions.", "changed");
     line(`${p.author}, “${p.title}”, ${p.date}.`);
     line(`Published: ${p.value_text}.`);
     line(p.url, "url");
@@ -277,7 +280,6 @@
   function writeControls(st) {
     $("preset").value = st.preset;
     $("preset-description").textContent = D.presets[st.preset].description;
-    showSource(st.preset);
     $("target-on").checked = st.target;
     $("core").value = st.core; $("related").value = st.related;
     $("year").min = String(st.base + 1); $("year").value = st.year;
@@ -600,6 +602,7 @@
     const s = scenarioOf(state), errors = problems(s);
     drawNotes(s, errors);
     writeControls(state);
+    showSource(state.preset, s.name !== D.presets[state.preset].name);
     showCurrencyNote(s);
     $("link").value = link();
     // The address follows the settings a moment after the last change: browsers throttle
