@@ -305,3 +305,48 @@ def test_base_year_spending_in_local_currency_matches_table_1(data26, base_year)
             continue
         tolerance = 0.005 / r.core_pct + 0.0005 / table_1
         assert abs(gap) <= 1.1 * tolerance, (r.iso3, gap, tolerance)
+
+
+def _cell(page: str, table: str, iso3: str, column: str, year: int) -> float:
+    """The exact value (``data-v``) of one cell of a report table."""
+    import re
+
+    body = page[page.index(f'id="{table}"'):]
+    row = body[body.index(f'data-key="{iso3}"'):]
+    row = row[:row.index("</tr>")]
+    found = re.search(rf'data-col="{column}" data-year="{year}" data-v="([^"]+)"', row)
+    assert found, (table, iso3, column, year)
+    return float(found.group(1))
+
+
+def test_report_in_a_currency_and_in_local(data26, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from spendcalc.cli.app import app
+
+    runner = CliRunner()
+    eur, local = tmp_path / "eur.html", tmp_path / "local.html"
+    res = runner.invoke(app, ["report", "--currency", "EUR", "-o", str(eur)])
+    assert res.exit_code == 0, res.output
+    page = eur.read_text(encoding="utf-8")
+    t = _result(data26, choice="EUR").table.set_index(["iso3", "year"])
+    # Poland's 2035 spending: the euro figure of the converted table, in the member table.
+    assert _cell(page, "s1-members-table", "POL", "total_lcu_bn", 2035) == pytest.approx(
+        t.total_lcu_bn["POL", 2035])
+    assert "Money</dt><dd>EUR bn at current prices" in page
+    assert "EUR bn, current prices" in page  # the gap chart's axis
+    assert "--currency EUR" in page  # the command that remakes it
+    res = runner.invoke(app, ["report", "--currency", "local", "-o", str(local)])
+    assert res.exit_code == 0, res.output
+    page = local.read_text(encoding="utf-8")
+    t = _result(data26).table.set_index(["iso3", "year"])
+    assert _cell(page, "s1-members-table", "POL", "total_lcu_bn", 2035) == pytest.approx(
+        t.total_lcu_bn["POL", 2035])
+    assert '<td class="code">PLN</td>' in page
+    # Groups and charts stay in dollars: a group's allies use several currencies.
+    assert _cell(page, "s1-aggregates-table", "nato", "total_usd_bn", 2035) > 0
+    assert "USD bn, current prices" in page
+    res = runner.invoke(app, ["report", "--currency", "EUR", "--edition", "nato-2025",
+                              "-o", str(tmp_path / "old.html")])
+    assert res.exit_code == 2 and "no exchange rates" in res.output
+    assert not (tmp_path / "old.html").exists()

@@ -26,7 +26,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -189,6 +189,33 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
+def money_unit(result: Result, *, groups: bool = False) -> tuple[str, str]:
+    """The currency the report's money is shown in for ``result`` and the suffix of its
+    columns: USD (``_usd_bn``) unless the result was converted with ``--currency``, then the
+    code (``_lcu_bn``). ``local`` money is each ally's own, so a group's sums (``groups``)
+    stay in USD: a group's allies may use several currencies."""
+    code = str((result.meta.get("currency") or {}).get("currency", "USD"))
+    if code == "USD" or (code == "local" and groups):
+        return "USD", "_usd_bn"
+    return ("national currency" if code == "local" else code), "_lcu_bn"
+
+
+def in_usd(result: Result) -> Result:
+    """``result`` with its money read in USD again (its ``--currency`` columns stay, unread)."""
+    return replace(result, meta={k: v for k, v in result.meta.items() if k != "currency"})
+
+
+def _for_charts(result: Result) -> Result:
+    """``result`` as its charts show it: a chart has one currency, so with each ally in its
+    own (``local``) the charts stay in USD, and say so on their axes."""
+    return in_usd(result) if money_unit(result)[0] == "national currency" else result
+
+
+def _in(column: str, suffix: str) -> str:
+    """``total_usd_bn`` in the money of ``suffix`` (``_usd_bn`` or ``_lcu_bn``)."""
+    return column.replace("_usd_bn", suffix)
+
+
 # ---------------------------------------------------------------------------------------------
 # Charts: spendcalc.views.charts figures as inline SVG
 
@@ -281,38 +308,63 @@ def _member_table(result: Result, prefix: str) -> str:
     start = {r["iso3"]: r for r in _records(t[t.year == base])}
     end = _records(t[t.year == last])
     b = f"{s.baseline_pct:g}%"
+    code, sfx = money_unit(result)
+    unit = "bn" if code == "national currency" else f"{code} bn"
     cols_base = [Col(_h(f"Core {base}", "% of GDP"), "core_pct", base, "pct"),
-                 Col(_h(f"Spending {base}", "USD bn"), "total_usd_bn", base)]
+                 Col(_h(f"Spending {base}", unit), _in("total_usd_bn", sfx), base)]
     cols_last = [Col(_h(f"Core {last}", "% of GDP"), "core_pct", last, "pct"),
                  Col(_h(f"Total {last}", "% of GDP"), "total_pct", last, "pct"),
                  Col(_h("Target", "total, % of GDP"), "target_total_pct", last, "pct"),
-                 Col(_h(f"Spending {last}", "USD bn"), "total_usd_bn", last),
-                 Col(_h(f"Above {b} in {last}", "USD bn"), "extra_over_baseline_usd_bn", last,
-                     "signed"),
-                 Col(_h(f"Cumulative above {b}", f"USD bn, {base + 1}–{last}"),
-                     "cum_extra_over_baseline_usd_bn", last, "signed"),
+                 Col(_h(f"Spending {last}", unit), _in("total_usd_bn", sfx), last),
+                 Col(_h(f"Above {b} in {last}", unit), _in("extra_over_baseline_usd_bn", sfx),
+                     last, "signed"),
+                 Col(_h(f"Cumulative above {b}", f"{unit}, {base + 1}–{last}"),
+                     _in("cum_extra_over_baseline_usd_bn", sfx), last, "signed"),
                  Col(_h(f"Share {last}", "% of all allies"), "share_of_total_pct", last,
                      "share")]
+    first_cols = ["Member", "Code"] + (["Currency"] if code == "national currency" else [])
     rows = []
     for i, row in enumerate(end):
-        code = str(row["iso3"])
-        first = start.get(code)
+        iso3 = str(row["iso3"])
+        first = start.get(iso3)
         member = _e(row["member"])
         if not row["armed_forces"]:
             member += '<br><span class="note">no armed forces</span>'
         cells = ([c.cell(first) for c in cols_base] + [c.cell(row) for c in cols_last])
-        rows.append(f'<tr data-key="{_e(code)}" data-i="{i}"><th scope="row">{member}</th>'
-                    f'<td class="code">{_e(code)}</td>{"".join(cells)}</tr>')
+        own = (f'<td class="code">{_e(row.get("currency") or "–")}</td>'
+               if code == "national currency" else "")
+        rows.append(f'<tr data-key="{_e(iso3)}" data-i="{i}"><th scope="row">{member}</th>'
+                    f'<td class="code">{_e(iso3)}</td>{own}{"".join(cells)}</tr>')
     years = sorted({int(y) for y in t.target_year.dropna()}) if "target_year" in t else []
     when = (f" Targets are due in {', '.join(map(str, years))}." if years else "")
-    caption = (f"Shares in % of GDP; money in USD bn at current prices. Above {b}: spending "
-               f"minus {b} of GDP; cumulative: its sum over {base + 1}–{last}. Share: of all "
-               f"allies' spending in the scenario.{when}")
+    caption = (f"Shares in % of GDP; money in {_money_words(code)} at current prices. Above "
+               f"{b}: spending minus {b} of GDP; cumulative: its sum over {base + 1}–{last}. "
+               f"Share: of all allies' spending in the scenario.{when}")
     return ('<div class="table-wrap">'
             f'<table class="sortable members" id="{prefix}-members-table">'
             f'<caption>{_e(caption)}<span class="screen"> {SORT_HINT}</span></caption>'
-            + _head([*cols_base, *cols_last], ["Member", "Code"], True)
+            + _head([*cols_base, *cols_last], first_cols, True)
             + f'<tbody class="sort">{"".join(rows)}</tbody></table></div>')
+
+
+def _page_money(result: Result) -> str:
+    """The masthead's statement of the page's currency."""
+    code = money_unit(result)[0]
+    if code == "USD":
+        return "USD bn at current prices (spendcalc report --currency EUR, local, ...)"
+    if code == "national currency":
+        return ("each ally in its own currency in the table of allies (NATO's exchange "
+                "rates, then the inflation gap); groups, charts and comparisons in USD bn")
+    return (f"{code} bn at current prices (NATO's exchange rates, then the inflation gap); "
+            "comparisons between scenarios in USD bn")
+
+
+def _money_words(code: str) -> str:
+    """How a caption names the money: "USD bn", or "each ally's own currency (bn)"."""
+    if code == "national currency":
+        return "each ally's own currency (bn; the Currency column)"
+    return f"{code} bn" + ("" if code == "USD" else
+                           " (NATO's exchange rates, then the inflation gap)")
 
 
 def _aggregate_table(result: Result, prefix: str) -> str:
@@ -321,14 +373,16 @@ def _aggregate_table(result: Result, prefix: str) -> str:
     a = result.aggregates
     start = {r["group"]: r for r in _records(a[a.year == base])}
     b = f"{s.baseline_pct:g}%"
-    cols_base = [Col(_h(f"Spending {base}", "USD bn"), "total_usd_bn", base),
+    code, sfx = money_unit(result, groups=True)
+    unit = f"{code} bn"
+    cols_base = [Col(_h(f"Spending {base}", unit), _in("total_usd_bn", sfx), base),
                  Col(_h(f"Total {base}", "% of GDP"), "total_pct", base, "pct")]
-    cols_last = [Col(_h(f"Spending {last}", "USD bn"), "total_usd_bn", last),
+    cols_last = [Col(_h(f"Spending {last}", unit), _in("total_usd_bn", sfx), last),
                  Col(_h(f"Total {last}", "% of GDP"), "total_pct", last, "pct"),
-                 Col(_h(f"Above {b} in {last}", "USD bn"), "extra_over_baseline_usd_bn", last,
-                     "signed"),
-                 Col(_h(f"Cumulative above {b}", f"USD bn, {base + 1}–{last}"),
-                     "cum_extra_over_baseline_usd_bn", last, "signed"),
+                 Col(_h(f"Above {b} in {last}", unit), _in("extra_over_baseline_usd_bn", sfx),
+                     last, "signed"),
+                 Col(_h(f"Cumulative above {b}", f"{unit}, {base + 1}–{last}"),
+                     _in("cum_extra_over_baseline_usd_bn", sfx), last, "signed"),
                  Col(_h(f"Share {last}", "% of all allies"), "share_of_total_pct", last,
                      "share")]
     count = Col("Allies", "n_members", None, "int")
@@ -349,8 +403,8 @@ def _aggregate_table(result: Result, prefix: str) -> str:
                 f"share of all allies' spending in the scenario: {col_b.span(us[base])} in "
                 f"{base}, {col_l.span(us[last])} in {last}.</p>")
     caption = ("Sums over each group's allies in the scenario; a group's % of GDP is its "
-               "spending over its allies' GDP (Iceland excluded). Money in USD bn at current "
-               "prices. Share of total: of all allies in the scenario.")
+               f"spending over its allies' GDP (Iceland excluded). Money in {_money_words(code)}"
+               " at current prices. Share of total: of all allies in the scenario.")
     return ('<div class="table-wrap keep">'
             f'<table class="aggregates" id="{prefix}-aggregates-table">'
             f"<caption>{_e(caption)}</caption>"
@@ -363,6 +417,7 @@ def _summary(result: Result) -> str:
     s = result.scenario
     base, last = s.base_year, s.horizon
     a = result.aggregates
+    code, sfx = money_unit(result, groups=True)
     rows = {(r["group"], int(r["year"])): r for r in _records(a)}
     parts = []
     for key in KEY_GROUPS:
@@ -370,13 +425,14 @@ def _summary(result: Result) -> str:
             continue
         b, e = rows[(key, base)], rows[(key, last)]
         label = _e(e["label"])
-        cum = e["cum_extra_over_baseline_usd_bn"]
+        cum = e[_in("cum_extra_over_baseline_usd_bn", sfx)]
         more = "less" if not _missing(cum) and float(cum) < 0 else "more"
+        total = _in("total_usd_bn", sfx)
         parts.append(
-            f"<strong>{label}</strong> ({int(e['n_members'])} allies): USD "
-            f"{money(b['total_usd_bn'])} bn ({pct(b['total_pct'])}% of GDP) in {base}, USD "
-            f"{money(e['total_usd_bn'])} bn ({pct(e['total_pct'])}%) in {last}; over "
-            f"{base + 1}–{last}, USD {money(abs(float(cum)))} bn {more} in all than "
+            f"<strong>{label}</strong> ({int(e['n_members'])} allies): {code} "
+            f"{money(b[total])} bn ({pct(b['total_pct'])}% of GDP) in {base}, {code} "
+            f"{money(e[total])} bn ({pct(e['total_pct'])}%) in {last}; over "
+            f"{base + 1}–{last}, {code} {money(abs(float(cum)))} bn {more} in all than "
             f"{s.baseline_pct:g}% of GDP.")
     if not parts:
         return ""
@@ -403,7 +459,7 @@ def _scenario_section(result: Result, index: int, data: Dataset, history: pd.Dat
 
     s = result.scenario
     sid = f"s{index}"
-    run = plots.as_run(result)
+    run = plots.as_run(_for_charts(result))
     brief = words.brief(s, data)
     parts: list[str] = []
     children: list[tuple[str, str]] = []
@@ -444,7 +500,7 @@ def _paths_figures(result: Result, sid: str, history: pd.DataFrame) -> list[str]
     from spendcalc.views import charts as plots
 
     s = result.scenario
-    run = plots.as_run(result)
+    run = plots.as_run(_for_charts(result))
     parts: list[str] = []
     big = largest(result)
     behind, below = furthest_behind(result)
@@ -540,7 +596,7 @@ def _comparison_charts(results: Sequence[Result], children: list[tuple[str, str]
 
     parts: list[str] = []
     first = results[0].scenario.name
-    runs = [plots.as_run(r) for r in results]
+    runs = [plots.as_run(in_usd(r)) for r in results]  # tables beside them are USD
     for i, (result, other) in enumerate(zip(results[1:], runs[1:], strict=True), 2):
         key = f"cmp-chart-{i}"
         year = chart_year(results[0], result)
@@ -860,6 +916,7 @@ def _masthead(results: Sequence[Result], sections: Sequence[Section], created: d
         for r in results)
     facts = (f'<dl class="facts"><dt>Scenario{"s" if several else ""}</dt><dd>{scen}</dd>'
              f"<dt>Data vintage</dt><dd>{_e(results[0].meta.get('data_vintage', ''))}</dd>"
+             f"<dt>Money</dt><dd>{_e(_page_money(results[0]))}</dd>"
              f"<dt>spendcalc</dt><dd>version {_e(__version__)}</dd>"
              f'<dt>Created</dt><dd><time datetime="{created.astimezone(UTC).isoformat()}">'
              f"{_e(_when(created))}</time></dd>"
