@@ -411,7 +411,7 @@
     el("path", { d: rows.map((r, i) => `${i ? "L" : "M"}${x(r.year).toFixed(1)},${y(r.total_pct).toFixed(1)}`).join(""), class: "line", id: "trend-line" }, svg);
     const last = seriesOf(table, state.focus, s).find(r => r.year === rows[rows.length - 1].year);
     el("text", { x: x(last.year) - 4, y: y(last.total_pct) - 8, "text-anchor": "end", "font-size": 13, "font-weight": 600, id: "trend-label" }, svg,
-      `${pct(last.total_pct)}% of GDP, ${amount(last, "total")} in ${last.year}`);
+      `${labelOf(state.focus)}: ${pct(last.total_pct)}% of GDP, ${amount(last, "total")} in ${last.year}`);
   }
 
   function drawGap(s, table) {
