@@ -167,9 +167,15 @@ def test_run_currency_eur_writes_xlsx_json_and_csv(tmp_path) -> None:
     assert deu["currency"] == "EUR"  # the export rounds: 6 decimals of USD, 10 of the rate
     assert deu["core_lcu_bn"] == pytest.approx(deu["core_usd_bn"] * deu["usd_rate"], rel=1e-6)
     assert doc["meta"]["currency"]["rates_per_usd"]["DEU"][0] == pytest.approx(deu["usd_rate"])
-    res = runner.invoke(app, ["run", "--currency", "local", "-o", str(tmp_path / "x.csv")])
+    res = runner.invoke(app, ["run", "--currency", "local", "-o", str(tmp_path / "x.csv")],
+                        env={"COLUMNS": "80"})
     assert res.exit_code == 0, res.output
     assert "Local bn" in res.output and "Cur." in res.output
+    # One table at 80 columns: the currency stands where the code would.
+    table = [line for line in res.output.splitlines() if str(tmp_path) not in line]
+    assert max(len(line) for line in table) <= 80
+    assert res.output.count("Cum. over") == 1
+    assert any(line.split()[:2] == ["PLN", "Poland"] for line in res.output.splitlines())
     res = runner.invoke(app, ["run", "--from-meta", str(tmp_path / "x.csv.meta.json")])
     assert res.exit_code == 0 and "identical" in res.output, res.output
     res = runner.invoke(app, ["run", "--currency", "XYZ"])

@@ -123,34 +123,34 @@ def run_summary(result: Result, console: Console) -> None:
     # --currency: money in the chosen currency (its ``_lcu_bn`` columns), named in headers.
     chosen = (result.meta.get("currency") or {}).get("currency")
     kind, unit = ("lcu", "Local" if chosen == "local" else chosen) if chosen else ("usd", "USD")
+    # With each ally in its own money the currency takes the code's place: the name says
+    # who it is, and the table still fits 80 columns.
+    local = chosen == "local"
     table = Table(
         title=f"{s.name}: {s.description}" if s.description else s.name,
         caption=(f"Core and total in % of GDP; money in {unit} bn at current prices"
-                 f"{' (each ally in its own currency, Cur.)' if chosen == 'local' else ''}. Over "
+                 f"{' (each ally in its own currency, Cur.)' if local else ''}. Over "
                  f"{s.baseline_pct:g}% = spending above {s.baseline_pct:g}% of GDP; cumulative "
                  f"= its sum over {base + 1}–{last}."),
         box=box.SIMPLE_HEAD, header_style="bold",
     )
-    table.add_column("Code")
+    table.add_column("Cur." if local else "Code")
     table.add_column("Member", no_wrap=True)
     table.add_column(f"Core\n{base}", justify="right")
     table.add_column(f"Core\n{last}", justify="right")
     table.add_column(f"Total\n{last}", justify="right")
-    if chosen == "local":
-        table.add_column("Cur.")
     table.add_column(f"{unit} bn\n{last}", justify="right")
     table.add_column(f"Over {s.baseline_pct:g}%\n{last}", justify="right")
     table.add_column(f"Cum. over\n{s.baseline_pct:g}%", justify="right")
     notes: list[str] = []
     for iso3, row in end.items():
         if not row["armed_forces"]:
-            table.add_row(iso3, f"{row['member']}*", *["—"] * (7 if chosen == "local" else 6))
+            table.add_row("—" if local else iso3, f"{row['member']}*", *["—"] * 6)
             notes.append(f"*{row['member']} has {NO_FORCES}: no defence spending, no target.")
             continue
         table.add_row(
-            iso3, row["member"],
-            pct(start[iso3]["core_pct"]), pct(row["core_pct"]),
-            pct(row["total_pct"]), *([str(row["currency"])] if chosen == "local" else []),
+            str(row["currency"]) if local else iso3, row["member"],
+            pct(start[iso3]["core_pct"]), pct(row["core_pct"]), pct(row["total_pct"]),
             money(row[f"total_{kind}_bn"]),
             money(row[f"extra_over_baseline_{kind}_bn"], signed=True),
             money(row[f"cum_extra_over_baseline_{kind}_bn"], signed=True),
