@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 
 import spendcalc
 from spendcalc.cli.app import app
-from spendcalc.core import currency, tables
+from spendcalc.core import currency, fiscal_year, tables
 from spendcalc.core.errors import OutputError, SpendcalcError
 from spendcalc.core.overrides import parse_scenario
 from spendcalc.io import export_schema, outputs, provenance
@@ -295,7 +295,9 @@ def test_committed_schema_is_the_generated_one():
 
 def test_schema_models_match_the_tables():
     extra = currency.COLUMNS  # optional: only --currency runs have them
-    assert tuple(export_schema.TableRow.model_fields) == (*tables.MEMBER_COLUMNS, *extra)
+    fiscal = fiscal_year.COLUMNS  # and --fiscal-year runs these
+    assert tuple(export_schema.TableRow.model_fields) == (*tables.MEMBER_COLUMNS, *extra,
+                                                          *fiscal)
     assert tuple(export_schema.AggregateRow.model_fields) == (*tables.AGGREGATE_COLUMNS, *extra)
 
 

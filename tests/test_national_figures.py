@@ -107,3 +107,75 @@ def test_ifs_uk_about_30_bn_a_year_in_todays_terms(data26) -> None:
     assert 25 <= todays <= 35 and todays / 30 - 1 == pytest.approx(0.017, abs=0.001)
     assert 0.009 * t.gdp_lcu_bn[2025] == pytest.approx(27.33, abs=0.01)
     assert t.extra_over_baseline_lcu_bn[2035] == pytest.approx(37.40, abs=0.01)
+
+
+@pytest.fixture(scope="module")
+def fiscal(data26):
+    """hague-2035 by fiscal year, and the same scenario by calendar year to 2036."""
+    scenario = load_scenario("hague-2035", data26, [])
+    longer = load_scenario("hague-2035", data26, ["horizon=2036"])
+    by_fy = spendcalc.compute(scenario, data26).in_currency("local").by_fiscal_year()
+    calendar = spendcalc.compute(longer, data26).in_currency("local").table
+    return by_fy, calendar.set_index(["iso3", "year"])
+
+
+def test_fiscal_year_rows_apportion_the_calendar_years(fiscal) -> None:
+    by_fy, cal = fiscal
+    t = by_fy.table.set_index(["iso3", "year"])
+    # Canada's FY 2035-36: April-December 2035 and January-March 2036 (hand-weighted).
+    can = t.loc[("CAN", 2035)]
+    assert can.fiscal_year == "2035-36" and can.fiscal_start_month == 4
+    assert can.core_lcu_bn == pytest.approx(
+        0.75 * cal.core_lcu_bn["CAN", 2035] + 0.25 * cal.core_lcu_bn["CAN", 2036])
+    # The US's FY 2035-36 starts in October: a quarter of 2035, three quarters of 2036.
+    assert t.loc[("USA", 2035)].total_usd_bn == pytest.approx(
+        0.25 * cal.total_usd_bn["USA", 2035] + 0.75 * cal.total_usd_bn["USA", 2036])
+    # Shares are the fiscal year's spending over its GDP; calendar allies are untouched.
+    assert can.core_pct == pytest.approx(can.core_usd_bn / can.gdp_usd_bn * 100)
+    assert t.loc[("DEU", 2035)].core_lcu_bn == pytest.approx(cal.core_lcu_bn["DEU", 2035])
+    assert t.loc[("DEU", 2035)].fiscal_year == "2035"
+    # The scenario is the one asked for (horizon 2035), and its horizon's fiscal year whole.
+    assert by_fy.scenario.horizon == 2035 and t.index.get_level_values("year").max() == 2035
+    assert not t.loc["GBR"].total_usd_bn.isna().any()
+    assert by_fy.table.groupby("year").share_of_total_pct.sum().to_numpy() == pytest.approx(100)
+    assert "apportioned" in by_fy.meta["fiscal_year"]["model"]
+
+
+def test_fiscal_year_sums_telescope_to_the_calendar_sums(fiscal) -> None:
+    """Over 2027-2035, Canada's fiscal years hold the calendar years' money less the first
+    quarter of 2027 plus the first quarter of 2036; the cumulative column agrees."""
+    by_fy, cal = fiscal
+    t = by_fy.table.set_index(["iso3", "year"])
+    years = range(2027, 2036)
+    fy = sum(t.extra_over_baseline_lcu_bn["CAN", y] for y in years)
+    calendar = sum(cal.extra_over_baseline_lcu_bn["CAN", y] for y in years)
+    edge = 0.25 * (cal.extra_over_baseline_lcu_bn["CAN", 2036]
+                   - cal.extra_over_baseline_lcu_bn["CAN", 2027])
+    assert fy == pytest.approx(calendar + edge)
+    assert t.cum_extra_over_baseline_lcu_bn["CAN", 2035] == pytest.approx(fy)
+
+
+def test_run_fiscal_year_exports_and_reruns(tmp_path) -> None:
+    import json
+
+    import jsonschema
+    from typer.testing import CliRunner
+
+    from spendcalc.cli.app import app
+    from spendcalc.io import export_schema
+
+    runner = CliRunner()
+    out = tmp_path / "fy.json"
+    res = runner.invoke(app, ["run", "--fiscal-year", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "by fiscal year" in res.output
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    schema = json.loads(export_schema.SCHEMA_FILE.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(doc)
+    row = next(r for r in doc["table"] if r["iso3"] == "GBR" and r["year"] == 2035)
+    assert row["fiscal_year"] == "2035-36" and doc["meta"]["fiscal_year"]["start_month"]["GBR"] == 4
+    csv_out = tmp_path / "fy.csv"
+    res = runner.invoke(app, ["run", "--fiscal-year", "--currency", "GBP", "-o", str(csv_out)])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["run", "--from-meta", f"{csv_out}.meta.json"])
+    assert res.exit_code == 0 and "identical" in res.output, res.output

@@ -66,6 +66,7 @@ def run(
         help="Re-run what made an export (its .meta.json sidecar, or a .json export) and say "
              "whether the result is identical; exit 1 if it differs.")] = None,
     currency: cli_options.CurrencyOption = None,
+    fiscal_year: cli_options.FiscalYearOption = False,
     *, data: cli_options.DataChoice,
 ) -> None:
     """Project a scenario; print per-member and aggregate gaps."""
@@ -88,6 +89,8 @@ def run(
         result = compute(cli_options.load(scenario, sets, data.dataset), data.dataset)
     if currency is not None:
         result = result.in_currency(currency)
+    if fiscal_year and rerun is None:  # a re-run applies what its meta records
+        result = result.by_fiscal_year()
     terminal.run_summary(result, _console())
     if output is not None:
         for path in outputs.write_result(result, output, force=force,

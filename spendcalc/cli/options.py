@@ -141,6 +141,12 @@ CurrencyOption = Annotated[str | None, typer.Option(
          "ISO code for all (EUR, GBP, CAD, PLN, ...); rates: NATO's, then the inflation gap "
          "(nato-2026 edition). Default: USD (explain --member: local).")]
 
+FiscalYearOption = Annotated[bool, typer.Option(
+    "--fiscal-year",
+    help="Canada and the UK (April-March) and the US (October-September) by fiscal year: "
+         "the row of 2035 holds FY 2035-36, apportioned from calendar years (an "
+         "approximation); groups stay in calendar years.")]
+
 PlotYearOption = Annotated[int | None, typer.Option(
     "--year", help="The year gap and compare show (default: the horizon).")]
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from spendcalc.core import currency, engine, inputs, tables
+from spendcalc.core import currency, engine, fiscal_year, inputs, tables
 from spendcalc.core.dataset import Dataset
 from spendcalc.core.meta import metadata
 from spendcalc.core.models import Scenario
@@ -67,6 +67,23 @@ class Result:
             self, meta={**self.meta, "currency": entry},
             columns=currency.convert_columns(self.columns, conv),
             aggregate_columns=currency.convert_aggregates(self.aggregate_columns, conv))
+
+    def by_fiscal_year(self) -> Result:
+        """This result with Canada, the UK and the US by fiscal year (``2035-36`` in the row
+        of 2035; see ``spendcalc.core.fiscal_year``), an approximation by apportioning
+        calendar years. The scenario is computed one year past its horizon so that the
+        horizon's fiscal year is whole; that year is then dropped. Money stays in the
+        result's currency (``in_currency`` first); groups stay in calendar years."""
+        longer = self.scenario.model_copy(update={"horizon": self.scenario.horizon + 1})
+        again = compute(longer, self.data)
+        chosen = (self.meta.get("currency") or {}).get("currency")
+        if chosen:
+            again = again.in_currency(str(chosen))
+        keep = np.asarray(again.columns["year"]) <= self.scenario.horizon
+        columns = {k: v[keep] if np.ndim(v) else v  # ``scenario`` is one string
+                   for k, v in fiscal_year.fiscal_columns(again.columns).items()}
+        entry = {"model": fiscal_year.MODEL, "start_month": dict(fiscal_year.START_MONTH)}
+        return replace(self, columns=columns, meta={**self.meta, "fiscal_year": entry})
 
 
 def compute(scenario: Scenario, data: Dataset) -> Result:

@@ -95,6 +95,9 @@ class Meta(_Shape):
     exchange-rate model in one line), ``years``, ``member_currency`` (iso3 to code),
     ``rates_per_usd`` (iso3 to one rate a year, units of its currency per USD), ``rates_file``
     (name and SHA-256 of national_currency.csv) and ``fixed_rates`` (the scenario's)."""
+    fiscal_year: dict[str, Any] | None = None
+    """``--fiscal-year`` runs only: ``model`` (the apportioning, in one line) and
+    ``start_month`` (iso3 to the first month of its fiscal year)."""
 
 
 Num = float
@@ -275,7 +278,17 @@ class _LocalMoney(_Shape):
     """``--currency`` only: extra_over_baseline_lcu_bn at constant base-year prices (own CPI)."""
 
 
-class TableRow(_LocalMoney, _MemberFields):
+class _FiscalYear(_Shape):
+    """``--fiscal-year`` only (member rows): which fiscal year a row's money covers."""
+
+    fiscal_year: str | None = None
+    """``2035-36`` where the row's money is the fiscal year starting in its year (Canada and
+    the UK from April, the US from October; apportioned from calendar years), else ``2035``."""
+    fiscal_start_month: int | None = None
+    """The fiscal year's first month (1: the calendar year)."""
+
+
+class TableRow(_FiscalYear, _LocalMoney, _MemberFields):
     """One row of the projection table: one (scenario, member, year)."""
 
 

@@ -182,6 +182,8 @@ def rerun(meta_path: Path, data: Dataset) -> RerunResult:
     recorded_currency = record.meta.get("currency")
     if isinstance(recorded_currency, dict) and "currency" in recorded_currency:
         result = result.in_currency(str(recorded_currency["currency"]))
+    if isinstance(record.meta.get("fiscal_year"), dict):
+        result = result.by_fiscal_year()
     data_note = _data_difference(record.meta, result.meta)
     identical, verdict = _compare(record, result)
     inputs = ("same data as the original run" if data_note is None

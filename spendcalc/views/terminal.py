@@ -131,7 +131,10 @@ def run_summary(result: Result, console: Console) -> None:
         caption=(f"Core and total in % of GDP; money in {unit} bn at current prices"
                  f"{' (each ally in its own currency, Cur.)' if local else ''}. Over "
                  f"{s.baseline_pct:g}% = spending above {s.baseline_pct:g}% of GDP; cumulative "
-                 f"= its sum over {base + 1}–{last}."),
+                 f"= its sum over {base + 1}–{last}."
+                 + (" Canada, the UK and the US by fiscal year (2035 = FY 2035-36, apportioned "
+                    "from calendar years); groups in calendar years."
+                    if "fiscal_year" in result.meta else "")),
         box=box.SIMPLE_HEAD, header_style="bold",
     )
     table.add_column("Cur." if local else "Code")
