@@ -77,6 +77,10 @@ def test_hand_checked_values(reps):
     ("16 tot 19", (17.5, 15.5, 19.5)),
     ("unos 350,000", (350000.0, 345000.0, 355000.0)),
     ("2,157", (2157.0, 2156.5, 2157.5)),
+    ("noin 12", (12.0, 11.5, 12.5)),         # Finnish "about"
+    ("lähes 5", (5.0, 4.0, 5.0)),            # Finnish "almost"
+    ("ponad 200", (200.0, 200.0, 300.0)),    # Polish "more than"
+    ("cover 900", (900.0, 899.5, 900.5)),    # whole words only: no "over" here
 ])
 def test_tolerance_follows_the_sources_wording(text, expected):
     assert lit.figure_bounds(text) == pytest.approx(expected)

@@ -23,7 +23,8 @@ itself states as a ratio or a percent of GDP is compared as one:
 
 **Tolerances, set from the source's own wording before any result is seen** (``figures``):
 a bare number is exact to half a unit of its last digit shown (``33.5`` ±0.05). A number the
-author marks as rounded (around, about, roughly, some, unos, zo'n, circa) is exact to half a
+author marks as rounded (around, about, roughly, some, circa, and the same words in the
+sources' languages: ``ROUNDED``) is exact to half a
 unit of its last non-zero digit (``around 30`` means 25 to 35). ``more than X`` / ``over X``
 (oltre, meer dan) means X up to X plus one unit of that digit; ``almost``/``nearly X`` means
 X minus one unit up to X; a range ``16-19`` means 15.5 to 19.5. Figures combined by a sum add
@@ -65,9 +66,12 @@ KINDS = ("usd", "local", "ratio", "percent", "none")
 VERDICTS = ("reproduced", "differs", "not reproducible")
 SOURCE_FIELDS = ("id", "short", "author", "title", "date", "url", "value_text", "unit", "measures",
                  "years", "members", "baseline", "claim", "quote")
-ROUNDED = ("around", "about", "roughly", "some", "unos", "zo'n", "circa", "approximately")
-ABOVE = ("more than", "over", "oltre", "meer dan", "at least")
-BELOW = ("almost", "nearly", "bijna", "quasi")
+ROUNDED = ("around", "about", "roughly", "some", "unos", "zo'n", "circa", "approximately",
+           "noin", "ungefär", "cirka", "omkring", "environ", "około", "rund", "etwa", "ca.")
+ABOVE = ("more than", "over", "oltre", "meer dan", "at least", "yli", "över", "plus de",
+         "ponad", "mehr als", "mere end")
+BELOW = ("almost", "nearly", "bijna", "quasi", "lähes", "nästan", "presque", "prawie",
+         "fast", "næsten")
 
 
 class LiteratureError(SpendcalcError):
@@ -278,12 +282,17 @@ def figure_bounds(text: str) -> tuple[float, float, float]:
         half = _unit(numbers[0], last_nonzero=False) / 2
         return (lo + hi) / 2, lo - half, hi + half
     x = float(numbers[0])
-    if any(w in words for w in ABOVE):
+    if _says(words, ABOVE):
         return x, x, x + _unit(numbers[0], last_nonzero=True)
-    if any(w in words for w in BELOW):
+    if _says(words, BELOW):
         return x, x - _unit(numbers[0], last_nonzero=True), x
-    half = _unit(numbers[0], last_nonzero=any(w in words for w in ROUNDED)) / 2
+    half = _unit(numbers[0], last_nonzero=_says(words, ROUNDED)) / 2
     return x, x - half, x + half
+
+
+def _says(text: str, vocabulary: tuple[str, ...]) -> bool:
+    """Whether ``text`` holds one of the words (whole words: "over" is not in "cover")."""
+    return any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text) for w in vocabulary)
 
 
 def _unit(number: str, *, last_nonzero: bool) -> float:
@@ -324,22 +333,26 @@ def in_currency(result: Result, code: str) -> pd.DataFrame:
     release's own rate assumptions, so the July 2026 rates do not fit them. For such an
     edition the base year's rate is the one that turns the edition's dollar GDP into the
     national-currency GDP of NATO's 2026 tables (the conversion the old currency-free
-    comparison made); the years after move with the 2026 model's inflation gap."""
+    comparison made); the years after move with the inflation gap only, as that edition's
+    dollar GDP assumes (real rates held), not with the later release's actual rates."""
     if result.data.usd_rates is not None:
         return result.in_currency(code).table
     rates = load_dataset(None, CURRENCY_EDITION)
     iso3s = tuple(dict.fromkeys(str(c) for c in result.columns["iso3"]))
     years = np.unique(np.asarray(result.columns["year"], dtype=np.int64))
-    conv = currency.conversion(rates, iso3s, years, code, dict(result.scenario.currency or {}))
+    conv = currency.conversion(rates, iso3s, years, code)
     # A member using ``code`` is scaled by its own GDP (its dollars and euros then describe
     # the same base-year economy, whatever revisions came between editions); the others by
     # the currency's anchor, the largest economy using it.
     base, at = result.scenario.base_year, int(result.scenario.base_year - years[0])
     anchor = rates.codes[currency.anchor(rates, code)]
+    usd = rates.index("USA")
     for i, iso3 in enumerate(iso3s):
         who = iso3 if rates.currencies[rates.index(iso3)] == code else anchor
         usd_gdp = float(result.data.gdp_in(base)[result.data.index(who)])
-        conv.rate[i] *= national_gdp_bn(who, base)[0] / usd_gdp / conv.rate[i, at]
+        gap = (currency.price_level(rates, rates.index(who), years[at:])
+               / currency.price_level(rates, usd, years[at:]))
+        conv.rate[i, at:] = national_gdp_bn(who, base)[0] / usd_gdp * gap
     return pd.DataFrame(currency.convert_columns(result.columns, conv))
 
 
