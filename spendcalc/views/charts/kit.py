@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import matplotlib as mpl
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
@@ -266,8 +267,13 @@ PAD_IN = 0.14
 
 
 def new_figure(style: Style, size: tuple[float, float], dpi: float = DEFAULT_DPI) -> Figure:
-    """An empty figure of ``size`` inches in ``style``, laid out by constrained layout."""
-    return Figure(figsize=size, dpi=dpi, layout="constrained", facecolor=style.background)
+    """An empty figure of ``size`` inches in ``style``, laid out by constrained layout.
+
+    It gets an Agg canvas from the start: laying it out and writing its PNG then share one
+    renderer (and its cache of text sizes) instead of making a new one each time."""
+    fig = Figure(figsize=size, dpi=dpi, layout="constrained", facecolor=style.background)
+    FigureCanvasAgg(fig)
+    return fig
 
 
 def draw_frame(fig: Figure, style: Style, title: str, subtitle: str, footer: str) -> None:
