@@ -97,9 +97,11 @@ def write_atomic(path: Path, content: bytes, *, force: bool = True) -> None:
     write_files_atomic({path: content}, force=force)
 
 
-def write_files_atomic(files: dict[Path, bytes], *, force: bool = True) -> None:
+def write_files_atomic(files: dict[Path, bytes], *, force: bool = True,
+                       last: Path | None = None) -> None:
     """Write several files all or nothing: every file goes to a temporary file beside its
-    target first; only when all are written and synced are they put in place.
+    target first; only when all are written and synced are they put in place, ``last``
+    (if given) after all the others.
 
     Without ``force`` each target is claimed atomically (a hard link of the temporary
     file, which fails if the name exists), so of several writers racing for a new name
@@ -111,6 +113,7 @@ def write_files_atomic(files: dict[Path, bytes], *, force: bool = True) -> None:
     try:
         for path, content in files.items():
             temps.append((_write_temp(path, content), path))
+        temps.sort(key=lambda item: item[1] == last)  # stable: the others keep their order
         if force:
             _replace_all(temps)
         else:
@@ -400,9 +403,13 @@ def companion(path: Path, key: str) -> Path:
 
 
 def write_rendered(path: Path, rendered: dict[str, bytes], *, force: bool) -> list[Path]:
-    """Write rendered files (``render_tables``' keys) all or nothing; the paths written."""
+    """Write rendered files (``render_tables``' keys) all or nothing; the paths written.
+
+    The main file is put in place last: a process killed between two renames (SIGKILL
+    runs no clean-up) may leave companions without their main file, never a main file
+    without its sidecar or further tables."""
     files = {companion(path, key): content for key, content in rendered.items()}
-    write_files_atomic(files, force=force)
+    write_files_atomic(files, force=force, last=companion(path, ""))
     return list(files)
 
 
