@@ -1,7 +1,7 @@
 """The published-estimates dot plot: spendcalc's value against each published figure.
 
-Every estimate is compared in its own currency-free unit, so the chart puts them on one
-scale: spendcalc's value as a percent of the published figure (the published figure = 100),
+Every estimate is compared in its own unit (its currency, or its ratio or percent of GDP),
+so the chart puts them on one scale: spendcalc's value as a percent of the published figure (the published figure = 100),
 with the source's rounding tolerance as a band. Numbers come from
 ``spendcalc.evidence.literature``; nothing is recomputed here.
 """
@@ -47,7 +47,7 @@ def literature_figure(reps: list[Reproduction], *, style: Style = LIGHT,
         subtitle = (f"{len(reps)} estimates: {counts['reproduced']} reproduced within the "
                     f"source's rounding, {counts['differs']} differ, "
                     f"{counts['not reproducible']} not reproducible · spendcalc's value as % "
-                    "of the published figure (published = 100), compared currency-free")
+                    "of the published figure (published = 100), each in its own currency or unit")
         footer = ("Sources: each estimate's publisher (spendcalc literature --json lists "
                   "them with URLs); NATO, Defence Expenditure of NATO Countries (2025 and 2026 "
                   "editions); IMF WEO October 2025. Band: the source's own rounding.")
