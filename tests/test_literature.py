@@ -81,6 +81,8 @@ def test_hand_checked_values(reps):
     ("lähes 5", (5.0, 4.0, 5.0)),            # Finnish "almost"
     ("ponad 200", (200.0, 200.0, 300.0)),    # Polish "more than"
     ("cover 900", (900.0, 899.5, 900.5)),    # whole words only: no "over" here
+    ("cerca de 10", (10.0, 5.0, 15.0)),      # Portuguese "about"
+    ("rundt 200", (200.0, 150.0, 250.0)),    # Norwegian "about"
 ])
 def test_tolerance_follows_the_sources_wording(text, expected):
     assert lit.figure_bounds(text) == pytest.approx(expected)

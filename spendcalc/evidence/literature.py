@@ -66,12 +66,21 @@ KINDS = ("usd", "local", "ratio", "percent", "none")
 VERDICTS = ("reproduced", "differs", "not reproducible")
 SOURCE_FIELDS = ("id", "short", "author", "title", "date", "url", "value_text", "unit", "measures",
                  "years", "members", "baseline", "claim", "quote")
-ROUNDED = ("around", "about", "roughly", "some", "unos", "zo'n", "circa", "approximately",
-           "noin", "ungefär", "cirka", "omkring", "environ", "około", "rund", "etwa", "ca.")
-ABOVE = ("more than", "over", "oltre", "meer dan", "at least", "yli", "över", "plus de",
-         "ponad", "mehr als", "mere end")
-BELOW = ("almost", "nearly", "bijna", "quasi", "lähes", "nästan", "presque", "prawie",
-         "fast", "næsten")
+# The words that mark a figure as rounded, a floor or a ceiling, in the sources' languages
+# (en, es, pt, it, fr, de, nl, da, no, sv, fi, pl, cs, sk, hu, ro, tr, lt, lv); matched as
+# whole words.
+ROUNDED = ("around", "about", "roughly", "some", "approximately", "circa", "ca.",
+           "unos", "alrededor de", "aproximadamente", "cerca de", "intorno a", "environ",
+           "rund", "etwa", "ungefähr", "zo'n", "ongeveer", "omkring", "omtrent", "rundt",
+           "cirka", "ungefär", "noin", "około", "nějakých", "zhruba", "přibližně", "asi",
+           "približne", "okolo", "mintegy", "körülbelül", "nagyjából", "aproximativ",
+           "yaklaşık", "apie", "apmēram")
+ABOVE = ("more than", "over", "at least", "más de", "mais de", "oltre", "plus de", "mehr als",
+         "über", "meer dan", "ruim", "mere end", "mer enn", "över", "drygt", "yli", "ponad",
+         "více než", "viac ako", "több mint", "peste", "daugiau nei", "vairāk nekā")
+BELOW = ("almost", "nearly", "casi", "quase", "quasi", "presque", "près de", "fast", "knapp",
+         "bijna", "næsten", "nesten", "nästan", "knappt", "lähes", "prawie", "blisko",
+         "téměř", "takmer", "majdnem", "aproape", "neredeyse", "beveik", "gandrīz")
 
 
 class LiteratureError(SpendcalcError):

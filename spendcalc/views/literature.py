@@ -36,7 +36,7 @@ def difference(rep: Reproduction) -> str:
 
 
 def summary(reps: list[Reproduction]) -> str:
-    """``30 estimates: 8 reproduced, 22 differ, 0 not reproducible`` (the counts vary)."""
+    """``38 estimates: 10 reproduced, 28 differ, 0 not reproducible`` (the counts vary)."""
     counts = Counter(r.verdict for r in reps)
     words = {"reproduced": "reproduced", "differs": "differ", "not reproducible":
              "not reproducible"}
