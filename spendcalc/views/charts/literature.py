@@ -2,8 +2,8 @@
 
 Every estimate is compared in its own unit (its currency, or its ratio or percent of GDP),
 so the chart puts them on one scale: spendcalc's value as a percent of the published
-figure (the published figure = 100), with the source's rounding tolerance as a band. Numbers come from
-``spendcalc.evidence.literature``; nothing is recomputed here.
+figure (the published figure = 100), with the source's rounding tolerance as a band.
+Numbers come from ``spendcalc.evidence.literature``; nothing is recomputed here.
 """
 
 from __future__ import annotations
