@@ -393,8 +393,9 @@ def reproduce(estimate: Estimate, directory: Path | None = None) -> Reproduction
              + (f" ({cmp.get('combine')})" if cmp.get("combine", "single") != "single" else "")]
     if cmp["kind"] == "local":
         steps.append(f"spendcalc in {cmp['currency']}: USD x NATO's implied rates, then the "
-                     "inflation-gap path" + (" (the July 2026 edition's rates)"
-                                             if result.data.usd_rates is None else ""))
+                     "inflation gap" + (" (this edition has no rates: the base year's rate "
+                                        "matches NATO's 2026 national-currency GDP)"
+                                        if result.data.usd_rates is None else ""))
     mine = ours(estimate, result)
     if math.isnan(mine):
         return Reproduction(estimate, value, lo, hi, None, unit, "not reproducible",

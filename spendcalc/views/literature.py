@@ -38,10 +38,11 @@ def difference(rep: Reproduction) -> str:
 def summary(reps: list[Reproduction]) -> str:
     """``38 estimates: 10 reproduced, 28 differ, 0 not reproducible`` (the counts vary)."""
     counts = Counter(r.verdict for r in reps)
-    words = {"reproduced": "reproduced", "differs": "differ", "not reproducible":
-             "not reproducible"}
+    one = len(reps) == 1 or counts.get("differs", 0) == 1
+    words = {"reproduced": "reproduced", "differs": "differs" if one else "differ",
+             "not reproducible": "not reproducible"}
     parts = ", ".join(f"{counts.get(v, 0)} {words[v]}" for v in VERDICTS)
-    return f"{len(reps)} published estimates: {parts}"
+    return f"{len(reps)} published estimate{'' if len(reps) == 1 else 's'}: {parts}"
 
 
 def tables(reps: list[Reproduction]) -> list[Table]:
