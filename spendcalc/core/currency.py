@@ -34,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from spendcalc.core.dataset import Dataset
+from spendcalc.core.engine import running_sum_after_base
 from spendcalc.core.errors import ScenarioError, SpendcalcError
 
 FloatArray = npt.NDArray[np.float64]
@@ -220,8 +221,7 @@ def _convert(columns: dict[str, Any], out: dict[str, Any], rate: FloatArray,
     for col in CONVERTED:
         if col in columns and col.startswith("cum_"):
             flow = out[lcu_name(col.removeprefix("cum_"))].reshape(-1, n_years)
-            running = np.cumsum(flow, axis=1) - flow[:, :1]
-            out[lcu_name(col)] = running.reshape(-1)
+            out[lcu_name(col)] = running_sum_after_base(flow).reshape(-1)
     for col in CONSTANT:
         if col in columns:
             out[lcu_name(col) + "_const"] = out[lcu_name(col)] / prices

@@ -139,7 +139,7 @@ class Projection:
     @cached_property
     def cum_extra_over_baseline_usd_bn(self) -> FloatArray:
         """Running sum of the above over projection years (base year excluded, so 0 there)."""
-        return _running_sum_after_base(self.extra_over_baseline_usd_bn)
+        return running_sum_after_base(self.extra_over_baseline_usd_bn)
 
     @cached_property
     def increase_over_base_share_usd_bn(self) -> FloatArray:
@@ -148,7 +148,7 @@ class Projection:
 
     @cached_property
     def cum_increase_over_base_share_usd_bn(self) -> FloatArray:
-        return _running_sum_after_base(self.increase_over_base_share_usd_bn)
+        return running_sum_after_base(self.increase_over_base_share_usd_bn)
 
     @cached_property
     def shortfall_to_target_usd_bn(self) -> FloatArray:
@@ -271,7 +271,9 @@ def _year_index(year: FloatArray, years: FloatArray) -> IntArray:
     return out
 
 
-def _running_sum_after_base(x: FloatArray) -> FloatArray:
+def running_sum_after_base(x: FloatArray) -> FloatArray:
+    """The ``cum_`` columns: along the last (year) axis, the running sum of ``x`` after the
+    base year (0.0 in the base year itself)."""
     out = np.cumsum(x, axis=-1)
     return out - x[..., :1]
 

@@ -13,9 +13,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
+from spendcalc.core.engine import running_sum_after_base
 
 START_MONTH = {"CAN": 4, "GBR": 4, "USA": 10}
 """The first month of the fiscal year, for the allies whose budget year is not the calendar."""
@@ -57,28 +56,29 @@ def fiscal_columns(columns: Mapping[str, Any],
     ``START_MONTH``: Canada, the UK, the US) by fiscal year: its row for year *t* holds the
     fiscal year starting in *t* (money flows apportioned, ``cum_`` sums rebuilt from them,
     shares of GDP recomputed), labelled in ``fiscal_year`` (``2035-36``). Rows are
-    (member, year) blocks of consecutive years; a fiscal year needs the next calendar year,
-    so the last year's row of such an ally is NaN (project one year further to fill it).
-    ``share_of_total_pct`` is recomputed across the mixed rows of each year."""
+    (member, year) blocks of the same consecutive years, as ``tables.member_columns`` lays
+    them out; a fiscal year needs the next calendar year, so the last year's row of such an
+    ally is NaN (project one year further to fill it). ``share_of_total_pct`` is recomputed
+    across the mixed rows of each year."""
     months_of = START_MONTH if start_month is None else start_month
     iso3 = [str(c) for c in columns["iso3"]]
     year = np.asarray(columns["year"], dtype=np.int64)
+    n_years = len(np.unique(year))
     months = np.array([months_of.get(c, 1) for c in iso3], dtype=np.int64)
-    has_next = np.zeros(len(year), dtype=bool)
-    has_next[:-1] = (np.asarray(iso3[1:]) == np.asarray(iso3[:-1])) & (year[1:] == year[:-1] + 1)
     first = (13 - months) / 12
     out = dict(columns)
     for col in columns:
         if col.startswith("cum_") or not col.endswith(FLOWS):
             continue
         value = np.asarray(columns[col], dtype=np.float64)
-        following = np.full(len(value), np.nan)
-        following[:-1] = value[1:]
-        following[~has_next] = np.nan
-        out[col] = np.where(months == 1, value, first * value + (1 - first) * following)
+        blocks = value.reshape(-1, n_years)
+        following = np.concatenate([blocks[:, 1:], np.full((len(blocks), 1), np.nan)], axis=1)
+        out[col] = np.where(months == 1, value,
+                            first * value + (1 - first) * following.reshape(-1))
     for col in columns:
         if col.startswith("cum_") and col.endswith(FLOWS):
-            out[col] = _running(out[col.removeprefix("cum_")], iso3)
+            flow = np.asarray(out[col.removeprefix("cum_")], dtype=np.float64)
+            out[col] = running_sum_after_base(flow.reshape(-1, n_years)).reshape(-1)
     gdp = np.asarray(out["gdp_usd_bn"], dtype=np.float64)
     for name in SHARES:
         if f"{name}_pct" in out:
@@ -89,23 +89,9 @@ def fiscal_columns(columns: Mapping[str, Any],
         effective = np.asarray(out["gdp_lcu_bn"], dtype=np.float64) / gdp
         out["usd_rate"] = np.where(months == 1, columns["usd_rate"], effective)
     if "share_of_total_pct" in out:
-        total = np.asarray(out["total_usd_bn"], dtype=np.float64)
-        sums = {y: np.nansum(total[year == y]) for y in np.unique(year)}
-        out["share_of_total_pct"] = total / np.array([sums[y] for y in year]) * 100
+        total = np.asarray(out["total_usd_bn"], dtype=np.float64).reshape(-1, n_years)
+        out["share_of_total_pct"] = (total / np.nansum(total, axis=0) * 100).reshape(-1)
     out["fiscal_year"] = np.array(
         [label(int(y), int(m)) for y, m in zip(year, months, strict=True)], dtype=object)
     out["fiscal_start_month"] = months
-    return out
-
-
-def _running(flow: FloatArray, iso3: list[str]) -> FloatArray:
-    """Per member, the running sum of ``flow`` after its first year (0.0 there), as the
-    engine's ``cum_`` columns are."""
-    out = np.empty(len(flow))
-    start = 0
-    for end in range(1, len(iso3) + 1):
-        if end == len(iso3) or iso3[end] != iso3[start]:
-            block = flow[start:end]
-            out[start:end] = np.cumsum(block) - block[0]
-            start = end
     return out

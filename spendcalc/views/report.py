@@ -316,12 +316,7 @@ def _member_table(result: Result, prefix: str) -> str:
                  Col(_h(f"Total {last}", "% of GDP"), "total_pct", last, "pct"),
                  Col(_h("Target", "total, % of GDP"), "target_total_pct", last, "pct"),
                  Col(_h(f"Spending {last}", unit), _in("total_usd_bn", sfx), last),
-                 Col(_h(f"Above {b} in {last}", unit), _in("extra_over_baseline_usd_bn", sfx),
-                     last, "signed"),
-                 Col(_h(f"Cumulative above {b}", f"{unit}, {base + 1}–{last}"),
-                     _in("cum_extra_over_baseline_usd_bn", sfx), last, "signed"),
-                 Col(_h(f"Share {last}", "% of all allies"), "share_of_total_pct", last,
-                     "share")]
+                 *_gap_cols(result, unit, sfx)]
     first_cols = ["Member", "Code"] + (["Currency"] if code == "national currency" else [])
     rows = []
     for i, row in enumerate(end):
@@ -359,6 +354,18 @@ def _page_money(result: Result) -> str:
             "comparisons between scenarios in USD bn")
 
 
+def _gap_cols(result: Result, unit: str, sfx: str) -> list[Col]:
+    """The horizon's gap columns both tables end with: above the baseline, its sum since
+    the base year (money in ``unit``, columns ending ``sfx``) and the share of all allies."""
+    s = result.scenario
+    base, last, b = s.base_year, s.horizon, f"{s.baseline_pct:g}%"
+    return [Col(_h(f"Above {b} in {last}", unit), _in("extra_over_baseline_usd_bn", sfx),
+                last, "signed"),
+            Col(_h(f"Cumulative above {b}", f"{unit}, {base + 1}–{last}"),
+                _in("cum_extra_over_baseline_usd_bn", sfx), last, "signed"),
+            Col(_h(f"Share {last}", "% of all allies"), "share_of_total_pct", last, "share")]
+
+
 def _money_words(code: str) -> str:
     """How a caption names the money: "USD bn", or "each ally's own currency (bn)"."""
     if code == "national currency":
@@ -372,19 +379,13 @@ def _aggregate_table(result: Result, prefix: str) -> str:
     base, last = s.base_year, s.horizon
     a = result.aggregates
     start = {r["group"]: r for r in _records(a[a.year == base])}
-    b = f"{s.baseline_pct:g}%"
     code, sfx = money_unit(result, groups=True)
     unit = f"{code} bn"
     cols_base = [Col(_h(f"Spending {base}", unit), _in("total_usd_bn", sfx), base),
                  Col(_h(f"Total {base}", "% of GDP"), "total_pct", base, "pct")]
     cols_last = [Col(_h(f"Spending {last}", unit), _in("total_usd_bn", sfx), last),
                  Col(_h(f"Total {last}", "% of GDP"), "total_pct", last, "pct"),
-                 Col(_h(f"Above {b} in {last}", unit), _in("extra_over_baseline_usd_bn", sfx),
-                     last, "signed"),
-                 Col(_h(f"Cumulative above {b}", f"{unit}, {base + 1}–{last}"),
-                     _in("cum_extra_over_baseline_usd_bn", sfx), last, "signed"),
-                 Col(_h(f"Share {last}", "% of all allies"), "share_of_total_pct", last,
-                     "share")]
+                 *_gap_cols(result, unit, sfx)]
     count = Col("Allies", "n_members", None, "int")
     rows = []
     for row in _records(a[a.year == last]):
